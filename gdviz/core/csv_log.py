@@ -1,0 +1,155 @@
+"""The iteration log as CSV: one header row, then one row per iteration.
+
+Columns, in order (``<in>`` and ``<out>`` are the input and output names)::
+
+    iteration, example, alpha, in:<in>…, target:<out>…, pred:<out>…, delta:<out>…,
+    error:<out>…, error_total, w:<in>-><out>…, wd:<in>-><out>…
+
+``w:`` and ``wd:`` run row-major (for each output, each input); ``w:`` holds the weights before
+that iteration's update and ``wd:`` its weight_deltas. ``example`` is the 0-based index of the
+example used, empty in ``batch`` mode. Floats are written as Python's ``repr`` (the shortest
+text that reads back as the same float), so reading the file back gives the exact numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+import numpy as np
+
+from gdviz.core.dataset import check_names
+from gdviz.core.files import atomic_write
+from gdviz.core.log import NO_EXAMPLE, IterationLog
+
+ROWS_PER_WRITE = 4096
+
+
+def header(input_names, output_names) -> list[str]:
+    edges = [f"{i}->{o}" for o in output_names for i in input_names]
+    return [
+        "iteration", "example", "alpha",
+        *(f"in:{i}" for i in input_names),
+        *(f"{kind}:{o}" for kind in ("target", "pred", "delta", "error") for o in output_names),
+        "error_total",
+        *(f"w:{e}" for e in edges),
+        *(f"wd:{e}" for e in edges),
+    ]
+
+
+def _float_block(log: IterationLog, start: int, stop: int) -> np.ndarray:
+    """Rows ``start``…``stop - 1`` as one float array, columns from alpha to the last wd."""
+    rows = stop - start
+    return np.hstack([
+        log.alpha[start:stop, None],
+        log.inputs[start:stop],
+        log.targets[start:stop],
+        log.pred[start:stop],
+        log.delta[start:stop],
+        log.error[start:stop],
+        log.error_total[start:stop, None],
+        log.weights[start:stop].reshape(rows, -1),
+        log.weight_deltas[start:stop].reshape(rows, -1),
+    ])
+
+
+def iter_lines(log: IterationLog, input_names, output_names,
+               rows_per_chunk: int = ROWS_PER_WRITE) -> Iterator[str]:
+    """The CSV text in chunks of about ``rows_per_chunk`` rows (the header first)."""
+    yield ",".join(header(input_names, output_names)) + "\n"
+    for start in range(0, log.count, rows_per_chunk):
+        stop = min(start + rows_per_chunk, log.count)
+        values = _float_block(log, start, stop).tolist()
+        examples = log.example[start:stop].tolist()
+        first = log.first_iteration + start
+        yield "".join(
+            f"{first + k},{'' if example == NO_EXAMPLE else example},{','.join(map(repr, row))}\n"
+            for k, (example, row) in enumerate(zip(examples, values))
+        )
+
+
+def write_csv_to(stream: TextIO, log: IterationLog, input_names, output_names) -> None:
+    for text in iter_lines(log, input_names, output_names):
+        stream.write(text)
+
+
+def write_csv(path, log: IterationLog, input_names, output_names) -> None:
+    """Write the log to ``path`` atomically (``-`` writes to standard output).
+
+    Raises OSError on failure, leaving no partial file under ``path``.
+    """
+    if str(path) == "-":
+        write_csv_to(sys.stdout, log, input_names, output_names)
+        sys.stdout.flush()
+        return
+    with atomic_write(path, "w", newline="", encoding="utf-8") as file:
+        write_csv_to(file, log, input_names, output_names)
+
+
+class CsvFormatError(ValueError):
+    """The file is not an iteration log as gdviz writes it."""
+
+
+def _names_from_header(columns: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    inputs = tuple(c[3:] for c in columns if c.startswith("in:"))
+    outputs = tuple(c[7:] for c in columns if c.startswith("target:"))
+    try:
+        check_names(inputs, "input")
+        check_names(outputs, "output")
+    except ValueError as exc:
+        raise CsvFormatError(f"line 1: {exc}") from None
+    expected = header(inputs, outputs)
+    if columns != expected:
+        wrong = next((k for k, (a, b) in enumerate(zip(columns, expected)) if a != b), None)
+        if wrong is None:
+            raise CsvFormatError(f"line 1: expected {len(expected)} columns, found {len(columns)}")
+        raise CsvFormatError(f"line 1: column {wrong + 1} should be {expected[wrong]!r}, not {columns[wrong]!r}")
+    return inputs, outputs
+
+
+def read_csv(path: str | os.PathLike) -> tuple[IterationLog, tuple[str, ...], tuple[str, ...]]:
+    """Read a file written by :func:`write_csv`: ``(log, input_names, output_names)``.
+
+    Raises CsvFormatError naming the first line that does not fit.
+    """
+    with open(path, encoding="utf-8", newline="") as file:
+        first = file.readline()
+        if not first.strip():
+            raise CsvFormatError("line 1: the file is empty; expected the header row")
+        inputs, outputs = _names_from_header(first.rstrip("\r\n").split(","))
+        n, m = len(inputs), len(outputs)
+        width = 4 + n + 4 * m + 2 * n * m
+        examples, iterations, values = [], [], []
+        for line_number, line in enumerate(file, start=2):
+            if not line.strip():
+                continue
+            cells = line.rstrip("\r\n").split(",")
+            if len(cells) != width:
+                raise CsvFormatError(f"line {line_number}: expected {width} values, found {len(cells)}")
+            try:
+                iterations.append(int(cells[0]))
+                examples.append(NO_EXAMPLE if cells[1] == "" else int(cells[1]))
+                values.append([float(c) for c in cells[2:]])
+            except ValueError as exc:
+                raise CsvFormatError(f"line {line_number}: {exc}") from None
+            if len(iterations) > 1 and iterations[-1] != iterations[-2] + 1:
+                raise CsvFormatError(
+                    f"line {line_number}: iteration {iterations[-1]} does not follow {iterations[-2]}"
+                )
+    log = IterationLog(n, m, max(len(values), 1), iterations[0] if iterations else 1)
+    if values:
+        table = np.array(values, dtype=np.float64)
+        columns = np.cumsum([0, 1, n, m, m, m, m, 1, n * m, n * m])
+        parts = [table[:, a:b] for a, b in zip(columns[:-1], columns[1:])]
+        count = len(values)
+        for name, part in zip(
+            ["alpha", "inputs", "targets", "pred", "delta", "error", "error_total",
+             "weights", "weight_deltas"], parts,
+        ):
+            target = log.storage(name)[:count]
+            target[...] = part.reshape(target.shape)
+        log.storage("example")[:count] = examples
+        log.count = count
+    return log, inputs, outputs

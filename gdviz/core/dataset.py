@@ -1,0 +1,126 @@
+"""A data set: named inputs, named outputs, and K examples (input values and target values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_UNITS = 32
+"""The largest number of inputs or of outputs a network may have."""
+
+_FORBIDDEN_IN_NAMES = (",", '"', "\n", "\r", "->")
+
+
+def check_name(name: str, what: str) -> str:
+    """Return ``name`` if it can name a node (and a CSV column); raise ValueError otherwise."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"{what} name must be non-empty text")
+    if name != name.strip():
+        raise ValueError(f"{what} name {name!r} has leading or trailing spaces")
+    for bad in _FORBIDDEN_IN_NAMES:
+        if bad in name:
+            raise ValueError(f"{what} name {name!r} may not contain {bad!r}")
+    return name
+
+
+def check_names(names, what: str) -> tuple[str, ...]:
+    names = tuple(check_name(n, what) for n in names)
+    if not 1 <= len(names) <= MAX_UNITS:
+        raise ValueError(f"a network needs 1 to {MAX_UNITS} {what}s, not {len(names)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{what} names must be different from each other: {', '.join(names)}")
+    return names
+
+
+def finite_matrix(values, shape: tuple[int, int], what: str) -> np.ndarray:
+    """``values`` as a new float64 array of ``shape``; ValueError if it does not fit or is not finite."""
+    try:
+        array = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be numbers ({exc})") from None
+    if array.shape != shape:
+        raise ValueError(f"{what} must have shape {shape}, not {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{what} must be finite numbers (no nan or inf)")
+    return array
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """Named inputs and outputs with one row per example.
+
+    ``inputs`` is K×N (one row per example, one column per input) and ``targets`` K×M.
+    The arrays are private copies and read-only, so a data set can be handed between threads.
+    """
+
+    input_names: tuple[str, ...]
+    output_names: tuple[str, ...]
+    inputs: np.ndarray
+    targets: np.ndarray
+
+    def __post_init__(self):
+        input_names = check_names(self.input_names, "input")
+        output_names = check_names(self.output_names, "output")
+        inputs = np.array(self.inputs, dtype=np.float64, ndmin=2)
+        examples = inputs.shape[0]
+        if examples < 1:
+            raise ValueError("a data set needs at least one example")
+        inputs = finite_matrix(inputs, (examples, len(input_names)), "inputs")
+        targets = finite_matrix(
+            np.array(self.targets, dtype=np.float64, ndmin=2),
+            (examples, len(output_names)),
+            "targets",
+        )
+        inputs.flags.writeable = False
+        targets.flags.writeable = False
+        object.__setattr__(self, "input_names", input_names)
+        object.__setattr__(self, "output_names", output_names)
+        object.__setattr__(self, "inputs", inputs)
+        object.__setattr__(self, "targets", targets)
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self.input_names)
+
+    @property
+    def n_outputs(self) -> int:
+        return len(self.output_names)
+
+    @property
+    def n_examples(self) -> int:
+        return self.inputs.shape[0]
+
+    def edge_name(self, output: int, input_: int) -> str:
+        """The name of the weight from ``input_`` to ``output``, e.g. ``toes->win``."""
+        return f"{self.input_names[input_]}->{self.output_names[output]}"
+
+    def edge_names(self) -> list[str]:
+        """All weight names, row-major: for each output, each input."""
+        return [self.edge_name(o, i) for o in range(self.n_outputs) for i in range(self.n_inputs)]
+
+    def find_edge(self, name: str) -> tuple[int, int]:
+        """``(output, input)`` of the weight called ``name`` (``input->output``); KeyError if none."""
+        try:
+            index = self.edge_names().index(name.replace(" ", ""))
+        except ValueError:
+            raise KeyError(
+                f"no weight {name!r}; the weights are {', '.join(self.edge_names())}"
+            ) from None
+        return divmod(index, self.n_inputs)
+
+    def with_value(self, kind: str, example: int, column: int, value: float) -> DataSet:
+        """A copy with one input (``kind='input'``) or target (``kind='target'``) changed."""
+        inputs, targets = self.inputs.copy(), self.targets.copy()
+        (inputs if kind == "input" else targets)[example, column] = value
+        return DataSet(self.input_names, self.output_names, inputs, targets)
+
+    @staticmethod
+    def blank(n_inputs: int, n_outputs: int, n_examples: int = 1) -> DataSet:
+        """A fresh data set with nodes named ``x1…``/``y1…``, inputs 1 and targets 0."""
+        return DataSet(
+            tuple(f"x{i + 1}" for i in range(n_inputs)),
+            tuple(f"y{o + 1}" for o in range(n_outputs)),
+            np.ones((n_examples, n_inputs)),
+            np.zeros((n_examples, n_outputs)),
+        )

@@ -1,0 +1,178 @@
+"""The iteration log: one record per iteration, lossless, in preallocated numpy arrays.
+
+Each field is one numpy array whose first axis is the row. The arrays are allocated with room
+to spare and grow geometrically (doubling), so appending is amortised O(1) and no Python object
+is made per iteration. ``weights`` holds the weights *before* that iteration's update.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NO_EXAMPLE = -1
+"""The ``example`` of a ``batch`` iteration, which uses every example at once."""
+
+# name -> (dtype, shape of one record given n_inputs and n_outputs)
+_FIELDS = {
+    "example": (np.int32, lambda n, m: ()),
+    "alpha": (np.float64, lambda n, m: ()),
+    "inputs": (np.float64, lambda n, m: (n,)),
+    "targets": (np.float64, lambda n, m: (m,)),
+    "pred": (np.float64, lambda n, m: (m,)),
+    "delta": (np.float64, lambda n, m: (m,)),
+    "error": (np.float64, lambda n, m: (m,)),
+    "error_total": (np.float64, lambda n, m: ()),
+    "weights": (np.float64, lambda n, m: (m, n)),
+    "weight_deltas": (np.float64, lambda n, m: (m, n)),
+}
+FIELDS = tuple(_FIELDS)
+
+
+class IterationLog:
+    """Records of consecutive iterations, numbered from ``first_iteration`` (1-based).
+
+    Read the records through the properties (``log.pred`` is a count×M view, and so on); they
+    are views into the log's storage, valid until the next append.
+    """
+
+    def __init__(self, n_inputs: int, n_outputs: int, capacity: int = 1024, first_iteration: int = 1):
+        self.n_inputs = n_inputs
+        self.n_outputs = n_outputs
+        self.first_iteration = first_iteration
+        self.count = 0
+        self._arrays: dict[str, np.ndarray] = {}
+        self._allocate(max(int(capacity), 1))
+
+    # -- storage -----------------------------------------------------------------------------
+    def _allocate(self, capacity: int) -> None:
+        old, count = self._arrays, self.count
+        arrays = {}
+        for name, (dtype, shape) in _FIELDS.items():
+            # weights keep one spare row: the engine writes the weights after the last
+            # iteration there, so every iteration reads and writes log rows only.
+            rows = capacity + 1 if name == "weights" else capacity
+            array = np.empty((rows, *shape(self.n_inputs, self.n_outputs)), dtype=dtype)
+            if name in old:
+                array[:count] = old[name][:count]
+            arrays[name] = array
+        self._arrays = arrays
+        self.capacity = capacity
+
+    def reserve(self, extra: int) -> None:
+        """Make room for ``extra`` more records (doubling the capacity as often as needed)."""
+        needed = self.count + extra
+        if needed > self.capacity:
+            capacity = self.capacity
+            while capacity < needed:
+                capacity *= 2
+            self._allocate(capacity)
+
+    def storage(self, name: str) -> np.ndarray:
+        """The whole array behind field ``name``, spare rows included (for the engine)."""
+        return self._arrays[name]
+
+    # -- reading -----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.count
+
+    def field(self, name: str) -> np.ndarray:
+        return self._arrays[name][: self.count]
+
+    example = property(lambda self: self.field("example"))
+    alpha = property(lambda self: self.field("alpha"))
+    inputs = property(lambda self: self.field("inputs"))
+    targets = property(lambda self: self.field("targets"))
+    pred = property(lambda self: self.field("pred"))
+    delta = property(lambda self: self.field("delta"))
+    error = property(lambda self: self.field("error"))
+    error_total = property(lambda self: self.field("error_total"))
+    weights = property(lambda self: self.field("weights"))
+    weight_deltas = property(lambda self: self.field("weight_deltas"))
+
+    @property
+    def iterations(self) -> np.ndarray:
+        """The 1-based iteration numbers of the records, as int64."""
+        return np.arange(self.first_iteration, self.first_iteration + self.count, dtype=np.int64)
+
+    @property
+    def last_iteration(self) -> int:
+        """The number of the last record (``first_iteration - 1`` when empty)."""
+        return self.first_iteration + self.count - 1
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the arrays (capacity, not just the records in use)."""
+        return sum(a.nbytes for a in self._arrays.values())
+
+    @staticmethod
+    def bytes_per_record(n_inputs: int, n_outputs: int) -> int:
+        return sum(
+            np.dtype(dtype).itemsize * int(np.prod(shape(n_inputs, n_outputs), dtype=np.int64))
+            for dtype, shape in _FIELDS.values()
+        )
+
+    # -- changing ----------------------------------------------------------------------------
+    def clear(self, first_iteration: int = 1) -> None:
+        """Forget every record; the next one is numbered ``first_iteration``."""
+        self.count = 0
+        self.first_iteration = first_iteration
+
+    def truncate(self, count: int) -> None:
+        """Keep only the first ``count`` records."""
+        self.count = max(0, min(count, self.count))
+
+    def take(self) -> IterationLog:
+        """A compact copy of every record, then clear; numbering carries on after the last one.
+
+        The trainer thread hands its records to the window this way: the copy shares nothing
+        with arrays the trainer goes on writing.
+        """
+        taken = self.slice(0, self.count)
+        self.clear(self.last_iteration + 1)
+        return taken
+
+    def slice(self, start: int, stop: int) -> IterationLog:
+        """A compact copy of records ``start`` to ``stop`` (row indices, not iteration numbers)."""
+        stop = min(stop, self.count)
+        start = min(max(start, 0), stop)
+        part = IterationLog(self.n_inputs, self.n_outputs, stop - start, self.first_iteration + start)
+        for name, array in self._arrays.items():
+            part._arrays[name][: stop - start] = array[start:stop]
+        part.count = stop - start
+        return part
+
+    def extend(self, other: IterationLog) -> None:
+        """Append ``other``'s records, which must number on from this log's last one."""
+        if (other.n_inputs, other.n_outputs) != (self.n_inputs, self.n_outputs):
+            raise ValueError("cannot join logs of networks of different shapes")
+        if other.count == 0:
+            return
+        if self.count == 0:
+            self.first_iteration = other.first_iteration
+        elif other.first_iteration != self.last_iteration + 1:
+            raise ValueError(
+                f"records must be consecutive: iteration {other.first_iteration} "
+                f"cannot follow {self.last_iteration}"
+            )
+        self.reserve(other.count)
+        for name, array in self._arrays.items():
+            array[self.count : self.count + other.count] = other._arrays[name][: other.count]
+        self.count += other.count
+
+    def append(self, **record) -> None:
+        """Append one record given field by field (for tests and readers; the engine writes rows)."""
+        missing = set(FIELDS) - set(record)
+        if missing:
+            raise ValueError(f"a record needs {', '.join(sorted(missing))}")
+        self.reserve(1)
+        for name in FIELDS:
+            self._arrays[name][self.count] = record[name]
+        self.count += 1
+
+    def equals(self, other: IterationLog) -> bool:
+        """Exactly the same records (bit for bit, NaN equal to NaN) and numbering."""
+        return (
+            (self.n_inputs, self.n_outputs, self.count, self.first_iteration)
+            == (other.n_inputs, other.n_outputs, other.count, other.first_iteration)
+            and all(np.array_equal(self.field(f), other.field(f), equal_nan=True) for f in FIELDS)
+        )

@@ -1,0 +1,75 @@
+"""The networks of the "Generalizing gradient descent" chapter, on the book's four games.
+
+Every preset carries all four games; example 0 (the first game) is the one trained on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gdviz.core.dataset import DataSet
+from gdviz.core.training import Training
+
+# The book's data: one column per game.
+GAMES = {
+    "toes": [8.5, 9.5, 9.9, 9.0],  # current average number of toes
+    "wlrec": [0.65, 0.8, 0.8, 0.9],  # current games won (percent)
+    "nfans": [1.2, 1.3, 0.5, 1.0],  # fan count (in millions)
+    "hurt": [0.1, 0.0, 0.0, 0.1],
+    "win": [1, 1, 0, 1],
+    "sad": [0.1, 0.0, 0.1, 0.2],
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    weights: list  # rows = outputs, columns = inputs
+    alpha: float
+    frozen: list | None = field(default=None)
+
+    def data(self) -> DataSet:
+        return DataSet(
+            self.inputs,
+            self.outputs,
+            np.array([GAMES[name] for name in self.inputs]).T,
+            np.array([GAMES[name] for name in self.outputs]).T,
+        )
+
+    @property
+    def shape(self) -> str:
+        return f"{len(self.inputs)} in × {len(self.outputs)} out"
+
+
+PRESETS = {
+    preset.name: preset
+    for preset in [
+        Preset("single", "one input, one output", ("toes",), ("win",), [[0.1]], 0.01),
+        Preset("multi-in", "many inputs, one output", ("toes", "wlrec", "nfans"), ("win",),
+               [[0.1, 0.2, -0.1]], 0.01),
+        Preset("multi-out", "one input, many outputs", ("wlrec",), ("hurt", "win", "sad"),
+               [[0.3], [0.2], [0.9]], 0.1),
+        Preset("multi-in-out", "many inputs, many outputs", ("toes", "wlrec", "nfans"),
+               ("hurt", "win", "sad"),
+               [[0.1, 0.1, -0.3], [0.1, 0.2, 0.0], [0.0, 1.3, 0.1]], 0.01),
+        Preset("multi-in-frozen", "the book's experiment: many inputs, toes frozen",
+               ("toes", "wlrec", "nfans"), ("win",), [[0.1, 0.2, -0.1]], 0.3,
+               frozen=[[True, False, False]]),
+    ]
+}
+DEFAULT_PRESET = "multi-in-out"
+
+
+def preset_training(name: str, **overrides) -> Training:
+    """A fresh :class:`Training` on preset ``name``; keyword arguments override its settings."""
+    try:
+        preset = PRESETS[name]
+    except KeyError:
+        raise KeyError(f"unknown preset {name!r}; the presets are {', '.join(PRESETS)}") from None
+    settings = {"alpha": preset.alpha, "frozen": preset.frozen, **overrides}
+    return Training(preset.data(), preset.weights, **settings)

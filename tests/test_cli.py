@@ -1,0 +1,100 @@
+"""The headless command line, run as a user would run it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from gdviz.cli import main
+
+
+def gdviz(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "gdviz", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=60)
+
+
+def test_presets_lists_names_and_shapes(capsys):
+    assert main(["presets"]) == 0
+    out = capsys.readouterr().out
+    assert "multi-in-out     3 in × 3 out" in out and "single           1 in × 1 out" in out
+
+
+def test_train_writes_csv_to_stdout_and_a_summary_to_stderr():
+    result = gdviz("train", "--preset", "multi-in", "--iterations", "3", "--csv", "-")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("iteration,example,alpha,in:toes")
+    assert "3 iterations of multi-in" in result.stderr and "8.802712522307997e-05" in result.stderr
+
+
+def test_train_never_imports_qt():
+    code = ("import sys; from gdviz.cli import main; main(['train','--iterations','5']); "
+            "assert not any(m.startswith(('PySide6','pyqtgraph')) for m in sys.modules), 'Qt imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_later_options_override_earlier_ones(tmp_path):
+    path = tmp_path / "log.csv"
+    result = gdviz("train", "--preset", "single", "--alpha", "0.5", "--alpha", "0.001",
+                   "--iterations", "2", "--csv", str(path))
+    assert result.returncode == 0
+    assert path.read_text().splitlines()[1].split(",")[2] == "0.001"
+
+
+def test_freeze_option_keeps_a_weight(tmp_path):
+    path = tmp_path / "log.csv"
+    assert main(["train", "--preset", "multi-in", "--alpha", "0.3", "--freeze", "toes->win",
+                 "--iterations", "3", "--csv", str(path)]) == 0
+    rows = [line.split(",") for line in path.read_text().splitlines()[1:]]
+    assert [r[7] for r in rows] == ["0.86", "0.938225", "0.97274178125"] or \
+        [round(float(r[7]), 12) for r in rows] == [0.86, 0.938225, 0.97274178125]
+    assert {r[11] for r in rows} == {"0.1"}
+
+
+@pytest.mark.parametrize("args, names", [
+    (["--preset", "nope"], "--preset"),
+    (["--iterations", "-5"], "--iterations"),
+    (["--iterations", "many"], "--iterations"),
+    (["--alpha", "0"], "--alpha"),
+    (["--alpha", "fast"], "--alpha"),
+    (["--alpha", "nan"], "--alpha"),
+    (["--example", "4"], "--example"),
+    (["--freeze", "toes->nowhere"], "--freeze"),
+    (["--mode", "sideways"], "--mode"),
+])
+def test_bad_arguments_exit_2_with_one_line_naming_the_problem(args, names, tmp_path):
+    path = tmp_path / "log.csv"
+    result = gdviz("train", "--iterations", "3", *args, "--csv", str(path)) if "--iterations" not in args[0] \
+        else gdviz("train", *args, "--csv", str(path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and names in result.stderr
+    assert not path.exists() and os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("where", ["missing", "directory", "readonly"])
+def test_unwritable_csv_path_exits_2_and_writes_nothing(tmp_path, where):
+    if where == "missing":
+        path = tmp_path / "no" / "log.csv"
+    elif where == "directory":
+        path = tmp_path
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o500)
+        path = folder / "log.csv"
+        if os.access(folder, os.W_OK):  # root ignores permissions: make the folder immutable instead
+            pytest.skip("running as root: a read-only folder is still writable")
+    result = gdviz("train", "--iterations", "3", "--csv", str(path))
+    assert result.returncode == 2 and "--csv" in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "no").exists()
+
+
+def test_divergence_is_reported_and_the_log_keeps_finite_rows(tmp_path):
+    path = tmp_path / "log.csv"
+    result = gdviz("train", "--preset", "multi-in", "--alpha", "0.1", "--iterations", "1000",
+                   "--csv", str(path))
+    assert result.returncode == 0
+    assert "stopped at iteration 8" in result.stderr and "0.027" in result.stderr
+    assert len(path.read_text().splitlines()) == 1 + 7
