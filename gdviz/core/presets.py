@@ -73,3 +73,25 @@ def preset_training(name: str, **overrides) -> Training:
         raise KeyError(f"unknown preset {name!r}; the presets are {', '.join(PRESETS)}") from None
     settings = {"alpha": preset.alpha, "frozen": preset.frozen, **overrides}
     return Training(preset.data(), preset.weights, **settings)
+
+
+def fresh_training(n_inputs: int, n_outputs: int, n_examples: int = 4) -> Training:
+    """A new network with nodes ``x1…``/``y1…`` and small made-up data to learn.
+
+    The numbers come from a fixed seed (the same shape always gives the same network), rounded
+    to two decimals so they are easy to read; alpha is half the largest stable alpha, rounded down
+    to one significant digit.
+    """
+    rng = np.random.default_rng(1000 * n_inputs + n_outputs)
+    data = DataSet(
+        tuple(f"x{i + 1}" for i in range(n_inputs)),
+        tuple(f"y{o + 1}" for o in range(n_outputs)),
+        np.round(rng.uniform(0.1, 1.0, (n_examples, n_inputs)), 2),
+        np.round(rng.uniform(0.0, 1.0, (n_examples, n_outputs)), 2),
+    )
+    weights = np.round(rng.uniform(-0.5, 0.5, (n_outputs, n_inputs)), 2)
+    training = Training(data, weights, alpha=1.0)
+    half = training.stable_alpha() / 2
+    scale = 10.0 ** np.floor(np.log10(half))
+    training.set_alpha(float(f"{np.floor(half / scale) * scale:.1g}"))
+    return training

@@ -1,0 +1,26 @@
+"""Starting the application: ``gdviz`` with no arguments."""
+
+from __future__ import annotations
+
+import sys
+
+
+def run_app(argv: list[str]) -> int:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    import gdviz
+    from gdviz.ui.main_window import MainWindow
+    from gdviz.ui.resources import resource_path
+
+    if argv:
+        print(f"gdviz: unknown command {argv[0]!r}; try 'gdviz --help'", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName("gdviz")
+    app.setApplicationName("gdviz")
+    app.setApplicationVersion(gdviz.__version__)
+    app.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
+    window = MainWindow()
+    window.show()
+    return app.exec()
