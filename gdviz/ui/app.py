@@ -23,4 +23,6 @@ def run_app(argv: list[str]) -> int:
     app.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
     window = MainWindow()
     window.show()
+    window.raise_()
+    window.activateWindow()  # take keyboard focus (a bare X server has no window manager to give it)
     return app.exec()

@@ -209,13 +209,13 @@ class MainWindow(QMainWindow):
         self.delta_view.setToolTip("The last iteration's weight_deltas (delta × input)")
         self.tabs.addTab(self.weight_view, "Weights")
         self.tabs.addTab(self.delta_view, "Weight deltas")
-        self.tabs.setMinimumWidth(300)
+        self.tabs.setMinimumWidth(360)
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.controls)
         splitter.addWidget(self.centre)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([390, 680, 300])
+        splitter.setSizes([390, 600, 380])
         self.setCentralWidget(splitter)
         self.network_view: NetworkView | None = None
         self.error_plot: ErrorPlot | None = None
@@ -578,7 +578,7 @@ class MainWindow(QMainWindow):
         self.error_label.setText(
             f"Total error {log.error_total[-1]:.6g}" if log.count else "Total error –")
         now, mark = time.perf_counter(), self._rate_mark
-        if now - mark[0] >= 0.5:
+        if now - mark[0] >= 1.0:
             self.rate = (log.last_iteration - mark[1]) / (now - mark[0]) if self.playing else 0.0
             self._rate_mark = (now, log.last_iteration)
         self.rate_label.setText(f"{self.rate:,.0f} it/s" if self.playing else "paused")

@@ -28,5 +28,8 @@ def parse_number(text: str, what: str = "value", *, positive: bool = False) -> f
 
 
 def format_number(value: float) -> str:
-    """A weight or error for a table cell: up to 10 significant digits, no trailing zeros."""
-    return f"{value:.10g}"
+    """A weight or error for a table cell: 7 significant digits, no trailing zeros.
+
+    (The cell's tooltip and the CSV export carry every digit.)
+    """
+    return f"{value:.7g}"
