@@ -71,7 +71,7 @@ def test_three_steps_then_export_equals_the_command_line(window, qtbot, monkeypa
     qtbot.waitUntil(lambda: table(window.weight_model)[0][0] == f"{core.weights[0, 0]:.7g}")
     assert table(window.weight_model) == [[f"{v:.7g}" for v in row] for row in core.weights]
     tip = window.weight_model.data(window.weight_model.index(0, 0), Qt.ToolTipRole)
-    assert tip == f"weight toes -> hurt: {core.weights[0, 0]!r}"  # every digit on hover
+    assert tip == f"weight toes -> hurt: {float(core.weights[0, 0])!r}"  # every digit on hover
     path = export_to(window, monkeypatch, tmp_path / "three.csv")
     cli = subprocess.run([sys.executable, "-m", "gdviz", "train", "--preset", "multi-in-out",
                           "--iterations", "3", "--csv", "-"], capture_output=True, timeout=60)
