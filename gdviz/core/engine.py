@@ -21,32 +21,35 @@ iteration. The loops are separate functions so that each stays as short as the a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
 
 from gdviz.core.log import NO_EXAMPLE, IterationLog
 
 
-def run_rows(log: IterationLog, start: int, count: int, alpha: float, inputs: np.ndarray,
-             targets: np.ndarray, examples: np.ndarray | int, trainable: np.ndarray | None) -> None:
-    """Compute rows ``start`` … ``start + count - 1`` of ``log`` for single-example iterations.
+class Loops(NamedTuple):
+    """The two inner loops; see :func:`numpy_rows` and :func:`numpy_batch` for the contract.
 
-    ``inputs``/``targets`` are either one example (1-D, repeated) or one row per iteration.
-    ``log.storage('weights')[start]`` must hold the weights before the first iteration; the
-    weights after the last are left in row ``start + count``. ``trainable`` is 1.0 where a weight
-    may move and 0.0 where it is frozen (None when nothing is frozen).
+    ``gdviz.compiled`` provides the same loops compiled with numba, which run without the GIL.
     """
-    stop = start + count
-    weights = log.storage("weights")
-    pred, delta = log.storage("pred"), log.storage("delta")
-    weight_deltas = log.storage("weight_deltas")
-    log.storage("inputs")[start:stop] = inputs
-    log.storage("targets")[start:stop] = targets
-    x_rows, t_rows = log.storage("inputs"), log.storage("targets")
+
+    rows: Callable
+    batch: Callable
+
+
+def numpy_rows(weights, pred, delta, weight_deltas, x_rows, t_rows, start, stop, alpha, frozen):
+    """Single-example iterations ``start`` … ``stop - 1`` on the log's arrays.
+
+    Reads ``weights[i]``, ``x_rows[i]``, ``t_rows[i]``; writes ``pred[i]``, ``delta[i]``,
+    ``weight_deltas[i]`` and the updated weights to ``weights[i + 1]``. ``frozen`` is a bool
+    M×N mask (None when nothing is frozen).
+    """
     step = np.empty(weights.shape[1:])  # alpha * weight_deltas, reused
     alpha_array = np.array(alpha)  # a 0-d array multiplies faster than a Python float
     delta_columns = delta[:, :, None]  # row i is delta[i] as an M×1 column
     dot, subtract, multiply = np.dot, np.subtract, np.multiply
-    frozen = None if trainable is None else trainable == 0.0
     for i in range(start, stop):
         x, p, w, wd = x_rows[i], pred[i], weights[i], weight_deltas[i]
         dot(w, x, out=p)
@@ -56,40 +59,69 @@ def run_rows(log: IterationLog, start: int, count: int, alpha: float, inputs: np
             np.putmask(wd, frozen, 0.0)
         multiply(wd, alpha_array, out=step)
         subtract(w, step, out=weights[i + 1])
+
+
+def numpy_batch(weights, pred, delta, error, weight_deltas, inputs, targets, start, stop, alpha, frozen):
+    """Batch iterations: like :func:`numpy_rows` with every example at once (K×N ``inputs``).
+
+    Writes the mean pred and delta over the examples, the mean error per output, and the mean
+    weight_deltas.
+    """
+    n_examples = inputs.shape[0]
+    count = stop - start
+    all_pred = np.empty((count, n_examples, targets.shape[1]))
+    all_delta = np.empty_like(all_pred)
+    step = np.empty(weights.shape[1:])
+    alpha_array = np.array(alpha)
+    matmul, subtract, multiply = np.matmul, np.subtract, np.multiply
+    for j, i in enumerate(range(start, stop)):
+        p, d, wd = all_pred[j], all_delta[j], weight_deltas[i]
+        matmul(inputs, weights[i].T, out=p)
+        subtract(p, targets, out=d)
+        matmul(d.T, inputs, out=wd)
+        wd /= n_examples
+        if frozen is not None:
+            np.putmask(wd, frozen, 0.0)
+        multiply(wd, alpha_array, out=step)
+        subtract(weights[i], step, out=weights[i + 1])
+    all_pred.mean(axis=1, out=pred[start:stop])
+    all_delta.mean(axis=1, out=delta[start:stop])
+    np.square(all_delta, out=all_delta).mean(axis=1, out=error[start:stop])
+
+
+NUMPY_LOOPS = Loops(numpy_rows, numpy_batch)
+
+
+def run_rows(log: IterationLog, start: int, count: int, alpha: float, inputs: np.ndarray,
+             targets: np.ndarray, examples: np.ndarray | int, frozen: np.ndarray | None,
+             loops: Loops = NUMPY_LOOPS) -> None:
+    """Compute rows ``start`` … ``start + count - 1`` of ``log`` for single-example iterations.
+
+    ``inputs``/``targets`` are either one example (1-D, repeated) or one row per iteration.
+    ``log.storage('weights')[start]`` must hold the weights before the first iteration; the
+    weights after the last are left in row ``start + count``.
+    """
+    stop = start + count
+    log.storage("inputs")[start:stop] = inputs
+    log.storage("targets")[start:stop] = targets
+    loops.rows(log.storage("weights"), log.storage("pred"), log.storage("delta"),
+               log.storage("weight_deltas"), log.storage("inputs"), log.storage("targets"),
+               start, stop, alpha, frozen)
     _finish_rows(log, start, stop, alpha, examples)
-    np.square(delta[start:stop], out=log.storage("error")[start:stop])
+    np.square(log.storage("delta")[start:stop], out=log.storage("error")[start:stop])
     log.storage("error_total")[start:stop] = log.storage("error")[start:stop].sum(axis=1)
 
 
 def run_batch_rows(log: IterationLog, start: int, count: int, alpha: float, inputs: np.ndarray,
-                   targets: np.ndarray, trainable: np.ndarray | None) -> None:
+                   targets: np.ndarray, frozen: np.ndarray | None, loops: Loops = NUMPY_LOOPS) -> None:
     """Like :func:`run_rows`, but each iteration uses the mean over all examples (``batch``)."""
     stop = start + count
-    weights = log.storage("weights")
-    pred, delta, error = log.storage("pred"), log.storage("delta"), log.storage("error")
-    weight_deltas = log.storage("weight_deltas")
-    n_examples = inputs.shape[0]
-    all_pred = np.empty((n_examples, targets.shape[1]))
-    all_delta = np.empty_like(all_pred)
-    step = np.empty(weights.shape[1:])
-    frozen = None if trainable is None else trainable == 0.0
-    for i in range(start, stop):
-        np.matmul(inputs, weights[i].T, out=all_pred)
-        np.subtract(all_pred, targets, out=all_delta)
-        np.matmul(all_delta.T, inputs, out=weight_deltas[i])
-        weight_deltas[i] /= n_examples
-        if frozen is not None:
-            np.putmask(weight_deltas[i], frozen, 0.0)
-        np.mean(all_pred, axis=0, out=pred[i])
-        np.mean(all_delta, axis=0, out=delta[i])
-        np.square(all_delta, out=all_delta)
-        np.mean(all_delta, axis=0, out=error[i])
-        np.multiply(weight_deltas[i], alpha, out=step)
-        np.subtract(weights[i], step, out=weights[i + 1])
+    loops.batch(log.storage("weights"), log.storage("pred"), log.storage("delta"), log.storage("error"),
+                log.storage("weight_deltas"), inputs, targets, start, stop, alpha, frozen)
     log.storage("inputs")[start:stop] = inputs.mean(axis=0)
     log.storage("targets")[start:stop] = targets.mean(axis=0)
     _finish_rows(log, start, stop, alpha, NO_EXAMPLE)
-    log.storage("error_total")[start:stop] = error[start:stop].sum(axis=1)
+    log.storage("error_total")[start:stop] = log.storage("error")[start:stop].sum(axis=1)
 
 
 def _finish_rows(log: IterationLog, start: int, stop: int, alpha: float, examples) -> None:

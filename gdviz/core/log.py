@@ -35,10 +35,12 @@ class IterationLog:
     are views into the log's storage, valid until the next append.
     """
 
-    def __init__(self, n_inputs: int, n_outputs: int, capacity: int = 1024, first_iteration: int = 1):
+    def __init__(self, n_inputs: int, n_outputs: int, capacity: int = 1024, first_iteration: int = 1,
+                 max_capacity: int | None = None):
         self.n_inputs = n_inputs
         self.n_outputs = n_outputs
         self.first_iteration = first_iteration
+        self.max_capacity = max_capacity  # doubling stops here (more records still fit, exactly)
         self.count = 0
         self._arrays: dict[str, np.ndarray] = {}
         self._allocate(max(int(capacity), 1))
@@ -65,6 +67,8 @@ class IterationLog:
             capacity = self.capacity
             while capacity < needed:
                 capacity *= 2
+            if self.max_capacity is not None:
+                capacity = max(needed, min(capacity, self.max_capacity))
             self._allocate(capacity)
 
     def storage(self, name: str) -> np.ndarray:

@@ -79,7 +79,7 @@ class Training:
 
     def __init__(self, data: DataSet, weights, alpha: float, mode: str = "example",
                  example: int = 0, frozen=None, growth_limit: float | None = GROWTH_LIMIT,
-                 log_capacity: int = 1024):
+                 log_capacity: int = 1024, loops: engine.Loops = engine.NUMPY_LOOPS):
         self.data = data
         self.initial_weights = finite_matrix(weights, (data.n_outputs, data.n_inputs), "weights")
         self.weights = self.initial_weights.copy()
@@ -91,6 +91,7 @@ class Training:
             self.set_frozen_mask(frozen)
         self.growth_limit = growth_limit
         self.log = IterationLog(data.n_inputs, data.n_outputs, log_capacity)
+        self.loops = loops  # the inner loops: numpy's, or gdviz.compiled's
         self._reference_error: float | None = None
 
     # -- settings (apply from the next iteration on) -----------------------------------------
@@ -169,14 +170,14 @@ class Training:
             raise ValueError(f"iterations must be 0 or more, not {iterations}")
         done = 0
         log = self.log
-        trainable = None if not self.frozen.any() else (~self.frozen).astype(np.float64)
+        frozen = self.frozen.copy() if self.frozen.any() else None
         with np.errstate(all="ignore"):
             while done < iterations:
                 count = min(block, iterations - done)
                 start = log.count
                 log.reserve(count)
                 log.storage("weights")[start] = self.weights
-                self._compute(start, count, trainable)
+                self._compute(start, count, frozen)
                 self._update_reference(start, count)
                 bad = engine.first_bad_row(
                     log, start, start + count, self.growth_limit, self._reference_error
@@ -193,10 +194,11 @@ class Training:
                     break
         return RunResult(done)
 
-    def _compute(self, start: int, count: int, trainable) -> None:
+    def _compute(self, start: int, count: int, frozen) -> None:
         data, log = self.data, self.log
         if self.mode == "batch":
-            engine.run_batch_rows(log, start, count, self.alpha, data.inputs, data.targets, trainable)
+            engine.run_batch_rows(log, start, count, self.alpha, data.inputs, data.targets, frozen,
+                                  self.loops)
             return
         if self.mode == "example":
             examples = self.example
@@ -204,7 +206,7 @@ class Training:
             first = log.first_iteration + start - 1
             examples = np.arange(first, first + count) % data.n_examples
         engine.run_rows(log, start, count, self.alpha, data.inputs[examples],
-                        data.targets[examples], examples, trainable)
+                        data.targets[examples], examples, frozen, self.loops)
 
     def _update_reference(self, start: int, count: int) -> None:
         """The starting error that the growth limit compares with: the largest total error of

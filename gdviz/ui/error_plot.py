@@ -2,31 +2,58 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from gdviz.core.log import IterationLog
 
 CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ca8a04", "#db2777", "#4f46e5", "#65a30d"]
+ALL_AT_ONCE = 100_000  # up to this many points every curve is redrawn each time; beyond, one a time
 MAX_OUTPUT_CURVES = 8  # more outputs than this: only the total is drawn, to stay legible
 
 
+def _points(curve: pg.PlotDataItem) -> int:
+    return 0 if curve.xData is None else len(curve.xData)
+
+
+class _TimedPlotWidget(pg.PlotWidget):
+    """A PlotWidget that remembers how long its last paint took."""
+
+    paint_seconds = 0.0
+
+    def paintEvent(self, event):  # noqa: N802
+        started = time.perf_counter()
+        super().paintEvent(event)
+        self.paint_seconds = time.perf_counter() - started
+
+
 class ErrorPlot(QWidget):
-    """Curves redrawn from the window's log on :meth:`refresh` (called at display rate)."""
+    """Curves redrawn from the window's log on :meth:`refresh` (called at display rate).
+
+    With hundreds of thousands of points a redraw costs several milliseconds even with
+    pyqtgraph's downsampling and clip-to-view, so :meth:`due` spaces the redraws out to keep
+    the curves under a quarter of the window's time; the diagram and tables still redraw
+    every frame.
+    """
+
+    SHARE_OF_TIME = 0.25
 
     def __init__(self, output_names, parent=None):
         super().__init__(parent)
         palette = self.palette()
         text = palette.windowText().color()
-        self.plot = pg.PlotWidget(background=palette.base().color())  # follows a light or dark desktop
+        self.plot = _TimedPlotWidget(background=palette.base().color())  # follows a light or dark desktop
         item = self.plot.getPlotItem()
         for side in ("left", "bottom"):
             item.getAxis(side).setPen(text)
             item.getAxis(side).setTextPen(text)
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "error")
-        item.showGrid(x=True, y=True, alpha=0.25)
+        item.showGrid(x=False, y=False)
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         self.legend = item.addLegend(offset=(-10, 10), labelTextColor=text)
@@ -37,30 +64,112 @@ class ErrorPlot(QWidget):
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the error axis on a logarithmic scale (L)")
         self.log_scale.toggled.connect(self._set_log_scale)
+        self.follow = QCheckBox("Follow")
+        self.follow.setChecked(True)
+        self.follow.setToolTip("Keep every iteration in view as training goes on; zooming or panning "
+                               "the plot turns this off, ticking it turns it back on")
+        self.follow.toggled.connect(self._fit_view)
+        # pyqtgraph's own auto-range scans every point of every curve on each repaint; the window
+        # knows the bounds of what it adds, so it fits the view itself (see _fit_view).
+        self.view = item.getViewBox()
+        self.view.disableAutoRange()
+        self.view.sigRangeChangedManually.connect(lambda *_: self.follow.setChecked(False))
+        options = QHBoxLayout()
+        options.addWidget(self.log_scale)
+        options.addWidget(self.follow)
+        options.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
-        layout.addWidget(self.log_scale)
+        layout.addLayout(options)
+        self._bounds_rows = 0  # rows of the log already folded into the bounds below
+        self._largest = 0.0  # the largest error (any output, or total) so far
+        self._smallest_positive = math.inf  # for the log scale
         self._x = np.zeros(0)
+        self._columns = np.zeros((len(self.curves) + 1, 0))
+        self._filled = 0  # rows of the log copied into _columns
         self.shown = 0  # how many iterations the curves hold
+        self._refreshed_at = 0.0
+        self._refresh_seconds = 0.0
 
     def _set_log_scale(self, on: bool) -> None:
         self.plot.getPlotItem().setLogMode(y=on)
+        self._fit_view()
 
-    def _iterations(self, log: IterationLog) -> np.ndarray:
-        """Iteration numbers as float64 (pyqtgraph clips fastest with float x), kept and grown."""
-        if len(self._x) < log.count or (log.count and self._x[0] != log.first_iteration):
+    def _update_bounds(self, log: IterationLog) -> None:
+        if log.count < self._bounds_rows:  # the log was cleared
+            self._bounds_rows, self._largest, self._smallest_positive = 0, 0.0, math.inf
+        new = log.error_total[self._bounds_rows :]
+        if new.size:
+            self._largest = max(self._largest, float(new.max()))
+            errors = log.error[self._bounds_rows :]
+            positive = errors[errors > 0]
+            if positive.size:
+                self._smallest_positive = min(self._smallest_positive, float(positive.min()))
+        self._bounds_rows = log.count
+
+    def _fit_view(self, *_args) -> None:
+        if not self.follow.isChecked():
+            return
+        first = float(self._x[0]) if self._bounds_rows else 1.0
+        last = first + max(self._bounds_rows - 1, 1)
+        if self.log_scale.isChecked():
+            top = math.log10(self._largest) if self._largest > 0 else 0.0
+            bottom = math.log10(self._smallest_positive) if math.isfinite(self._smallest_positive) else top - 1
+            y_range = (bottom, top if top > bottom else bottom + 1)
+        else:
+            y_range = (0.0, self._largest if self._largest > 0 else 1.0)
+        self.view.setRange(xRange=(first, last), yRange=y_range, padding=0.02)
+
+    def _sync_columns(self, log: IterationLog) -> None:
+        """Keep x (iteration numbers) and each curve's y as contiguous float64 arrays.
+
+        pyqtgraph clips and downsamples contiguous arrays about twice as fast as a column of
+        the log, and clips fastest with float x; only the rows added since the last call are
+        copied, into arrays that grow by doubling.
+        """
+        first_changed = self._x.size and log.count and self._x[0] != log.first_iteration
+        if log.count < self._filled or first_changed:
+            self._filled = 0
+        if log.count > self._x.size or first_changed:
             capacity = max(1024, 2 * log.count)
+            columns = np.empty((len(self.curves) + 1, capacity))
+            columns[:, : self._filled] = self._columns[:, : self._filled]
+            self._columns = columns
             self._x = np.arange(log.first_iteration, log.first_iteration + capacity, dtype=np.float64)
-        return self._x[: log.count]
+        new = slice(self._filled, log.count)
+        self._columns[: len(self.curves), new] = log.error[new, : len(self.curves)].T
+        self._columns[-1, new] = log.error_total[new]
+        self._filled = log.count
+
+    def due(self, log: IterationLog) -> bool:
+        """Whether a curve should be redrawn now to show ``log``."""
+        if self.shown == log.count and log.count:
+            return False
+        cost = self._refresh_seconds + self.plot.paint_seconds
+        return time.perf_counter() - self._refreshed_at >= cost / self.SHARE_OF_TIME
 
     def refresh(self, log: IterationLog) -> None:
-        x = self._iterations(log)
-        error = log.error
-        for o, curve in enumerate(self.curves):
-            curve.setData(x, error[:, o])
-        self.total_curve.setData(x, log.error_total)
-        self.shown = log.count
+        """Bring the curves up to date: all of them while they are short; past
+        :data:`ALL_AT_ONCE` points only the one furthest behind (a redraw's cost grows with the
+        points, so it is spread over frames; a curve is then at most a few frames behind).
+        :attr:`shown` counts the points that every curve holds."""
+        started = time.perf_counter()
+        self._sync_columns(log)
+        x = self._x[: log.count]
+        curves = [*self.curves, self.total_curve]
+        lengths = [_points(curve) for curve in curves]
+        if log.count < max(lengths) or log.count <= ALL_AT_ONCE:  # small, or cleared: every curve
+            behind = range(len(curves))
+        else:
+            behind = [int(np.argmin(lengths))]
+        for index in behind:
+            curves[index].setData(x, self._columns[index, : log.count])
+        self.shown = min(_points(curve) for curve in curves)
+        self._update_bounds(log)
+        self._fit_view()
+        self._refreshed_at = time.perf_counter()
+        self._refresh_seconds = self._refreshed_at - started
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """What each curve draws: name -> (x, y)."""

@@ -50,9 +50,18 @@ from gdviz.ui.resources import resource_path
 from gdviz.ui.table_models import DataTableModel, WeightTableModel
 from gdviz.ui.trainer import Report, Trainer
 
+# numpy asks the kernel for 2 MB "huge" pages for large arrays. The first write to each one can
+# stall for 15-35 ms while the kernel finds and zeroes it, and the window's log is written as it
+# grows, a little every frame: with normal pages the same writes never stall (measured in
+# benchmarks/run.py). The setting is process-wide and only concerns arrays made from now on.
+_set_huge_pages = getattr(getattr(np, "_core", None), "multiarray", None)
+if hasattr(_set_huge_pages, "_set_madvise_hugepage"):
+    _set_huge_pages._set_madvise_hugepage(False)
+
 SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, None]  # iterations a second; None = max
 DEFAULT_SPEED = 10
 FRAME_MS = 16  # the window repaints at most this often (≈ 60 Hz)
+LOG_LIMIT_BYTES = 1_000_000_000  # the window's log stops growing here (3.5 million 3×3 iterations)
 ERROR_STYLE = "color: #dc2626;"
 
 
@@ -287,12 +296,17 @@ class MainWindow(QMainWindow):
         self.alpha = training.alpha
         self.mode = training.mode
         self.example = training.example
-        self.log = IterationLog(self.data.n_inputs, self.data.n_outputs)
+        self.max_iterations = LOG_LIMIT_BYTES // IterationLog.bytes_per_record(
+            self.data.n_inputs, self.data.n_outputs)
+        # Allocated whole at once: the system only hands out pages as they are written, so
+        # memory follows the records actually kept, and the log never pauses to copy itself.
+        self.log = IterationLog(self.data.n_inputs, self.data.n_outputs, capacity=self.max_iterations,
+                                max_capacity=self.max_iterations)
         self.playing, self.run_total, self.run_remaining = False, 0, 0
         self._owe_grant = False
         self._show_notice(None)
         self._rebuild_views()
-        self.trainer = Trainer(training)
+        self.trainer = Trainer(training, self.max_iterations)
         self.trainer.report.connect(self._on_report)
         self.trainer.set_speed(SPEEDS[self.speed_slider.value()])
         self.trainer.start()
@@ -546,6 +560,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(report.divergence.message(), 15000)
         if report.error:
             self._show_refusal(report.error)
+        if report.limit_reached:
+            self.playing = False
+            self._show_notice(
+                f"The log is full: it holds {report.iteration:,} iterations "
+                f"({LOG_LIMIT_BYTES / 1e9:g} GB), all of them kept. Export it (Ctrl+E) or Reset (R) to go on.")
         self._dirty = True
         self._update_buttons()
 
@@ -556,6 +575,13 @@ class MainWindow(QMainWindow):
             self.refresh_views()
         if self._owe_grant and self.trainer is not None:
             self._owe_grant = False
+            # Granted once the repaints just asked for are done: painting and computing
+            # then take turns instead of fighting over the GIL.
+            QTimer.singleShot(0, self._grant)
+
+    @Slot()
+    def _grant(self) -> None:
+        if self.trainer is not None:
             self.trainer.grant()
 
     def refresh_views(self) -> None:
@@ -572,7 +598,7 @@ class MainWindow(QMainWindow):
             pred, targets = self.weights @ inputs, self.data.targets[self.example]
         self.delta_model.set_matrix(np.nan_to_num(deltas, nan=0.0), self.frozen)
         self.network_view.set_state(self.weights, deltas, self.frozen, inputs, pred, targets)
-        if self.error_plot.shown != log.count or log.count == 0:
+        if self.error_plot.due(log):
             self.error_plot.refresh(log)
         self.iteration_label.setText(f"Iteration {log.last_iteration:,}")
         self.error_label.setText(

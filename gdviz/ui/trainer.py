@@ -24,11 +24,17 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
+from gdviz import compiled
+from gdviz.core.engine import NUMPY_LOOPS
 from gdviz.core.log import IterationLog
 from gdviz.core.training import Divergence, Training
 
 COMPUTE_BUDGET = 0.008
 """Seconds of computing per grant at full speed (the window paints in between)."""
+
+MAX_PER_GRANT = 5000
+"""Iterations per grant at full speed: about 300,000 a second at 60 frames a second, which keeps
+the log's growth (and so memory) to a pace a learner can follow and stop."""
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,16 @@ class Report:
     reset: bool = False  # the training was reset before this report
     divergence: Divergence | None = None
     error: str | None = None  # a command was refused (e.g. a weight that is not a number)
+    limit_reached: bool = False  # training stopped because the log is full
 
 
 class Trainer(QThread):
     report = Signal(object)
 
-    def __init__(self, training: Training, parent=None):
+    def __init__(self, training: Training, max_iterations: int | None = None, parent=None):
         super().__init__(parent)
         self._training = training  # touched only by the thread once it has started
+        self.max_iterations = max_iterations  # the log's limit: training stops there
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._speed: float | None = None
         self._playing = False
@@ -64,6 +72,7 @@ class Trainer(QThread):
         self._paced_done = 0
         self.commands_sent = 0  # GUI thread only
         self._commands_applied = 0  # trainer thread only
+        self._fast_loops = None
 
     # -- commands (GUI thread) ----------------------------------------------------------------
     def _send(self, name: str, *args) -> None:
@@ -118,7 +127,8 @@ class Trainer(QThread):
         return self.wait(timeout_ms)
 
     # -- the thread ---------------------------------------------------------------------------
-    def run(self) -> None:  # noqa: D102 - QThread entry point
+    def run(self) -> None:  # QThread's entry point: the thread's whole life
+        self._fast_loops = compiled.loops()  # compiled (or loaded from cache) off the GUI thread
         while not self._quit:
             try:
                 command = self._commands.get(timeout=self._idle_timeout())
@@ -155,7 +165,10 @@ class Trainer(QThread):
         elif name == "grant":
             self._granted = True
         elif name == "step":
-            self._emit(training.step(), records_expected=True)
+            if self.max_iterations is not None and training.iteration >= self.max_iterations:
+                self._emit(None, limit_reached=True)
+            else:
+                self._emit(training.step(), records_expected=True)
             return True
         elif name == "play":
             self._playing, self._run_remaining = True, 0
@@ -185,15 +198,27 @@ class Trainer(QThread):
 
     def _advance(self) -> None:
         training = self._training
-        if self._run_remaining or self._speed is None:
-            wanted = self._run_remaining or 10**12
+        full_speed = bool(self._run_remaining) or self._speed is None
+        if full_speed:
+            wanted = min(self._run_remaining or MAX_PER_GRANT, MAX_PER_GRANT)
         else:
             elapsed = time.perf_counter() - self._pace_start
-            wanted = min(math.floor(elapsed * self._speed) - self._paced_done, 10**12)
+            wanted = min(math.floor(elapsed * self._speed) - self._paced_done, MAX_PER_GRANT)
             if wanted <= 0:
                 return
+        limit_reached = False
+        if self.max_iterations is not None:
+            room = self.max_iterations - training.iteration
+            wanted, limit_reached = min(wanted, room), wanted >= room
+        # Full speed uses the compiled loops, which release the GIL so the window paints meanwhile.
+        training.loops = self._fast_loops if full_speed and self._fast_loops else NUMPY_LOOPS
         deadline = time.perf_counter() + COMPUTE_BUDGET
-        result = training.run(wanted, deadline=deadline, should_stop=self._interrupted, block=64)
+        result = training.run(wanted, deadline=deadline, should_stop=self._interrupted,
+                              block=1024 if training.loops is not NUMPY_LOOPS else 64)
+        training.loops = NUMPY_LOOPS
+        limit_reached = limit_reached and training.iteration >= self.max_iterations
+        if limit_reached:
+            self._playing, self._run_remaining = False, 0
         self._paced_done += result.iterations
         if self._run_remaining:
             self._run_remaining -= result.iterations
@@ -201,13 +226,13 @@ class Trainer(QThread):
                 self._playing, self._run_remaining = False, 0
         if result.divergence:
             self._playing, self._run_remaining = False, 0
-        self._emit(result, records_expected=True)
+        self._emit(result, records_expected=True, limit_reached=limit_reached)
 
     def _interrupted(self) -> bool:
         return not self._commands.empty() or self.isInterruptionRequested()
 
     def _emit(self, result, *, records_expected: bool = False, reset: bool = False,
-              error: str | None = None) -> None:
+              error: str | None = None, limit_reached: bool = False) -> None:
         training = self._training
         records = training.log.take() if records_expected and training.log.count else None
         if records is not None:
@@ -224,4 +249,5 @@ class Trainer(QThread):
             reset=reset,
             divergence=result.divergence if result is not None else None,
             error=error,
+            limit_reached=limit_reached,
         ))

@@ -1,0 +1,280 @@
+"""gdviz benchmark: the engine against bare numpy, the CLI, and the window at full speed.
+
+    python benchmarks/run.py [--quick] [--repeats N]
+
+Prints a table and writes benchmarks/results.json. Not part of the test suite: timing goals are
+checked here, by a person, not by asserts. Every ratio compares figures from the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from gdviz.core import Training, preset_training  # noqa: E402
+from gdviz.core.presets import fresh_training  # noqa: E402
+
+
+def median_rate(function, iterations: int, repeats: int) -> float:
+    """Median iterations per second of ``function(iterations)`` over ``repeats`` runs."""
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function(iterations)
+        rates.append(iterations / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def bare_loop(training: Training, mode: str):
+    """The chapter's arithmetic written inline: no log, no objects, nothing kept."""
+    inputs, targets = training.data.inputs, training.data.targets
+    alpha, examples = training.alpha, training.data.n_examples
+
+    def run(iterations):
+        weights = training.initial_weights.copy()
+        if mode == "batch":
+            for _ in range(iterations):
+                delta = inputs @ weights.T - targets
+                error = delta**2  # noqa: F841 - computed, as the engine does
+                weights -= alpha * (delta.T @ inputs / examples)
+        else:
+            for i in range(iterations):
+                k = 0 if mode == "example" else i % examples
+                x = inputs[k]
+                delta = weights.dot(x) - targets[k]
+                error = delta**2  # noqa: F841
+                weights -= alpha * np.outer(delta, x)
+
+    return run
+
+
+def engine_loop(make, mode: str):
+    def run(iterations):
+        training = make()
+        training.set_mode(mode)
+        training.run(iterations)
+
+    return run
+
+
+def bench_engine(repeats: int, quick: bool) -> list[dict]:
+    rows = []
+    sizes = [("3x3 multi-in-out", lambda: preset_training("multi-in-out"), 20_000 if quick else 100_000),
+             ("32x32", lambda: fresh_training(32, 32), 5_000 if quick else 20_000)]
+    for name, make, iterations in sizes:
+        for mode in ("example", "cycle", "batch"):
+            engine = median_rate(engine_loop(make, mode), iterations, repeats)
+            bare = median_rate(bare_loop(make(), mode), iterations, repeats)
+            rows.append({"network": name, "mode": mode, "engine_it_s": engine, "bare_it_s": bare,
+                         "ratio": engine / bare})
+    return rows
+
+
+def bench_cli(repeats: int, quick: bool) -> dict:
+    iterations = 100_000 if quick else 1_000_000
+    times, rss, sizes = [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.csv"
+        for _ in range(max(1, repeats // 2 if not quick else 1)):
+            script = ("import resource, sys; from gdviz.cli import main; code = main(sys.argv[1:]); "
+                      "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
+                      "sys.exit(code)")
+            started = time.perf_counter()
+            result = subprocess.run(
+                [sys.executable, "-c", script, "train", "--preset", "multi-in-out",
+                 "--iterations", str(iterations), "--csv", str(path)],
+                capture_output=True, text=True, cwd=HERE.parent, check=True)
+            times.append(time.perf_counter() - started)
+            rss.append(int(result.stderr.strip().splitlines()[-1]) * 1024)
+            train_seconds = float(result.stderr.splitlines()[0].rsplit(",", 1)[1].split()[0])
+            sizes.append((path.stat().st_size, times[-1] - train_seconds))
+    csv_bytes, csv_seconds = sizes[len(sizes) // 2]
+    return {"iterations": iterations, "wall_s": statistics.median(times), "peak_rss_mb": max(rss) / 1e6,
+            "csv_mb": csv_bytes / 1e6, "csv_write_s": csv_seconds, "csv_mb_s": csv_bytes / 1e6 / csv_seconds}
+
+
+WINDOW_SCRIPT = textwrap.dedent("""
+    import json, os, sys, time, resource
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    sys.path.insert(0, sys.argv[2])
+    from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, sys.argv[3])
+    app = QApplication([])
+    from gdviz.ui import MainWindow
+    from gdviz.ui.main_window import SPEEDS
+
+    def rss():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    class Painted(QObject):
+        count = 0
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                Painted.count += 1
+            return False
+
+    def pump(seconds):
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.0005)
+
+    window = MainWindow("multi-in-out")
+    window.resize(1360, 820)
+    window.show()
+    painted = Painted()  # frames: paints of the network diagram, which redraws every frame
+    window.network_view.installEventFilter(painted)
+    pump(0.5)
+    mode, seconds = sys.argv[1], float(sys.argv[4])
+    result = {}
+    if mode == "speed":
+        ticks = []
+        timer = QTimer(); timer.setInterval(10); timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        timer.start()
+        window.speed_slider.setValue(SPEEDS.index(None))
+        rss0 = rss()
+        window.toggle_play()
+        started = time.perf_counter(); frames0 = Painted.count
+        pump(seconds)
+        elapsed = time.perf_counter() - started
+        window.toggle_play()
+        iterations = window.log.count
+        delays = sorted(max(0.0, b - a - 0.010) for a, b in zip(ticks, ticks[1:]))
+        result = {"iterations": iterations, "it_s": iterations / elapsed,
+                  "fps": (Painted.count - frames0) / elapsed,
+                  "timer_p99_ms": 1000 * delays[int(0.99 * (len(delays) - 1))],
+                  "timer_max_ms": 1000 * delays[-1], "rss_growth_mb": (rss() - rss0) / 1e6}
+    elif mode == "step":
+        latencies = []
+        for _ in range(30):
+            target = window.log.count + 1
+            started = time.perf_counter()
+            window.step()
+            while not (window.error_plot.shown == target and
+                       window.weight_model.matrix is not None and window.log.count == target):
+                app.processEvents()
+            latencies.append(time.perf_counter() - started)
+            pump(0.02)
+        result = {"median_ms": 1000 * sorted(latencies)[len(latencies) // 2],
+                  "max_ms": 1000 * max(latencies)}
+    elif mode == "memory":
+        rss0 = rss()
+        window.run_spin.setValue(1_000_000)
+        started = time.perf_counter()
+        window.run_n()
+        while window.log.count < 1_000_000 or window.playing:
+            pump(0.05)
+        elapsed = time.perf_counter() - started
+        after = rss()
+        pump(2.0)
+        settled = rss()
+        result = {"seconds": elapsed, "it_s": 1_000_000 / elapsed, "rss_growth_mb": (after - rss0) / 1e6,
+                  "rss_after_2s_mb": (settled - rss0) / 1e6,
+                  "log_bytes_per_iteration": window.log.nbytes / window.log.count,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}
+    window.close()
+    print(json.dumps(result))
+""")
+
+
+def run_window(mode: str, seconds: float = 10.0) -> dict:
+    with tempfile.TemporaryDirectory() as settings:
+        result = subprocess.run([sys.executable, "-c", WINDOW_SCRIPT, mode, str(HERE.parent), settings,
+                                 str(seconds)], capture_output=True, text=True, check=True, timeout=600)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench_startup(repeats: int) -> float:
+    script = textwrap.dedent("""
+        import os, sys, time
+        sys.path.insert(0, sys.argv[1])
+        from PySide6.QtCore import QSettings, QTimer
+        from PySide6.QtWidgets import QApplication
+        QSettings.setDefaultFormat(QSettings.IniFormat)
+        QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, sys.argv[2])
+        app = QApplication([])
+        from gdviz.ui import MainWindow
+        window = MainWindow()
+        window.show()
+        app.processEvents()
+        print(time.time())
+        window.close()
+    """)
+    times = []
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as settings:
+            started = time.time()
+            result = subprocess.run([sys.executable, "-c", script, str(HERE.parent), settings],
+                                    capture_output=True, text=True, check=True, env=env)
+            times.append(float(result.stdout.strip().splitlines()[-1]) - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    repeats = 1 if args.quick else args.repeats
+    results = {"machine": {"python": platform.python_version(), "numpy": np.__version__,
+                           "cpus": os.cpu_count(), "processor": platform.machine()}}
+
+    print("1. Engine (with log) against a bare numpy loop, iterations/s (median of %d)" % repeats)
+    results["engine"] = bench_engine(repeats, args.quick)
+    for row in results["engine"]:
+        print(f"   {row['network']:<18} {row['mode']:<8} engine {row['engine_it_s']:>10,.0f}   "
+              f"bare {row['bare_it_s']:>10,.0f}   ratio {row['ratio']:.2f}")
+    headless = next(r["engine_it_s"] for r in results["engine"]
+                    if r["network"].startswith("3x3") and r["mode"] == "example")
+
+    print("2. Headless CLI")
+    cli = results["cli"] = bench_cli(repeats, args.quick)
+    print(f"   {cli['iterations']:,} iterations: {cli['wall_s']:.1f} s wall, peak RSS {cli['peak_rss_mb']:.0f} MB, "
+          f"CSV {cli['csv_mb']:.0f} MB in {cli['csv_write_s']:.1f} s ({cli['csv_mb_s']:.1f} MB/s)")
+
+    print("3. The window at max speed (offscreen, 10 s)")
+    window = results["window"] = run_window("speed", 3.0 if args.quick else 10.0)
+    window["ratio_to_engine"] = window["it_s"] / headless
+    print(f"   {window['it_s']:,.0f} it/s = {window['ratio_to_engine']:.2f} × engine; {window['fps']:.1f} fps; "
+          f"10 ms timer delay p99 {window['timer_p99_ms']:.1f} ms, max {window['timer_max_ms']:.1f} ms")
+
+    print("4. Step latency")
+    step = results["step"] = run_window("step")
+    print(f"   median {step['median_ms']:.1f} ms, max {step['max_ms']:.1f} ms")
+
+    if not args.quick:
+        print("5. Memory: 1,000,000 iterations at max speed in the window")
+        memory = results["memory"] = run_window("memory")
+        print(f"   {memory['seconds']:.1f} s ({memory['it_s']:,.0f} it/s); RSS growth {memory['rss_growth_mb']:.0f} MB, "
+              f"2 s later {memory['rss_after_2s_mb']:.0f} MB; log {memory['log_bytes_per_iteration']:.0f} B/iteration")
+
+    print("6. Start-up to window shown")
+    results["startup_s"] = bench_startup(repeats)
+    print(f"   {results['startup_s']:.2f} s")
+
+    (HERE / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"wrote {HERE / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
