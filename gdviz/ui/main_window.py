@@ -82,7 +82,6 @@ class MainWindow(QMainWindow):
         self.run_total = 0
         self.run_remaining = 0
         self._dirty = False
-        self._owe_grant = False
         self._rate_mark = (time.perf_counter(), 0)
         self.rate = 0.0
         self._build_controls()
@@ -303,7 +302,6 @@ class MainWindow(QMainWindow):
         self.log = IterationLog(self.data.n_inputs, self.data.n_outputs, capacity=self.max_iterations,
                                 max_capacity=self.max_iterations)
         self.playing, self.run_total, self.run_remaining = False, 0, 0
-        self._owe_grant = False
         self._show_notice(None)
         self._rebuild_views()
         self.trainer = Trainer(training, self.max_iterations)
@@ -549,7 +547,7 @@ class MainWindow(QMainWindow):
             self.log.clear()
         if report.records is not None:
             self.log.extend(report.records)
-            self._owe_grant = True
+            self.trainer.grant()  # taken: the trainer may compute the next batch meanwhile
         self.weights, self.frozen = report.weights, report.frozen
         if report.commands_applied >= self.trainer.commands_sent:  # nothing newer is on its way
             self.playing = report.playing
@@ -573,16 +571,8 @@ class MainWindow(QMainWindow):
         if self._dirty:
             self._dirty = False
             self.refresh_views()
-        if self._owe_grant and self.trainer is not None:
-            self._owe_grant = False
-            # Granted once the repaints just asked for are done: painting and computing
-            # then take turns instead of fighting over the GIL.
-            QTimer.singleShot(0, self._grant)
-
-    @Slot()
-    def _grant(self) -> None:
-        if self.trainer is not None:
-            self.trainer.grant()
+        elif self.error_plot.due(self.log):  # curves still catching up after the last report
+            self.error_plot.refresh(self.log)
 
     def refresh_views(self) -> None:
         """Show the latest copies: tables, diagram, curves and status bar."""

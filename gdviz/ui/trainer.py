@@ -8,10 +8,11 @@ thread applies commands between iterations, so a change lands at an iteration bo
 - Every batch of consecutive iterations is sent with :attr:`Trainer.report` as a
   :class:`Report` holding a *copy* of their records and of the weights after them, so the
   window never reads an array the trainer is still writing, and no iteration is lost.
-- Pacing: while animating, the trainer computes one batch per *grant* (:meth:`grant`), and the
-  window grants once per frame after it has taken the last report. So at most one report is
-  in flight, the queue cannot grow without bound, and while the window paints the trainer is
-  idle (it holds no GIL), which keeps the window responsive at any speed.
+- Pacing: the trainer keeps to its speed (``FULL_SPEED`` at max), sends at most ~120 batches a
+  second, and after each batch waits for a *grant* (:meth:`grant`), which the window gives when
+  it has taken the batch. So at most one report is in flight and the queue cannot grow without
+  bound however slow the window is. At full speed the iterations run in compiled loops that
+  release the GIL (:mod:`gdviz.compiled`), so the window paints on the other core meanwhile.
 """
 
 from __future__ import annotations
@@ -30,11 +31,17 @@ from gdviz.core.log import IterationLog
 from gdviz.core.training import Divergence, Training
 
 COMPUTE_BUDGET = 0.008
-"""Seconds of computing per grant at full speed (the window paints in between)."""
+"""Seconds of computing at most per batch (commands are looked at in between)."""
 
-MAX_PER_GRANT = 5000
-"""Iterations per grant at full speed: about 300,000 a second at 60 frames a second, which keeps
-the log's growth (and so memory) to a pace a learner can follow and stop."""
+FULL_SPEED = 300_000
+"""Iterations a second at "max" and for Run N: about twice what the numpy engine does on one
+core, while the log grows (~85 MB/s for 3×3) at a pace that a learner can still stop."""
+
+REPORT_INTERVAL = 0.008
+"""Seconds between two batches at least, so the window takes ≤ ~120 reports a second."""
+
+MAX_CATCH_UP = 0.1
+"""Seconds of iterations the trainer may be behind its pace before it stops trying to catch up."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,7 @@ class Trainer(QThread):
         self._quit = False
         self._pace_start = 0.0
         self._paced_done = 0
+        self._reported_at = 0.0
         self.commands_sent = 0  # GUI thread only
         self._commands_applied = 0  # trainer thread only
         self._fast_loops = None
@@ -149,12 +157,20 @@ class Trainer(QThread):
             if not self._quit and self._playing and self._granted:
                 self._advance()
 
+    def _rate(self) -> float:
+        """Iterations a second now: the chosen speed, or FULL_SPEED for max and Run N."""
+        return FULL_SPEED if self._run_remaining or self._speed is None else self._speed
+
     def _idle_timeout(self) -> float | None:
+        """Seconds until the next batch is due (None: nothing to do until a command comes).
+
+        A batch is due when its first iteration is, and not sooner than REPORT_INTERVAL after
+        the last one, so the window gets at most ~120 reports a second whatever the speed.
+        """
         if not (self._playing and self._granted):
-            return None  # nothing to do until a command comes
-        if self._speed is None or self._run_remaining:
-            return 0.0
-        due_at = self._pace_start + (self._paced_done + 1) / self._speed
+            return None
+        due_at = max(self._pace_start + (self._paced_done + 1) / self._rate(),
+                     self._reported_at + REPORT_INTERVAL)
         return max(0.0, due_at - time.perf_counter())
 
     def _apply(self, name: str, args: tuple) -> bool:
@@ -199,13 +215,15 @@ class Trainer(QThread):
     def _advance(self) -> None:
         training = self._training
         full_speed = bool(self._run_remaining) or self._speed is None
-        if full_speed:
-            wanted = min(self._run_remaining or MAX_PER_GRANT, MAX_PER_GRANT)
-        else:
-            elapsed = time.perf_counter() - self._pace_start
-            wanted = min(math.floor(elapsed * self._speed) - self._paced_done, MAX_PER_GRANT)
-            if wanted <= 0:
-                return
+        rate = self._rate()
+        wanted = math.floor((time.perf_counter() - self._pace_start) * rate) - self._paced_done
+        if wanted <= 0:
+            return
+        if wanted > rate * MAX_CATCH_UP:  # fell behind (a busy window): don't rush to catch up
+            self._restart_pace()
+            wanted = max(1, math.floor(rate * REPORT_INTERVAL))
+        if self._run_remaining:
+            wanted = min(wanted, self._run_remaining)
         limit_reached = False
         if self.max_iterations is not None:
             room = self.max_iterations - training.iteration
@@ -227,6 +245,7 @@ class Trainer(QThread):
         if result.divergence:
             self._playing, self._run_remaining = False, 0
         self._emit(result, records_expected=True, limit_reached=limit_reached)
+        self._reported_at = time.perf_counter()
 
     def _interrupted(self) -> bool:
         return not self._commands.empty() or self.isInterruptionRequested()
