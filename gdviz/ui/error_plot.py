@@ -172,7 +172,7 @@ class ErrorPlot(QWidget):
         self._refresh_seconds = self._refreshed_at - started
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """What each curve draws: name -> (x, y)."""
-        data = {curve.name(): curve.getData() for curve in self.curves}
-        data["total"] = self.total_curve.getData()
+        """What each curve holds (before pyqtgraph downsamples it to draw): name -> (x, y)."""
+        data = {curve.name(): (curve.xData, curve.yData) for curve in self.curves}
+        data["total"] = (self.total_curve.xData, self.total_curve.yData)
         return data
