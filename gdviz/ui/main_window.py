@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
         self._show_notice(None)
         self._rebuild_views()
         self.trainer = Trainer(training, self.max_iterations)
+        self.reports_received = 0
         self.trainer.report.connect(self._on_report)
         self.trainer.set_speed(SPEEDS[self.speed_slider.value()])
         self.trainer.start()
@@ -543,6 +544,7 @@ class MainWindow(QMainWindow):
     def _on_report(self, report: Report) -> None:
         if report.trainer is not self.trainer:
             return  # sent before that trainer was replaced or stopped
+        self.reports_received += 1
         if report.reset:
             self.log.clear()
         if report.records is not None:

@@ -78,6 +78,7 @@ class Trainer(QThread):
         self._pace_start = 0.0
         self._paced_done = 0
         self._reported_at = 0.0
+        self.reports_sent = 0  # written by the trainer thread; read by tests and benchmarks
         self.commands_sent = 0  # GUI thread only
         self._commands_applied = 0  # trainer thread only
         self._fast_loops = None
@@ -256,6 +257,7 @@ class Trainer(QThread):
         records = training.log.take() if records_expected and training.log.count else None
         if records is not None:
             self._granted = False  # wait for the window to take this batch
+        self.reports_sent += 1
         self.report.emit(Report(
             records=records,
             weights=training.weights.copy(),
