@@ -119,6 +119,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
     app = QApplication([])
     from gdviz.ui import MainWindow
     from gdviz.ui.main_window import SPEEDS
+    from gdviz.core.log import IterationLog
 
     def rss():
         with open("/proc/self/statm") as f:
@@ -188,7 +189,8 @@ WINDOW_SCRIPT = textwrap.dedent("""
         settled = rss()
         result = {"seconds": elapsed, "it_s": 1_000_000 / elapsed, "rss_growth_mb": (after - rss0) / 1e6,
                   "rss_after_2s_mb": (settled - rss0) / 1e6,
-                  "log_bytes_per_iteration": window.log.nbytes / window.log.count,
+                  "log_bytes_per_iteration": IterationLog.bytes_per_record(3, 3),
+                  "rss_bytes_per_iteration": (after - rss0) / 1_000_000,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}
     window.close()
     print(json.dumps(result))
@@ -266,7 +268,8 @@ def main() -> int:
         print("5. Memory: 1,000,000 iterations at max speed in the window")
         memory = results["memory"] = run_window("memory")
         print(f"   {memory['seconds']:.1f} s ({memory['it_s']:,.0f} it/s); RSS growth {memory['rss_growth_mb']:.0f} MB, "
-              f"2 s later {memory['rss_after_2s_mb']:.0f} MB; log {memory['log_bytes_per_iteration']:.0f} B/iteration")
+              f"2 s later {memory['rss_after_2s_mb']:.0f} MB; {memory['rss_bytes_per_iteration']:.0f} B of RSS per "
+              f"iteration, of which the log's record is {memory['log_bytes_per_iteration']} B")
 
     print("6. Start-up to window shown")
     results["startup_s"] = bench_startup(repeats)

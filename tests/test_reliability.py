@@ -272,3 +272,36 @@ def test_a_slow_window_keeps_the_queue_bounded_and_recovers(window, qtbot):
     finally:
         type(view).paintEvent = real_paint
         window.toggle_play()
+
+
+def test_a_large_export_runs_on_a_thread_and_closing_cancels_it_leaving_no_file(qtbot, monkeypatch,
+                                                                                tmp_path, qtlog):
+    from gdviz.ui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.run_spin.setValue(200_000)
+    win.run_n()
+    qtbot.waitUntil(lambda: win.log.count == 200_000 and not win.playing, timeout=30000)
+    path = tmp_path / "big.csv"
+    export(win, monkeypatch, path)
+    job = win.export_job
+    assert job is not None and not win.export_action.isEnabled()
+    qtbot.waitUntil(lambda: job.isRunning())
+    win.close()  # mid-export
+    assert job.isFinished()
+    assert not path.exists()
+    assert [name for name in os.listdir(tmp_path) if name.endswith(".part")] == []
+    assert not [r for r in qtlog.records if "QThread" in r.message]
+
+
+def test_a_large_export_completes_in_the_background(window, qtbot, monkeypatch, tmp_path):
+    window.run_spin.setValue(60_000)
+    window.run_n()
+    qtbot.waitUntil(lambda: window.log.count == 60_000 and not window.playing, timeout=30000)
+    path = tmp_path / "big.csv"
+    export(window, monkeypatch, path)
+    qtbot.waitUntil(lambda: window.export_job is None, timeout=60000)
+    log, _, _ = read_csv(path)
+    assert log.equals(window.log)

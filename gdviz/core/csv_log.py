@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 import numpy as np
@@ -70,22 +70,33 @@ def iter_lines(log: IterationLog, input_names, output_names,
         )
 
 
-def write_csv_to(stream: TextIO, log: IterationLog, input_names, output_names) -> None:
-    for text in iter_lines(log, input_names, output_names):
+class ExportCancelled(Exception):
+    """Writing was stopped on request; nothing was left under the chosen name."""
+
+
+def write_csv_to(stream: TextIO, log: IterationLog, input_names, output_names,
+                 progress: Callable[[int], bool] | None = None) -> None:
+    """Stream the CSV to ``stream``. ``progress(rows_written)`` is called after each block;
+    when it returns False, writing stops with :class:`ExportCancelled`."""
+    for block, text in enumerate(iter_lines(log, input_names, output_names)):  # block 0: header
         stream.write(text)
+        if progress is not None and progress(min(log.count, block * ROWS_PER_WRITE)) is False:
+            raise ExportCancelled("export cancelled")
 
 
-def write_csv(path, log: IterationLog, input_names, output_names) -> None:
+def write_csv(path, log: IterationLog, input_names, output_names,
+              progress: Callable[[int], bool] | None = None) -> None:
     """Write the log to ``path`` atomically (``-`` writes to standard output).
 
-    Raises OSError on failure, leaving no partial file under ``path``.
+    Raises OSError on failure (or ExportCancelled when ``progress`` says stop), leaving no
+    partial file under ``path``.
     """
     if str(path) == "-":
-        write_csv_to(sys.stdout, log, input_names, output_names)
+        write_csv_to(sys.stdout, log, input_names, output_names, progress)
         sys.stdout.flush()
         return
     with atomic_write(path, "w", newline="", encoding="utf-8") as file:
-        write_csv_to(file, log, input_names, output_names)
+        write_csv_to(file, log, input_names, output_names, progress)
 
 
 class CsvFormatError(ValueError):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QPushButton,
     QScrollArea,
     QSlider,
@@ -44,6 +45,7 @@ from gdviz.core.presets import DEFAULT_PRESET, PRESETS, fresh_training, preset_t
 from gdviz.core.stability import bound_formula, stable_alpha
 from gdviz.core.training import MODE_HELP, MODES, Training
 from gdviz.ui.error_plot import ErrorPlot
+from gdviz.ui.export import ExportJob
 from gdviz.ui.network_view import NetworkView
 from gdviz.ui.parsing import parse_number
 from gdviz.ui.resources import resource_path
@@ -61,6 +63,7 @@ if hasattr(_set_huge_pages, "_set_madvise_hugepage"):
 SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, None]  # iterations a second; None = max
 DEFAULT_SPEED = 10
 FRAME_MS = 16  # the window repaints at most this often (≈ 60 Hz)
+BACKGROUND_EXPORT_ROWS = 50_000  # larger logs are written on a thread, with a progress dialog
 LOG_LIMIT_BYTES = 1_000_000_000  # the window's log stops growing here (3.5 million 3×3 iterations)
 ERROR_STYLE = "color: #dc2626;"
 
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         self.settings = QSettings()
         self.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
         self.trainer: Trainer | None = None
+        self.export_job: ExportJob | None = None
         self.log = IterationLog(1, 1)
         self.playing = False
         self.run_total = 0
@@ -415,7 +419,11 @@ class MainWindow(QMainWindow):
                                               "CSV files (*.csv);;All files (*)")
         if not path:
             return False
+        self.settings.setValue("export/folder", str(Path(path).parent))
         snapshot = self.log.slice(0, self.log.count)  # training may go on while the file is written
+        if snapshot.count > BACKGROUND_EXPORT_ROWS:
+            self._export_in_background(path, snapshot)
+            return True
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             write_csv(path, snapshot, self.data.input_names, self.data.output_names)
@@ -424,9 +432,34 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Export failed", f"{describe_error(exc, path)}\nNothing was written.")
             return False
         QApplication.restoreOverrideCursor()
-        self.settings.setValue("export/folder", str(Path(path).parent))
         self.statusBar().showMessage(f"Exported {snapshot.count:,} iterations to {path}", 8000)
         return True
+
+    def _export_in_background(self, path: str, snapshot: IterationLog) -> None:
+        """A large log is written on a thread, with a progress dialog that can cancel it."""
+        job = ExportJob(path, snapshot, self.data.input_names, self.data.output_names, self)
+        dialog = QProgressDialog(f"Writing {snapshot.count:,} iterations to {Path(path).name}…",
+                                 "Cancel", 0, snapshot.count, self)
+        dialog.setWindowTitle("Export iteration log")
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(job.cancel)
+        job.progressed.connect(dialog.setValue)
+        job.done.connect(self._on_export_done)
+        job.done.connect(dialog.reset)
+        self.export_job = job
+        self.export_action.setEnabled(False)
+        job.start()
+
+    @Slot(bool, str)
+    def _on_export_done(self, ok: bool, message: str) -> None:
+        self.export_job = None
+        self._update_buttons()
+        if ok:
+            self.statusBar().showMessage(message, 8000)
+        elif "cancelled" in message:
+            self.statusBar().showMessage(message, 8000)
+        else:
+            QMessageBox.critical(self, "Export failed", message)
 
     def _toggle_log_scale(self, on: bool) -> None:
         if self.error_plot is not None:
@@ -617,7 +650,7 @@ class MainWindow(QMainWindow):
         self.reset_button.setEnabled(self.log.count > 0 or self.playing or
                                      not np.array_equal(self.weights, self._initial_weights))
         self.reset_action.setEnabled(self.reset_button.isEnabled())
-        self.export_action.setEnabled(self.log.count > 0)
+        self.export_action.setEnabled(self.log.count > 0 and self.export_job is None)
         self.weight_model.editable = not self.playing
         self.weight_view.setEditTriggers(
             QAbstractItemView.NoEditTriggers if self.playing else
@@ -626,6 +659,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------------------
     def closeEvent(self, event):  # noqa: N802
+        if self.export_job is not None:  # an unfinished export is cancelled: no partial file
+            self.export_job.cancel()
+            self.export_job.wait()
+            self.export_job = None
         self.frame_timer.stop()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._stop_trainer()
