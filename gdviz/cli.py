@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 
@@ -100,7 +101,9 @@ def _train(args, parser) -> int:
               file=sys.stderr)
     if args.csv is not None:
         try:
-            write_csv(args.csv, log, training.data.input_names, training.data.output_names)
+            # this process has one thread, so formatting may fork a worker per core
+            write_csv(args.csv, log, training.data.input_names, training.data.output_names,
+                      workers=os.cpu_count() or 1)
         except OSError as exc:
             print(f"gdviz: {describe_error(exc, args.csv)}", file=sys.stderr)
             return 1

@@ -113,3 +113,17 @@ def test_malformed_csv_names_the_problem(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(CsvFormatError, match=message):
         read_csv(path)
+
+
+def test_parallel_formatting_writes_the_same_bytes(tmp_path, monkeypatch):
+    from gdviz.core import csv_log
+
+    monkeypatch.setattr(csv_log, "PARALLEL_ROWS", 1000)
+    training = preset_training("multi-in-out", mode="cycle")
+    training.run(20_000)
+    names = training.data.input_names, training.data.output_names
+    write_csv(tmp_path / "one.csv", training.log, *names, workers=1)
+    write_csv(tmp_path / "two.csv", training.log, *names, workers=2)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    log, _, _ = read_csv(tmp_path / "two.csv")
+    assert log.equals(training.log)
