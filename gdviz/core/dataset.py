@@ -46,6 +46,14 @@ def finite_matrix(values, shape: tuple[int, int], what: str) -> np.ndarray:
     return array
 
 
+def _table(values, what: str) -> np.ndarray:
+    try:
+        return np.array(values, dtype=np.float64, ndmin=2)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be rows of numbers, one row per example, all rows the same "
+                         f"length (so {what} must have shape examples × names)") from None
+
+
 @dataclass(frozen=True)
 class DataSet:
     """Named inputs and outputs with one row per example.
@@ -62,16 +70,12 @@ class DataSet:
     def __post_init__(self):
         input_names = check_names(self.input_names, "input")
         output_names = check_names(self.output_names, "output")
-        inputs = np.array(self.inputs, dtype=np.float64, ndmin=2)
+        inputs, targets = _table(self.inputs, "inputs"), _table(self.targets, "targets")
         examples = inputs.shape[0]
         if examples < 1:
             raise ValueError("a data set needs at least one example")
         inputs = finite_matrix(inputs, (examples, len(input_names)), "inputs")
-        targets = finite_matrix(
-            np.array(self.targets, dtype=np.float64, ndmin=2),
-            (examples, len(output_names)),
-            "targets",
-        )
+        targets = finite_matrix(targets, (examples, len(output_names)), "targets")
         inputs.flags.writeable = False
         targets.flags.writeable = False
         object.__setattr__(self, "input_names", input_names)

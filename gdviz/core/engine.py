@@ -21,6 +21,7 @@ iteration. The loops are separate functions so that each stays as short as the a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -39,29 +40,34 @@ class Loops(NamedTuple):
     batch: Callable
 
 
-def numpy_rows(weights, pred, delta, weight_deltas, x_rows, t_rows, start, stop, alpha, frozen):
+def numpy_rows(weights, pred, delta, weight_deltas, x_rows, t_rows, start, stop, alpha, frozen,
+               transposed=False):
     """Single-example iterations ``start`` … ``stop - 1`` on the log's arrays.
 
     Reads ``weights[i]``, ``x_rows[i]``, ``t_rows[i]``; writes ``pred[i]``, ``delta[i]``,
     ``weight_deltas[i]`` and the updated weights to ``weights[i + 1]``. ``frozen`` is a bool
-    M×N mask (None when nothing is frozen).
+    M×N mask (None when nothing is frozen). ``transposed`` reproduces the printed book's
+    erratum, ``outer(input, delta)`` (square networks only; see :data:`PRINTED_LOOPS`).
     """
     step = np.empty(weights.shape[1:])  # alpha * weight_deltas, reused
     alpha_array = np.array(alpha)  # a 0-d array multiplies faster than a Python float
     delta_columns = delta[:, :, None]  # row i is delta[i] as an M×1 column
+    # weight_deltas[o][i] = delta[o] * x[i]; as printed: x[o] * delta[i]
+    left, right = (x_rows[:, :, None], delta) if transposed else (delta_columns, x_rows)
     dot, subtract, multiply = np.dot, np.subtract, np.multiply
     for i in range(start, stop):
         x, p, w, wd = x_rows[i], pred[i], weights[i], weight_deltas[i]
         dot(w, x, out=p)
         subtract(p, t_rows[i], out=delta[i])
-        multiply(delta_columns[i], x, out=wd)
+        multiply(left[i], right[i], out=wd)
         if frozen is not None:
             np.putmask(wd, frozen, 0.0)
         multiply(wd, alpha_array, out=step)
         subtract(w, step, out=weights[i + 1])
 
 
-def numpy_batch(weights, pred, delta, error, weight_deltas, inputs, targets, start, stop, alpha, frozen):
+def numpy_batch(weights, pred, delta, error, weight_deltas, inputs, targets, start, stop, alpha, frozen,
+                transposed=False):
     """Batch iterations: like :func:`numpy_rows` with every example at once (K×N ``inputs``).
 
     Writes the mean pred and delta over the examples, the mean error per output, and the mean
@@ -78,7 +84,10 @@ def numpy_batch(weights, pred, delta, error, weight_deltas, inputs, targets, sta
         p, d, wd = all_pred[j], all_delta[j], weight_deltas[i]
         matmul(inputs, weights[i].T, out=p)
         subtract(p, targets, out=d)
-        matmul(d.T, inputs, out=wd)
+        if transposed:
+            matmul(inputs.T, d, out=wd)
+        else:
+            matmul(d.T, inputs, out=wd)
         wd /= n_examples
         if frozen is not None:
             np.putmask(wd, frozen, 0.0)
@@ -90,6 +99,10 @@ def numpy_batch(weights, pred, delta, error, weight_deltas, inputs, targets, sta
 
 
 NUMPY_LOOPS = Loops(numpy_rows, numpy_batch)
+PRINTED_LOOPS = Loops(functools.partial(numpy_rows, transposed=True),
+                      functools.partial(numpy_batch, transposed=True))
+"""The update as printed in the book's many-to-many listing, ``W -= alpha * outer(input, delta)``:
+the transpose of the right one (an erratum; only square networks can even run it)."""
 
 
 def run_rows(log: IterationLog, start: int, count: int, alpha: float, inputs: np.ndarray,

@@ -92,6 +92,7 @@ class Training:
         self.growth_limit = growth_limit
         self.log = IterationLog(data.n_inputs, data.n_outputs, log_capacity)
         self.loops = loops  # the inner loops: numpy's, or gdviz.compiled's
+        self.as_printed = False  # the book's transposed update (an erratum), for square networks
         self._reference_error: float | None = None
 
     # -- settings (apply from the next iteration on) -----------------------------------------
@@ -140,6 +141,13 @@ class Training:
         if mask.shape != self.frozen.shape:
             raise ValueError(f"the frozen mask must have shape {self.frozen.shape}")
         self.frozen = mask
+
+    def set_as_printed(self, on: bool) -> None:
+        """Use the update as printed in the book, ``outer(input, delta)`` (square networks only)."""
+        if on and self.data.n_inputs != self.data.n_outputs:
+            raise ValueError("the update as printed only runs on a square network "
+                             f"(this one has {self.data.n_inputs} inputs and {self.data.n_outputs} outputs)")
+        self.as_printed = bool(on)
 
     def stable_alpha(self) -> float:
         return stable_alpha(self.data, self.mode, self.example, self.frozen)
@@ -196,9 +204,9 @@ class Training:
 
     def _compute(self, start: int, count: int, frozen) -> None:
         data, log = self.data, self.log
+        loops = engine.PRINTED_LOOPS if self.as_printed else self.loops
         if self.mode == "batch":
-            engine.run_batch_rows(log, start, count, self.alpha, data.inputs, data.targets, frozen,
-                                  self.loops)
+            engine.run_batch_rows(log, start, count, self.alpha, data.inputs, data.targets, frozen, loops)
             return
         if self.mode == "example":
             examples = self.example
@@ -206,7 +214,7 @@ class Training:
             first = log.first_iteration + start - 1
             examples = np.arange(first, first + count) % data.n_examples
         engine.run_rows(log, start, count, self.alpha, data.inputs[examples],
-                        data.targets[examples], examples, frozen, self.loops)
+                        data.targets[examples], examples, frozen, loops)
 
     def _update_reference(self, start: int, count: int) -> None:
         """The starting error that the growth limit compares with: the largest total error of

@@ -1,0 +1,78 @@
+"""One iteration's arithmetic written out the way the book writes it, with the real numbers.
+
+    pred = 8.5×0.1 + 0.65×0.2 + 1.2×(−0.1) = 0.86
+    delta = 0.86 − 1 = −0.14
+    error = (−0.14)² = 0.0196
+    weight_delta[toes] = −0.14 × 8.5 = −1.19
+    w[toes] = 0.1 − 0.01 × (−1.19) = 0.1119
+
+With several outputs the names carry the output: ``pred[win]``, ``weight_delta[toes→win]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdviz.core.log import NO_EXAMPLE, IterationLog
+
+MINUS = "−"
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    output: int
+    input: int | None = None  # the weight's input for weight lines; None for an output's lines
+    phase: str = "predict"  # predict, compare or learn: which step of the iteration it belongs to
+
+
+def number(value: float) -> str:
+    """A value as the book prints it: up to 10 significant digits, a real minus sign."""
+    return f"{float(value):.10g}".replace("-", MINUS)
+
+
+def operand(value: float) -> str:
+    """A value that follows an operator: negative ones in parentheses, ``(−0.1)``."""
+    text = number(value)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def iteration_lines(log: IterationLog, row: int, input_names, output_names, frozen=None) -> list[Line]:
+    """The lines for log row ``row`` (every output and weight)."""
+    x, t = log.inputs[row], log.targets[row]
+    pred, delta, error = log.pred[row], log.delta[row], log.error[row]
+    weights, weight_deltas, alpha = log.weights[row], log.weight_deltas[row], float(log.alpha[row])
+    batch = log.example[row] == NO_EXAMPLE
+    single = len(output_names) == 1
+    frozen = np.zeros(weights.shape, bool) if frozen is None else frozen
+    lines: list[Line] = []
+    if batch:
+        lines.append(Line("batch: each number is the mean over every example", -1))
+    for o, out in enumerate(output_names):
+        tag = "" if single else f"[{out}]"
+        terms = " + ".join(f"{number(x[i])}×{operand(weights[o, i])}" for i in range(len(input_names)))
+        lines.append(Line(f"pred{tag} = {terms} = {number(pred[o])}", o))
+        lines.append(Line(f"delta{tag} = {number(pred[o])} {MINUS} {operand(t[o])} = {number(delta[o])}",
+                          o, phase="compare"))
+        if batch:
+            lines.append(Line(f"error{tag} = mean of (pred {MINUS} target)² = {number(error[o])}", o,
+                              phase="compare"))
+        else:
+            lines.append(Line(f"error{tag} = {operand(delta[o])}² = {number(error[o])}", o, phase="compare"))
+        for i, name in enumerate(input_names):
+            edge = name if single else f"{name}→{out}"
+            after = weights[o, i] - weight_deltas[o, i] * alpha
+            if frozen[o, i]:
+                lines.append(Line(f"weight_delta[{edge}] = 0 (frozen)", o, i, "learn"))
+                lines.append(Line(f"w[{edge}] = {number(weights[o, i])} (frozen)", o, i, "learn"))
+                continue
+            if batch:
+                how = f"mean of delta × {name}"
+            else:
+                how = f"{number(delta[o])} × {operand(x[i])}"
+            lines.append(Line(f"weight_delta[{edge}] = {how} = {number(weight_deltas[o, i])}", o, i, "learn"))
+            lines.append(Line(f"w[{edge}] = {number(weights[o, i])} {MINUS} {number(alpha)} × "
+                              f"{operand(weight_deltas[o, i])} = {number(after)}", o, i, "learn"))
+    return lines

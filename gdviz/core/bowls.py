@@ -1,0 +1,62 @@
+"""The error as a function of one weight (a "bowl"), and of two: the chapter's figures.
+
+Holding every other weight where it is, the error is a parabola in each weight. For the current
+example (or the mean over the data set in ``batch`` mode) with inputs ``X`` (K×N) and targets
+``T`` (K×M), moving weight ``[o][i]`` by ``s`` moves output ``o``'s predictions by ``s × X[:, i]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def total_error(weights: np.ndarray, inputs: np.ndarray, targets: np.ndarray) -> float:
+    """Mean over the examples (rows) of the summed squared error: Σ_o (pred_o − target_o)²."""
+    delta = inputs @ weights.T - targets
+    return float(np.mean(np.sum(delta**2, axis=1)))
+
+
+def error_along(weights, inputs, targets, output: int, input_: int, values) -> np.ndarray:
+    """The total error with weight ``[output][input_]`` set to each of ``values``."""
+    values = np.asarray(values, dtype=float)
+    delta = inputs @ weights.T - targets  # K×M at the current weights
+    rest = np.sum(delta**2, axis=1) - delta[:, output] ** 2  # the other outputs do not change
+    moved = delta[:, output][None, :] + (values - weights[output, input_])[:, None] * inputs[None, :, input_]
+    return np.mean(rest[None, :] + moved**2, axis=1)
+
+
+def slope(weights, inputs, targets, output: int, input_: int) -> float:
+    """d(total error)/d weight: 2 × the mean of delta × input (2 × the weight_delta)."""
+    delta = inputs @ weights[output] - targets[:, output]
+    return float(2 * np.mean(delta * inputs[:, input_]))
+
+
+def minimum(weights, inputs, targets, output: int, input_: int) -> float | None:
+    """The weight value at the bottom of the bowl (None when the error does not depend on it)."""
+    x = inputs[:, input_]
+    curvature = np.mean(x * x)
+    if curvature == 0:
+        return None
+    return float(weights[output, input_] - slope(weights, inputs, targets, output, input_) / (2 * curvature))
+
+
+def bowl_range(weights, inputs, targets, output: int, input_: int) -> tuple[float, float]:
+    """A range of weight values that shows the current weight and the bottom with room around."""
+    current = float(weights[output, input_])
+    bottom = minimum(weights, inputs, targets, output, input_)
+    if bottom is None:
+        return current - 1.0, current + 1.0
+    centre, half = (current + bottom) / 2, max(abs(current - bottom) * 0.8, 0.05, 0.1 * abs(bottom))
+    return centre - 2 * half, centre + 2 * half
+
+
+def surface(weights, inputs, targets, first: tuple[int, int], second: tuple[int, int],
+            first_values, second_values) -> np.ndarray:
+    """Total error over a grid: ``result[a, b]`` with weight ``first`` = ``first_values[a]`` and
+    ``second`` = ``second_values[b]``, every other weight held."""
+    grid = np.empty((len(first_values), len(second_values)))
+    trial = np.array(weights, dtype=float)
+    for a, value in enumerate(first_values):
+        trial[first] = value
+        grid[a] = error_along(trial, inputs, targets, second[0], second[1], second_values)
+    return grid
