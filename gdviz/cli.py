@@ -1,6 +1,7 @@
 """The ``gdviz`` command.
 
     gdviz                         open the window on the book's example
+    gdviz SESSION.json            open the window on a saved session
     gdviz presets                 list the presets
     gdviz train --preset NAME …   train without a display; write the iteration log as CSV
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from gdviz.core.dataset import DataSet, finite_matrix
 from gdviz.core.files import atomic_write
-from gdviz.core.log import FIELDS, IterationLog
+from gdviz.core.log import FIELDS
 from gdviz.core.training import MODES, Training, check_alpha
 
 FORMAT, VERSION = "gdviz-session", 1

@@ -7,11 +7,15 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from gdviz.core.log import IterationLog
 
 CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ca8a04", "#db2777", "#4f46e5", "#65a30d"]
+MAX_PINNED = 5
+PIN_COLOURS = ["#64748b", "#0ea5e9", "#f97316", "#84cc16", "#d946ef"]
 ALL_AT_ONCE = 100_000  # up to this many points every curve is redrawn each time; beyond, one a time
 MAX_OUTPUT_CURVES = 8  # more outputs than this: only the total is drawn, to stay legible
 
@@ -74,10 +78,23 @@ class ErrorPlot(QWidget):
         self.view = item.getViewBox()
         self.view.disableAutoRange()
         self.view.sigRangeChangedManually.connect(lambda *_: self.follow.setChecked(False))
+        self.pin_button = QPushButton("Pin run")
+        self.pin_button.setToolTip("Keep this run's total error as a faded ghost, to compare after "
+                                   "Reset with another alpha, mode or frozen weights (P; up to 5)")
+        self.pinned_button = QToolButton()
+        self.pinned_button.setText("Pinned ▾")
+        self.pinned_button.setPopupMode(QToolButton.InstantPopup)
+        self.pinned_button.setToolTip("Remove a pinned run")
+        self.pinned_menu = QMenu(self)
+        self.pinned_button.setMenu(self.pinned_menu)
+        self.pinned_button.setVisible(False)
+        self.pinned: list[tuple[str, pg.PlotDataItem]] = []
         options = QHBoxLayout()
         options.addWidget(self.log_scale)
         options.addWidget(self.follow)
         options.addStretch(1)
+        options.addWidget(self.pin_button)
+        options.addWidget(self.pinned_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -170,6 +187,40 @@ class ErrorPlot(QWidget):
         self._fit_view()
         self._refreshed_at = time.perf_counter()
         self._refresh_seconds = self._refreshed_at - started
+
+    def pin(self, label: str, log: IterationLog) -> None:
+        """Keep ``log``'s total error as a faded, labelled ghost (the oldest goes past MAX_PINNED)."""
+        if len(self.pinned) >= MAX_PINNED:
+            self.unpin(0)
+        colour = QColor(PIN_COLOURS[len(self.pinned) % len(PIN_COLOURS)])
+        colour.setAlpha(130)
+        ghost = self.plot.getPlotItem().plot(
+            np.arange(log.first_iteration, log.first_iteration + log.count, dtype=np.float64),
+            log.error_total.copy(), name=f"pinned: {label}", pen=pg.mkPen(colour, width=2, style=Qt.DashLine))
+        ghost.setZValue(-1)
+        self.pinned.append((label, ghost))
+        self._largest = max(self._largest, float(log.error_total.max()))
+        self._rebuild_pinned_menu()
+        self._fit_view()
+
+    def unpin(self, index: int) -> None:
+        label, ghost = self.pinned.pop(index)
+        self.plot.getPlotItem().removeItem(ghost)
+        self.legend.removeItem(ghost)
+        self._rebuild_pinned_menu()
+
+    def _rebuild_pinned_menu(self) -> None:
+        self.pinned_menu.clear()
+        for index, (label, _ghost) in enumerate(self.pinned):
+            self.pinned_menu.addAction(f"Remove {label}", lambda checked=False, k=index: self.unpin(k))
+        if self.pinned:
+            self.pinned_menu.addSeparator()
+            self.pinned_menu.addAction("Remove all", self._unpin_all)
+        self.pinned_button.setVisible(bool(self.pinned))
+
+    def _unpin_all(self) -> None:
+        while self.pinned:
+            self.unpin(len(self.pinned) - 1)
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """What each curve holds (before pyqtgraph downsamples it to draw): name -> (x, y)."""

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -42,6 +43,7 @@ from gdviz.core.dataset import MAX_UNITS
 from gdviz.core.files import describe_error
 from gdviz.core.log import IterationLog
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS, fresh_training, preset_training
+from gdviz.core.session import Session, SessionError, load_session, save_session
 from gdviz.core.stability import bound_formula, stable_alpha
 from gdviz.core.training import MODE_HELP, MODES, Training
 from gdviz.ui.error_plot import ErrorPlot
@@ -50,6 +52,7 @@ from gdviz.ui.network_view import NetworkView
 from gdviz.ui.parsing import parse_number
 from gdviz.ui.resources import resource_path
 from gdviz.ui.table_models import DataTableModel, WeightTableModel
+from gdviz.ui.teaching import ArithmeticView, BowlsView, SurfaceView
 from gdviz.ui.trainer import Report, Trainer
 
 # numpy asks the kernel for 2 MB "huge" pages for large arrays. The first write to each one can
@@ -171,6 +174,9 @@ class MainWindow(QMainWindow):
         learning_form.addRow("Alpha", self.alpha_edit)
         learning_form.addRow(self.alpha_hint)
         learning_form.addRow("Speed", speed_row)
+        self.as_printed_box = QCheckBox("Update as printed in the book (transposed)")
+        self.as_printed_box.toggled.connect(self._on_as_printed)
+        learning_form.addRow(self.as_printed_box)
         column.addWidget(learning)
 
         train = QGroupBox("Train")
@@ -193,6 +199,10 @@ class MainWindow(QMainWindow):
         run_row.addWidget(self.run_spin, 1)
         run_row.addWidget(self.run_button)
         train_layout.addLayout(run_row)
+        self.phase_box = QCheckBox("Step by phase: predict → compare → learn")
+        self.phase_box.setToolTip("Each Step shows one phase of the iteration; the weights change at 'learn'")
+        self.phase_box.toggled.connect(lambda _on: self._end_phases())
+        train_layout.addWidget(self.phase_box)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         train_layout.addWidget(self.progress)
@@ -217,20 +227,30 @@ class MainWindow(QMainWindow):
         for view in (self.weight_view, self.delta_view):
             view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
             view.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.weight_view.setToolTip("Weights: rows are outputs, columns inputs. Double-click to edit while paused.")
+        self.weight_view.setToolTip("Weights: rows are outputs, columns inputs. Double-click to edit while "
+                                    "paused; tick a box to freeze that weight.")
         self.delta_view.setToolTip("The last iteration's weight_deltas (delta × input)")
         self.tabs.addTab(self.weight_view, "Weights")
         self.tabs.addTab(self.delta_view, "Weight deltas")
-        self.tabs.setMinimumWidth(360)
+        self.right = QSplitter(Qt.Vertical)
+        self.right.addWidget(self.tabs)
+        self.right.setMinimumWidth(400)
+        self.views = QTabWidget()  # below the diagram: curves, bowls, surface
+        self.views.currentChanged.connect(lambda _i: self._mark_dirty())
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.controls)
         splitter.addWidget(self.centre)
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([390, 600, 380])
+        splitter.setSizes([380, 560, 420])
         self.setCentralWidget(splitter)
         self.network_view: NetworkView | None = None
         self.error_plot: ErrorPlot | None = None
+        self.arithmetic: ArithmeticView | None = None
+        self.bowls: BowlsView | None = None
+        self.surface: SurfaceView | None = None
+        self.selected_edge: tuple[int, int] | None = None
+        self.phase: str | None = None  # stepping by phase: None, "predict" or "compare"
 
     def _action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -245,15 +265,24 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export iteration log…", self.export_log, ["Ctrl+E"],
                                           "Save every iteration's numbers as a CSV file")
         self.quit_action = self._action("&Quit", self.close, ["Ctrl+Q"])
+        self.open_action = self._action("&Open session…", self.open_session, ["Ctrl+O"],
+                                        "Open a saved session (network, data, weights, settings, log)")
+        self.save_action = self._action("&Save session…", self.save_session, ["Ctrl+S"],
+                                        "Save this session as JSON: network, data, weights, settings and log")
         self.step_action = self._action("&Step", self.step, ["Right", "S"], "One iteration (Right arrow or S)")
         self.play_action = self._action("&Play", self.toggle_play, ["Space"], "Play or pause (Space)")
         self.run_action = self._action("&Run N iterations", self.run_n, ["Ctrl+R"],
                                        "Run the chosen number of iterations as fast as possible (Ctrl+R)")
         self.reset_action = self._action("R&eset", self.reset, ["R"],
                                          "Back to the preset's initial weights; the log is cleared (R)")
+        self.pin_action = self._action("&Pin run", self.pin_run, ["P"],
+                                       "Keep this run's total error curve as a ghost to compare with (P)")
         self.log_scale_action = self._action("&Log-scale error axis", self._toggle_log_scale, ["L"])
         self.log_scale_action.setCheckable(True)
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.open_action)
+        file_menu.addAction(self.save_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -262,6 +291,7 @@ class MainWindow(QMainWindow):
             train_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.log_scale_action)
+        view_menu.addAction(self.pin_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About gdviz", self._about))
         self.step_button.clicked.connect(self.step)
@@ -293,6 +323,7 @@ class MainWindow(QMainWindow):
         self._stop_trainer()
         self.preset = preset
         self.data = training.data
+        earlier = training.log.take()  # a session's saved log: the window keeps it, numbering goes on
         self.weights = training.weights.copy()
         self._initial_weights = training.initial_weights.copy()
         self.frozen = training.frozen.copy()
@@ -305,9 +336,14 @@ class MainWindow(QMainWindow):
         # memory follows the records actually kept, and the log never pauses to copy itself.
         self.log = IterationLog(self.data.n_inputs, self.data.n_outputs, capacity=self.max_iterations,
                                 max_capacity=self.max_iterations)
+        self.log.extend(earlier)
         self.playing, self.run_total, self.run_remaining = False, 0, 0
         self._show_notice(None)
         self._rebuild_views()
+        if training.as_printed:
+            self.as_printed_box.blockSignals(True)
+            self.as_printed_box.setChecked(True)
+            self.as_printed_box.blockSignals(False)
         self.trainer = Trainer(training, self.max_iterations)
         self.reports_received = 0
         self.trainer.report.connect(self._on_report)
@@ -347,22 +383,56 @@ class MainWindow(QMainWindow):
         self.weight_model = WeightTableModel(data.input_names, data.output_names, "weight", self)
         self.weight_model.edit_requested.connect(self._on_weight_edited)
         self.weight_model.edit_refused.connect(self._show_refusal)
+        self.weight_model.checkable = True
+        self.weight_model.freeze_requested.connect(self._on_freeze_requested)
         self.delta_model = WeightTableModel(data.input_names, data.output_names, "weight_delta", self)
         self.weight_view.setModel(self.weight_model)
         self.delta_view.setModel(self.delta_model)
 
-        for old in (self.network_view, self.error_plot):
+        for old in (self.network_view, self.arithmetic):
             if old is not None:
                 old.setParent(None)
                 old.deleteLater()
+        current_view = max(self.views.currentIndex(), 0)
+        while self.views.count():
+            old = self.views.widget(0)
+            self.views.removeTab(0)
+            old.deleteLater()
         self.network_view = NetworkView(data.input_names, data.output_names)
         self.network_view.freeze_requested.connect(self._on_freeze_requested)
+        self.network_view.edge_selected.connect(self._select_edge)
         self.error_plot = ErrorPlot(data.output_names)
         self.error_plot.log_scale.setChecked(self.log_scale_action.isChecked())
         self.error_plot.log_scale.toggled.connect(self.log_scale_action.setChecked)
+        self.error_plot.pin_button.clicked.connect(self.pin_run)
+        self.bowls = BowlsView(data.input_names, data.output_names)
+        self.surface = SurfaceView(data.input_names, data.output_names)
+        self.surface.weights_chosen.connect(self._mark_dirty)
+        self.views.addTab(self.error_plot, "Error curves")
+        self.views.addTab(self.bowls, "Error bowls")
+        self.views.addTab(self.surface, "Error surface")
+        self.views.setTabToolTip(1, "The error as each weight alone moves: the dot slides to the bottom as it learns")
+        self.views.setTabToolTip(2, "The error over two weights, with the path training took")
+        self.views.setCurrentIndex(current_view)
+        self.arithmetic = ArithmeticView(data.input_names, data.output_names)
+        self.arithmetic.output_box.currentIndexChanged.connect(self._on_arithmetic_output)
+        self.right.addWidget(self.arithmetic)
+        self.right.setSizes([260, 520])
         self.centre.addWidget(self.network_view)
-        self.centre.addWidget(self.error_plot)
-        self.centre.setSizes([420, 360])
+        self.centre.addWidget(self.views)
+        self.centre.setSizes([400, 380])
+        self.weight_view.selectionModel().currentChanged.connect(
+            lambda index, _old: self._select_edge((index.row(), index.column())) if index.isValid() else None)
+        self.selected_edge, self.phase = None, None
+        square = data.n_inputs == data.n_outputs
+        self.as_printed_box.blockSignals(True)
+        self.as_printed_box.setChecked(False)
+        self.as_printed_box.blockSignals(False)
+        self.as_printed_box.setEnabled(square)
+        self.as_printed_box.setToolTip(
+            "Subtract outer(input, delta), as the book's listing prints it: the transpose of the "
+            "right update (an erratum). Watch the error grow in cycle mode." if square else
+            "Only a square network (as many inputs as outputs) can even run the printed update.")
 
     def _stop_trainer(self) -> None:
         if self.trainer is not None:
@@ -374,8 +444,43 @@ class MainWindow(QMainWindow):
     # user actions
     @Slot()
     def step(self) -> None:
-        if self.step_button.isEnabled():
+        if not self.step_button.isEnabled():
+            return
+        if not self.phase_box.isChecked():
             self.trainer.step()
+            return
+        self.phase = {None: "predict", "predict": "compare", "compare": None}[self.phase]
+        if self.phase is None:  # learn: the real iteration
+            self.network_view.set_phase("learn")
+            self.trainer.step()
+        else:
+            self.network_view.set_phase(self.phase)
+            self._show_preview()
+
+    def _preview_training(self) -> Training:
+        """A throwaway copy of the trainer's state, one iteration ahead, for the phase view."""
+        preview = Training(self.data, self.weights, self.alpha, mode=self.mode, example=self.example,
+                           frozen=self.frozen, growth_limit=None)
+        preview.set_as_printed(self.as_printed_box.isChecked())
+        preview.log.first_iteration = self.log.last_iteration + 1
+        preview.step()
+        return preview
+
+    def _show_preview(self) -> None:
+        preview = self._preview_training()
+        log = preview.log
+        self.network_view.set_state(self.weights, np.full(self.weights.shape, np.nan), self.frozen,
+                                    log.inputs[0], log.pred[0], log.targets[0])
+        self.arithmetic.show_row(log, 0, self.frozen, self.phase)
+        self.statusBar().showMessage(
+            {"predict": "Predict: each output is the weighted sum of the inputs (Step to compare)",
+             "compare": "Compare: delta = pred − target, error = delta² (Step to learn)"}[self.phase])
+
+    def _end_phases(self) -> None:
+        self.phase = None
+        if self.network_view is not None:
+            self.network_view.set_phase(None)
+        self._mark_dirty()
 
     @Slot()
     def toggle_play(self) -> None:
@@ -562,6 +667,87 @@ class MainWindow(QMainWindow):
     def _on_freeze_requested(self, output: int, input_: int, frozen: bool) -> None:
         self.trainer.set_frozen(output, input_, frozen)
 
+    @Slot(bool)
+    def _on_as_printed(self, on: bool) -> None:
+        self.trainer.set_as_printed(on)
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    def _select_edge(self, edge) -> None:
+        """An edge chosen in the diagram or the weight table: highlight it everywhere."""
+        self.selected_edge = edge
+        self.network_view.select(edge)
+        self.arithmetic.select_edge(edge)
+        if edge is not None:
+            self.bowls.set_output(edge[0])
+        self._dirty = True
+
+    @Slot(int)
+    def _on_arithmetic_output(self, _index: int) -> None:
+        output = self.arithmetic.output_box.currentData()
+        if output is not None and output >= 0:
+            self.bowls.set_output(output)
+            self._dirty = True
+
+    @Slot()
+    def pin_run(self) -> None:
+        """Keep the current total error curve as a faded ghost, labelled with its settings."""
+        if self.log.count == 0:
+            self.statusBar().showMessage("Nothing to pin yet: train first.", 5000)
+            return
+        frozen = [self.data.edge_name(o, i) for o, i in zip(*np.nonzero(self.frozen))]
+        label = f"alpha {self.alpha:g}, {self.mode}"
+        if frozen:
+            label += ", frozen " + " ".join(frozen)
+        if self.as_printed_box.isChecked():
+            label += ", as printed"
+        self.error_plot.pin(label, self.log)
+
+    def _session(self) -> Session:
+        training = Training(self.data, self._initial_weights, self.alpha, mode=self.mode,
+                            example=self.example, frozen=self.frozen)
+        training.set_weights(self.weights)
+        training.set_as_printed(self.as_printed_box.isChecked())
+        training.log = self.log.slice(0, self.log.count)
+        return Session(self.preset, training)
+
+    @Slot()
+    def save_session(self) -> bool:
+        folder = str(self.settings.value("session/folder", str(Path.home())))
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", str(Path(folder) / f"{self.preset or 'custom'}.json"),
+                                              "gdviz sessions (*.json);;All files (*)")
+        if not path:
+            return False
+        try:
+            save_session(path, self._session())
+        except OSError as exc:
+            QMessageBox.critical(self, "Save failed", f"{describe_error(exc, path)}\nNothing was written.")
+            return False
+        self.settings.setValue("session/folder", str(Path(path).parent))
+        self.statusBar().showMessage(f"Saved the session to {path}", 8000)
+        return True
+
+    @Slot()
+    def open_session(self, path: str | None = None) -> bool:
+        if not path:
+            folder = str(self.settings.value("session/folder", str(Path.home())))
+            path, _ = QFileDialog.getOpenFileName(self, "Open session", folder,
+                                                  "gdviz sessions (*.json);;All files (*)")
+            if not path:
+                return False
+        try:
+            session = load_session(path)
+        except (OSError, SessionError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            QMessageBox.warning(self, "Cannot open session",
+                                f"{path} cannot be opened: {reason}.\nThe current session is unchanged.")
+            return False
+        self._load(session.training, session.preset)
+        self.settings.setValue("session/folder", str(Path(path).parent))
+        self.statusBar().showMessage(f"Opened {path}", 8000)
+        return True
+
     @Slot(str)
     def _show_refusal(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -622,7 +808,20 @@ class MainWindow(QMainWindow):
             inputs = self.data.inputs[self.example]
             pred, targets = self.weights @ inputs, self.data.targets[self.example]
         self.delta_model.set_matrix(np.nan_to_num(deltas, nan=0.0), self.frozen)
-        self.network_view.set_state(self.weights, deltas, self.frozen, inputs, pred, targets)
+        if self.phase is None:
+            self.network_view.set_state(self.weights, deltas, self.frozen, inputs, pred, targets)
+            self.arithmetic.show_row(log, log.count - 1 if log.count else None, self.frozen)
+        current = self.views.currentWidget()
+        if current is self.bowls or current is self.surface:
+            if self.mode == "batch":
+                x, t = self.data.inputs, self.data.targets
+            else:
+                k = self.example if self.mode == "example" else log.last_iteration % self.data.n_examples
+                x, t = self.data.inputs[k : k + 1], self.data.targets[k : k + 1]
+            if current is self.bowls:
+                self.bowls.refresh(self.weights, x, t, self.frozen)
+            else:
+                self.surface.refresh(self.weights, x, t, log)
         if self.error_plot.due(log):
             self.error_plot.refresh(log)
         self.iteration_label.setText(f"Iteration {log.last_iteration:,}")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 from gdviz.ui.parsing import format_number
 from gdviz.ui.table_models import NEGATIVE, POSITIVE
 
+HIGHLIGHT = QColor(250, 204, 21, 150)  # what the current phase touches
 HAIRLINE = 0.8
 THICKEST = 9.0
 
@@ -28,6 +29,7 @@ def short(value: float) -> str:
 
 class NetworkView(QWidget):
     freeze_requested = Signal(int, int, bool)  # output, input, frozen
+    edge_selected = Signal(object)  # (output, input), or None when the click missed every edge
 
     def __init__(self, input_names, output_names, parent=None):
         super().__init__(parent)
@@ -42,6 +44,8 @@ class NetworkView(QWidget):
         self.pred = np.full(m, np.nan)
         self.targets = np.zeros(m)
         self.hovered: tuple[int, int] | None = None
+        self.selected: tuple[int, int] | None = None
+        self.phase: str | None = None  # predict / compare / learn: what to highlight
         self.setToolTip("")
 
     # -- state --------------------------------------------------------------------------------
@@ -50,6 +54,14 @@ class NetworkView(QWidget):
         self.weight_deltas = np.array(weight_deltas, dtype=float)
         self.frozen = np.array(frozen, dtype=bool)
         self.inputs, self.pred, self.targets = (np.array(a, dtype=float) for a in (inputs, pred, targets))
+        self.update()
+
+    def select(self, edge: tuple[int, int] | None) -> None:
+        self.selected = edge
+        self.update()
+
+    def set_phase(self, phase: str | None) -> None:
+        self.phase = phase
         self.update()
 
     def edge_widths(self) -> np.ndarray:
@@ -135,6 +147,10 @@ class NetworkView(QWidget):
         else:
             QToolTip.showText(event.globalPosition().toPoint(), self.edge_tooltip(*edge), self)
 
+    def mousePressEvent(self, event):  # noqa: N802
+        if event.button() == Qt.LeftButton:
+            self.edge_selected.emit(self.edge_at(event.position()))
+
     def leaveEvent(self, event):  # noqa: N802
         self.hovered = None
         self.update()
@@ -165,11 +181,20 @@ class NetworkView(QWidget):
                 pen.setCapStyle(Qt.FlatCap)
                 if self.frozen[o, i]:
                     pen.setStyle(Qt.DashLine)
-                if self.hovered == (o, i):
+                if self.hovered == (o, i) or self.selected == (o, i):
                     pen.setWidthF(pen.widthF() + 2.5)
+                if self.phase in ("predict", "learn"):
+                    glow = QPen(HIGHLIGHT, float(widths[o, i]) + 7)
+                    painter.setPen(glow)
+                    painter.drawLine(start, end)
                 painter.setPen(pen)
                 painter.drawLine(start, end)
         node_fill = self.palette().base().color()
+        lit = {"predict": inputs, "compare": outputs}.get(self.phase, [])
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QBrush(HIGHLIGHT))
+        for point in lit:
+            painter.drawEllipse(point, radius + 6, radius + 6)
         painter.setPen(QPen(text_colour, 1.5))
         painter.setBrush(QBrush(node_fill))
         for point in inputs + outputs:

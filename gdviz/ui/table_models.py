@@ -31,6 +31,7 @@ class WeightTableModel(QAbstractTableModel):
 
     edit_requested = Signal(int, int, float)
     edit_refused = Signal(str)
+    freeze_requested = Signal(int, int, bool)
 
     def __init__(self, input_names, output_names, what: str = "weight", parent=None):
         super().__init__(parent)
@@ -73,13 +74,23 @@ class WeightTableModel(QAbstractTableModel):
             return f"{self.what} {edge}{frozen}: {value!r}"
         if role == Qt.TextAlignmentRole:
             return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.CheckStateRole and self.checkable:
+            return Qt.Checked if self.frozen[index.row(), index.column()] else Qt.Unchecked
         return None
+
+    checkable = False  # the weights table: a tick freezes the weight
 
     def flags(self, index):
         flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        if self.checkable:
+            flags |= Qt.ItemIsUserCheckable
         return flags | Qt.ItemIsEditable if self.editable else flags
 
     def setData(self, index, value, role=Qt.EditRole):  # noqa: N802
+        if role == Qt.CheckStateRole and self.checkable:
+            frozen = Qt.CheckState(value) == Qt.Checked if not isinstance(value, bool) else value
+            self.freeze_requested.emit(index.row(), index.column(), frozen)
+            return True
         if role != Qt.EditRole or not self.editable:
             return False
         edge = f"{self.input_names[index.column()]} -> {self.output_names[index.row()]}"

@@ -125,6 +125,9 @@ class Trainer(QThread):
     def set_frozen(self, output: int, input_: int, frozen: bool) -> None:
         self._send("call", "set_frozen", output, input_, frozen)
 
+    def set_as_printed(self, on: bool) -> None:
+        self._send("call", "set_as_printed", on)
+
     def grant(self) -> None:
         """The window is ready for the next batch."""
         self._send("grant")
