@@ -29,8 +29,8 @@ class Line:
 
 
 def number(value: float) -> str:
-    """A value as the book prints it: up to 7 significant digits, a real minus sign."""
-    return f"{float(value):.7g}".replace("-", MINUS)
+    """A value as the book prints it: up to 8 significant digits, a real minus sign."""
+    return f"{float(value):.8g}".replace("-", MINUS)
 
 
 def operand(value: float) -> str:
