@@ -32,7 +32,7 @@ class ArithmeticView(QWidget):
         self.input_names, self.output_names = list(input_names), list(output_names)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.WidgetWidth)  # long sums wrap, never hide
         font = QFont("monospace")
         font.setStyleHint(QFont.TypeWriter)
         self.text.setFont(font)
