@@ -16,12 +16,44 @@ from gdviz.core.log import IterationLog
 CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ca8a04", "#db2777", "#4f46e5", "#65a30d"]
 MAX_PINNED = 5
 PIN_COLOURS = ["#64748b", "#0ea5e9", "#f97316", "#84cc16", "#d946ef"]
-ALL_AT_ONCE = 100_000  # up to this many points every curve is redrawn each time; beyond, one a time
+ALL_AT_ONCE = 20_000  # up to this many points every curve is redrawn each time; beyond, one a time
 MAX_OUTPUT_CURVES = 8  # more outputs than this: only the total is drawn, to stay legible
 
 
-def _points(curve: pg.PlotDataItem) -> int:
-    return 0 if curve.xData is None else len(curve.xData)
+SEGMENT = 200_000  # points in one piece of a long curve
+
+
+class _Series:
+    """One curve drawn as pieces of SEGMENT points each: a piece that is full never changes
+    again, so a redraw costs the last piece only, however long the curve gets (pyqtgraph
+    re-scans an item's whole data on every setData)."""
+
+    def __init__(self, plot_item: pg.PlotItem, name: str, pen):
+        self.plot_item, self.pen = plot_item, pen
+        self.items = [plot_item.plot(name=name, pen=pen)]
+        self.points = 0
+
+    def update(self, x: np.ndarray, y: np.ndarray) -> None:
+        n = len(x)
+        if n < self.points:  # the log was cleared
+            for item in self.items[1:]:
+                self.plot_item.removeItem(item)
+            del self.items[1:]
+            self.points = 0
+        pieces = max(1, -(-(n - 1) // SEGMENT))
+        changed_from = max(0, -(-(self.points - 1) // SEGMENT) - 1) if self.points > 1 else 0
+        while len(self.items) < pieces:
+            self.items.append(self.plot_item.plot(pen=self.pen))
+        for k in range(changed_from, pieces):
+            start, stop = k * SEGMENT, min((k + 1) * SEGMENT + 1, n)  # pieces share an end point
+            self.items[k].setData(x[start:stop], y[start:stop])
+        self.points = n
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every point of the curve, pieces joined."""
+        xs = [item.xData if k == 0 else item.xData[1:] for k, item in enumerate(self.items) if item.xData is not None]
+        ys = [item.yData if k == 0 else item.yData[1:] for k, item in enumerate(self.items) if item.yData is not None]
+        return (np.concatenate(xs), np.concatenate(ys)) if xs else (np.zeros(0), np.zeros(0))
 
 
 class _TimedPlotWidget(pg.PlotWidget):
@@ -46,7 +78,7 @@ class ErrorPlot(QWidget):
 
     SHARE_OF_TIME = 0.25
 
-    def __init__(self, output_names, parent=None):
+    def __init__(self, output_names, capacity: int = 1024, parent=None):
         super().__init__(parent)
         palette = self.palette()
         text = palette.windowText().color()
@@ -61,10 +93,9 @@ class ErrorPlot(QWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         self.legend = item.addLegend(offset=(-10, 10), labelTextColor=text)
-        self.curves: list[pg.PlotDataItem] = []
-        for o, name in enumerate(output_names[:MAX_OUTPUT_CURVES]):
-            self.curves.append(item.plot(name=f"error {name}", pen=pg.mkPen(CURVE_COLOURS[o % 8], width=1)))
-        self.total_curve = item.plot(name="total", pen=pg.mkPen(text, width=2))
+        self.curves = [_Series(item, f"error {name}", pg.mkPen(CURVE_COLOURS[o % 8], width=1))
+                       for o, name in enumerate(output_names[:MAX_OUTPUT_CURVES])]
+        self.total_curve = _Series(item, "total", pg.mkPen(text, width=2))
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the error axis on a logarithmic scale (L)")
         self.log_scale.toggled.connect(self._set_log_scale)
@@ -99,12 +130,14 @@ class ErrorPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
         layout.addLayout(options)
+        self._fitted = None  # the last range set by _fit_view
         self._bounds_rows = 0  # rows of the log already folded into the bounds below
         self._largest = 0.0  # the largest error (any output, or total) so far
         self._smallest_positive = math.inf  # for the log scale
         self._x = np.zeros(0)
         self._columns = np.zeros((len(self.curves) + 1, 0))
         self._filled = 0  # rows of the log copied into _columns
+        self._allocate(capacity)
         self.shown = 0  # how many iterations the curves hold
         self._refreshed_at = 0.0
         self._refresh_seconds = 0.0
@@ -126,38 +159,51 @@ class ErrorPlot(QWidget):
         self._bounds_rows = log.count
 
     def _fit_view(self, *_args) -> None:
+        """Show every iteration. The x range grows by half again when the data reaches its end,
+        so it changes rarely: each change makes pyqtgraph redo every curve's downsampling."""
         if not self.follow.isChecked():
             return
         first = float(self._x[0]) if self._bounds_rows else 1.0
         last = first + max(self._bounds_rows - 1, 1)
+        (x_low, x_high), _ = self.view.viewRange()
+        if x_low <= first and last <= x_high and x_high - first <= 2 * (last - first) + 20:
+            last = x_high  # still fits, and not mostly empty: keep the range
+        elif self._bounds_rows > 1000:
+            last = first + (last - first) * 1.5
         if self.log_scale.isChecked():
             top = math.log10(self._largest) if self._largest > 0 else 0.0
             bottom = math.log10(self._smallest_positive) if math.isfinite(self._smallest_positive) else top - 1
             y_range = (bottom, top if top > bottom else bottom + 1)
         else:
             y_range = (0.0, self._largest if self._largest > 0 else 1.0)
-        self.view.setRange(xRange=(first, last), yRange=y_range, padding=0.02)
+        if ((first, last), y_range) != self._fitted:
+            self._fitted = ((first, last), y_range)
+            self.view.setRange(xRange=(first, last), yRange=y_range, padding=0.02)
 
     def _sync_columns(self, log: IterationLog) -> None:
         """Keep x (iteration numbers) and each curve's y as contiguous float64 arrays.
 
         pyqtgraph clips and downsamples contiguous arrays about twice as fast as a column of
-        the log, and clips fastest with float x; only the rows added since the last call are
-        copied, into arrays that grow by doubling.
+        the log, and clips fastest with float x. Only the rows added since the last call are
+        copied. The arrays have room for the whole log (``capacity``): the system hands out
+        their pages as they fill, so they never need copying to grow.
         """
-        first_changed = self._x.size and log.count and self._x[0] != log.first_iteration
-        if log.count < self._filled or first_changed:
+        if log.count > self._x.size:  # more than planned for (a log with no capacity limit)
+            self._allocate(max(2 * log.count, 1024))
+        if log.count < self._filled or (self._filled and self._x[0] != log.first_iteration):
             self._filled = 0
-        if log.count > self._x.size or first_changed:
-            capacity = max(1024, 2 * log.count)
-            columns = np.empty((len(self.curves) + 1, capacity))
-            columns[:, : self._filled] = self._columns[:, : self._filled]
-            self._columns = columns
-            self._x = np.arange(log.first_iteration, log.first_iteration + capacity, dtype=np.float64)
         new = slice(self._filled, log.count)
+        self._x[new] = np.arange(log.first_iteration + self._filled, log.first_iteration + log.count)
         self._columns[: len(self.curves), new] = log.error[new, : len(self.curves)].T
         self._columns[-1, new] = log.error_total[new]
         self._filled = log.count
+
+    def _allocate(self, capacity: int) -> None:
+        columns = np.empty((len(self.curves) + 1, capacity))
+        x = np.empty(capacity)
+        columns[:, : self._filled] = self._columns[:, : self._filled]
+        x[: self._filled] = self._x[: self._filled]
+        self._columns, self._x = columns, x
 
     def due(self, log: IterationLog) -> bool:
         """Whether a curve should be redrawn now to show ``log``."""
@@ -175,14 +221,14 @@ class ErrorPlot(QWidget):
         self._sync_columns(log)
         x = self._x[: log.count]
         curves = [*self.curves, self.total_curve]
-        lengths = [_points(curve) for curve in curves]
+        lengths = [curve.points for curve in curves]
         if log.count < max(lengths) or log.count <= ALL_AT_ONCE:  # small, or cleared: every curve
             behind = range(len(curves))
         else:
             behind = [int(np.argmin(lengths))]
         for index in behind:
-            curves[index].setData(x, self._columns[index, : log.count])
-        self.shown = min(_points(curve) for curve in curves)
+            curves[index].update(x, self._columns[index, : log.count])
+        self.shown = min(curve.points for curve in curves)
         self._update_bounds(log)
         self._fit_view()
         self._refreshed_at = time.perf_counter()
@@ -224,6 +270,6 @@ class ErrorPlot(QWidget):
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """What each curve holds (before pyqtgraph downsamples it to draw): name -> (x, y)."""
-        data = {curve.name(): (curve.xData, curve.yData) for curve in self.curves}
-        data["total"] = (self.total_curve.xData, self.total_curve.yData)
+        data = {curve.items[0].name(): curve.data() for curve in self.curves}
+        data["total"] = self.total_curve.data()
         return data

@@ -66,6 +66,8 @@ if hasattr(_set_huge_pages, "_set_madvise_hugepage"):
 SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, None]  # iterations a second; None = max
 DEFAULT_SPEED = 10
 FRAME_MS = 16  # the window repaints at most this often (≈ 60 Hz)
+READABLE_HZ = 12  # tables and arithmetic while playing: as often as anyone can read them
+WARM_UP_MS = 1500  # when the trainer loads its compiled loops (a first full-speed run loads them sooner)
 BACKGROUND_EXPORT_ROWS = 50_000  # larger logs are written on a thread, with a progress dialog
 LOG_LIMIT_BYTES = 1_000_000_000  # the window's log stops growing here (3.5 million 3×3 iterations)
 ERROR_STYLE = "color: #dc2626;"
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self.run_remaining = 0
         self._dirty = False
         self._rate_mark = (time.perf_counter(), 0)
+        self._text_refreshed_at = 0.0
         self.rate = 0.0
         self._build_controls()
         self._build_centre()
@@ -349,6 +352,7 @@ class MainWindow(QMainWindow):
         self.trainer.report.connect(self._on_report)
         self.trainer.set_speed(SPEEDS[self.speed_slider.value()])
         self.trainer.start()
+        QTimer.singleShot(WARM_UP_MS, self.trainer.warm_up)  # after start-up, not during it
         title = preset if preset else f"custom {self.data.n_inputs} in × {self.data.n_outputs} out"
         description = PRESETS[preset].description if preset else "a fresh network"
         self.setWindowTitle(f"gdviz — {title} ({description})")
@@ -401,7 +405,7 @@ class MainWindow(QMainWindow):
         self.network_view = NetworkView(data.input_names, data.output_names)
         self.network_view.freeze_requested.connect(self._on_freeze_requested)
         self.network_view.edge_selected.connect(self._select_edge)
-        self.error_plot = ErrorPlot(data.output_names)
+        self.error_plot = ErrorPlot(data.output_names, capacity=self.max_iterations)
         self.error_plot.log_scale.setChecked(self.log_scale_action.isChecked())
         self.error_plot.log_scale.toggled.connect(self.log_scale_action.setChecked)
         self.error_plot.pin_button.clicked.connect(self.pin_run)
@@ -796,9 +800,17 @@ class MainWindow(QMainWindow):
             self.error_plot.refresh(self.log)
 
     def refresh_views(self) -> None:
-        """Show the latest copies: tables, diagram, curves and status bar."""
+        """Show the latest copies: tables, diagram, curves and status bar.
+
+        While playing faster than the eye can read, the tables and the arithmetic text redraw
+        at most READABLE_HZ times a second (the diagram and curves keep the frame rate).
+        """
         log = self.log
-        self.weight_model.set_matrix(self.weights, self.frozen)
+        now = time.perf_counter()
+        readable = not self.playing or now - self._text_refreshed_at >= 1 / READABLE_HZ
+        if readable:
+            self._text_refreshed_at = now
+            self.weight_model.set_matrix(self.weights, self.frozen)
         if log.count:
             last = log.count - 1
             deltas = log.weight_deltas[last]
@@ -807,10 +819,12 @@ class MainWindow(QMainWindow):
             deltas = np.full(self.weights.shape, np.nan)
             inputs = self.data.inputs[self.example]
             pred, targets = self.weights @ inputs, self.data.targets[self.example]
-        self.delta_model.set_matrix(np.nan_to_num(deltas, nan=0.0), self.frozen)
+        if readable:
+            self.delta_model.set_matrix(np.nan_to_num(deltas, nan=0.0), self.frozen)
         if self.phase is None:
             self.network_view.set_state(self.weights, deltas, self.frozen, inputs, pred, targets)
-            self.arithmetic.show_row(log, log.count - 1 if log.count else None, self.frozen)
+            if readable:
+                self.arithmetic.show_row(log, log.count - 1 if log.count else None, self.frozen)
         current = self.views.currentWidget()
         if current is self.bowls or current is self.surface:
             if self.mode == "batch":

@@ -77,8 +77,9 @@ class ArithmeticView(QWidget):
 
     def _render(self) -> None:
         lines = self.visible_lines()
-        self.text.setPlainText("\n".join(line.text for line in lines) if lines else
-                               "Step once to see the arithmetic of an iteration.")
+        text = "\n".join(line.text for line in lines) if lines else "Step once to see the arithmetic of an iteration."
+        if text != self.text.toPlainText():
+            self.text.setPlainText(text)
         selections = []
         if self.selected is not None:
             output, input_ = self.selected

@@ -33,9 +33,10 @@ from gdviz.core.training import Divergence, Training
 COMPUTE_BUDGET = 0.008
 """Seconds of computing at most per batch (commands are looked at in between)."""
 
-FULL_SPEED = 300_000
-"""Iterations a second at "max" and for Run N: about twice what the numpy engine does on one
-core, while the log grows (~85 MB/s for 3×3) at a pace that a learner can still stop."""
+FULL_SPEED = 150_000
+"""Iterations a second at "max" and for Run N: more than the numpy engine does on one core here
+(~100,000), while the log (~43 MB/s for 3×3) and the curves grow at a pace the window can draw
+and a learner can still stop."""
 
 REPORT_INTERVAL = 0.008
 """Seconds between two batches at least, so the window takes ≤ ~120 reports a second."""
@@ -82,6 +83,7 @@ class Trainer(QThread):
         self.commands_sent = 0  # GUI thread only
         self._commands_applied = 0  # trainer thread only
         self._fast_loops = None
+        self._fast_loops_tried = False
 
     # -- commands (GUI thread) ----------------------------------------------------------------
     def _send(self, name: str, *args) -> None:
@@ -128,6 +130,16 @@ class Trainer(QThread):
     def set_as_printed(self, on: bool) -> None:
         self._send("call", "set_as_printed", on)
 
+    def warm_up(self) -> None:
+        """Load the compiled loops now (numba's import and cache take ~0.5 s of this thread)."""
+        self._send("warm_up")
+
+    def _load_fast_loops(self):
+        if not self._fast_loops_tried:
+            self._fast_loops_tried = True
+            self._fast_loops = compiled.loops()
+        return self._fast_loops
+
     def grant(self) -> None:
         """The window is ready for the next batch."""
         self._send("grant")
@@ -140,7 +152,6 @@ class Trainer(QThread):
 
     # -- the thread ---------------------------------------------------------------------------
     def run(self) -> None:  # QThread's entry point: the thread's whole life
-        self._fast_loops = compiled.loops()  # compiled (or loaded from cache) off the GUI thread
         while not self._quit:
             try:
                 command = self._commands.get(timeout=self._idle_timeout())
@@ -184,6 +195,8 @@ class Trainer(QThread):
             self._quit = True
         elif name == "grant":
             self._granted = True
+        elif name == "warm_up":
+            self._load_fast_loops()
         elif name == "step":
             if self.max_iterations is not None and training.iteration >= self.max_iterations:
                 self._emit(None, limit_reached=True)
@@ -233,7 +246,8 @@ class Trainer(QThread):
             room = self.max_iterations - training.iteration
             wanted, limit_reached = min(wanted, room), wanted >= room
         # Full speed uses the compiled loops, which release the GIL so the window paints meanwhile.
-        training.loops = self._fast_loops if full_speed and self._fast_loops else NUMPY_LOOPS
+        fast = self._load_fast_loops() if full_speed else None
+        training.loops = fast or NUMPY_LOOPS
         deadline = time.perf_counter() + COMPUTE_BUDGET
         result = training.run(wanted, deadline=deadline, should_stop=self._interrupted,
                               block=1024 if training.loops is not NUMPY_LOOPS else 64)
