@@ -143,7 +143,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
     window.show()
     painted = Painted()  # frames: paints of the network diagram, which redraws every frame
     window.network_view.installEventFilter(painted)
-    pump(0.5)
+    pump(2.5)  # past the trainer's warm-up (numba's import, ~70 MB once), which is not per-iteration
     mode, seconds = sys.argv[1], float(sys.argv[4])
     result = {}
     if mode == "speed":
