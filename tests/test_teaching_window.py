@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gdviz.core import bowls, preset_training
-from gdviz.ui.main_window import SPEEDS
 
 
 @pytest.fixture

@@ -5,6 +5,9 @@ Columns, in order (``<in>`` and ``<out>`` are the input and output names)::
     iteration, example, alpha, in:<in>…, target:<out>…, pred:<out>…, delta:<out>…,
     error:<out>…, error_total, w:<in>-><out>…, wd:<in>-><out>…
 
+If training stopped by itself (it diverged), one last line starting with ``#`` says where and
+why; readers that skip ``#`` comments (``read_csv`` here, pandas with ``comment="#"``) ignore it.
+
 ``w:`` and ``wd:`` run row-major (for each output, each input); ``w:`` holds the weights before
 that iteration's update and ``wd:`` its weight_deltas. ``example`` is the 0-based index of the
 example used, empty in ``batch`` mode. Floats are written as Python's ``repr`` (the shortest
@@ -96,6 +99,12 @@ def iter_lines(log: IterationLog, input_names, output_names,
     process with a single thread, such as ``gdviz train``; the window writes with one.
     """
     yield ",".join(header(input_names, output_names)) + "\n"
+    yield from _row_texts(log, rows_per_chunk, workers)
+    if log.note:
+        yield f"# {log.note}\n"
+
+
+def _row_texts(log: IterationLog, rows_per_chunk: int, workers: int) -> Iterator[str]:
     if log.count <= PARALLEL_ROWS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for block in _blocks(log, rows_per_chunk):
             yield _format_rows(*block)
@@ -175,8 +184,12 @@ def read_csv(path: str | os.PathLike) -> tuple[IterationLog, tuple[str, ...], tu
         n, m = len(inputs), len(outputs)
         width = 4 + n + 4 * m + 2 * n * m
         examples, iterations, values = [], [], []
+        note = None
         for line_number, line in enumerate(file, start=2):
             if not line.strip():
+                continue
+            if line.startswith("#"):
+                note = line[1:].strip()
                 continue
             cells = line.rstrip("\r\n").split(",")
             if len(cells) != width:
@@ -205,4 +218,5 @@ def read_csv(path: str | os.PathLike) -> tuple[IterationLog, tuple[str, ...], tu
             target[...] = part.reshape(target.shape)
         log.storage("example")[:count] = examples
         log.count = count
+    log.note = note
     return log, inputs, outputs

@@ -21,6 +21,12 @@ def check_writable(path: str | os.PathLike) -> None:
         raise FileNotFoundError(f"the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(f"the folder {folder} is not writable")
+    try:  # the only sure test (a read-only file system, or rules that even root must follow)
+        handle, probe = tempfile.mkstemp(prefix=".gdviz-probe.", dir=folder)
+    except OSError as exc:
+        raise PermissionError(f"the folder {folder} is not writable ({exc.strerror})") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 @contextlib.contextmanager

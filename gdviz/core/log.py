@@ -42,6 +42,7 @@ class IterationLog:
         self.first_iteration = first_iteration
         self.max_capacity = max_capacity  # doubling stops here (more records still fit, exactly)
         self.count = 0
+        self.note: str | None = None  # why training stopped after the last record, if it stopped by itself
         self._arrays: dict[str, np.ndarray] = {}
         self._allocate(max(int(capacity), 1))
 
@@ -120,6 +121,7 @@ class IterationLog:
         """Forget every record; the next one is numbered ``first_iteration``."""
         self.count = 0
         self.first_iteration = first_iteration
+        self.note = None
 
     def truncate(self, count: int) -> None:
         """Keep only the first ``count`` records."""
@@ -132,6 +134,7 @@ class IterationLog:
         with arrays the trainer goes on writing.
         """
         taken = self.slice(0, self.count)
+        taken.note = self.note
         self.clear(self.last_iteration + 1)
         return taken
 
@@ -143,12 +146,15 @@ class IterationLog:
         for name, array in self._arrays.items():
             part._arrays[name][: stop - start] = array[start:stop]
         part.count = stop - start
+        part.note = self.note if stop == self.count else None
         return part
 
     def extend(self, other: IterationLog) -> None:
         """Append ``other``'s records, which must number on from this log's last one."""
         if (other.n_inputs, other.n_outputs) != (self.n_inputs, self.n_outputs):
             raise ValueError("cannot join logs of networks of different shapes")
+        if other.count or other.note:  # the note speaks of what follows the last record
+            self.note = other.note
         if other.count == 0:
             return
         if self.count == 0:

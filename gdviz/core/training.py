@@ -171,6 +171,8 @@ class Training:
             should_stop: Callable[[], bool] | None = None, block: int = BLOCK) -> RunResult:
         """Do up to ``iterations`` iterations.
 
+        On divergence the log keeps the finite iterations and its ``note`` says why it stopped.
+
         Stops early at divergence, when ``time.perf_counter()`` passes ``deadline``, or when
         ``should_stop()`` says so (both checked every ``block`` iterations).
         """
@@ -178,6 +180,7 @@ class Training:
             raise ValueError(f"iterations must be 0 or more, not {iterations}")
         done = 0
         log = self.log
+        log.note = None
         frozen = self.frozen.copy() if self.frozen.any() else None
         with np.errstate(all="ignore"):
             while done < iterations:
@@ -195,7 +198,9 @@ class Training:
                 self.weights[...] = log.storage("weights")[end]
                 done += end - start
                 if bad is not None:
-                    return RunResult(done, self._divergence(bad))
+                    divergence = self._divergence(bad)
+                    log.note = divergence.message()
+                    return RunResult(done, divergence)
                 if (deadline is not None and time.perf_counter() >= deadline) or (
                     should_stop is not None and should_stop()
                 ):
