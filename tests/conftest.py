@@ -38,3 +38,14 @@ def window(qtbot):
 
 def wait_for_iterations(qtbot, win, count, timeout=10000):
     qtbot.waitUntil(lambda: win.log.count >= count, timeout=timeout)
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Message boxes recorded as (kind, text) instead of shown (a modal box would block a test)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, lambda *args, _n=name: shown.append((_n, args[2])))
+    return shown

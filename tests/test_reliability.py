@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 from conftest import wait_for_iterations
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from gdviz.core import preset_training
 from gdviz.core.csv_log import read_csv
@@ -18,12 +18,6 @@ from gdviz.ui.main_window import SPEEDS
 BAD_NUMBERS = ["", "   ", "abc", "nan", "NaN", "inf", "-inf", "1e400", "0,5", "1..2", "0x10"]
 
 
-@pytest.fixture
-def dialogs(monkeypatch):
-    shown = []
-    for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, lambda *args, _n=name: shown.append((_n, args[2])))
-    return shown
 
 
 def export(win, monkeypatch, path):

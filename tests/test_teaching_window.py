@@ -6,17 +6,9 @@ import numpy as np
 import pytest
 from conftest import wait_for_iterations
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from gdviz.core import bowls, preset_training
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    shown = []
-    for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, lambda *args, _n=name: shown.append((_n, args[2])))
-    return shown
 
 
 def settle(qtbot, window):

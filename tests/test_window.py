@@ -7,10 +7,9 @@ import sys
 import textwrap
 
 import numpy as np
-import pytest
 from conftest import wait_for_iterations
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from gdviz.core import preset_training
 from gdviz.ui.main_window import SPEEDS
@@ -30,12 +29,6 @@ def export_to(win, monkeypatch, path):
     return path
 
 
-@pytest.fixture
-def no_dialogs(monkeypatch):
-    shown = []
-    for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, lambda *args, _n=name: shown.append((_n, args[2])))
-    return shown
 
 
 def test_opens_on_the_books_example(window):
@@ -156,11 +149,11 @@ def test_bad_alpha_shows_a_message_and_changes_nothing(window, qtbot):
     assert window.log.alpha[1] == 0.001
 
 
-def test_text_in_a_data_cell_is_refused_and_changes_nothing(window, qtbot, no_dialogs):
+def test_text_in_a_data_cell_is_refused_and_changes_nothing(window, qtbot, dialogs):
     window.load_preset("multi-in")
     model = window.data_model
     assert not model.setData(model.index(0, 0), "lots")
-    assert no_dialogs and "not a number" in no_dialogs[-1][1]
+    assert dialogs and "not a number" in dialogs[-1][1]
     assert cell(model, 0, 0) == "8.5"
     window.step()
     wait_for_iterations(qtbot, window, 1)
@@ -171,12 +164,12 @@ def test_text_in_a_data_cell_is_refused_and_changes_nothing(window, qtbot, no_di
     np.testing.assert_array_equal(window.log.inputs[1], [10, 0.65, 1.2])
 
 
-def test_weights_are_editable_only_while_paused(window, qtbot, no_dialogs):
+def test_weights_are_editable_only_while_paused(window, qtbot, dialogs):
     window.load_preset("multi-in")
     model = window.weight_model
     assert model.setData(model.index(0, 2), "0.5")
     qtbot.waitUntil(lambda: cell(model, 0, 2) == "0.5")
-    assert not model.setData(model.index(0, 2), "heavy") and "not a number" in no_dialogs[-1][1]
+    assert not model.setData(model.index(0, 2), "heavy") and "not a number" in dialogs[-1][1]
     window.speed_slider.setValue(SPEEDS.index(5))
     window.toggle_play()
     assert not model.flags(model.index(0, 0)) & Qt.ItemIsEditable
@@ -236,11 +229,11 @@ def test_labels_do_not_overlap_on_an_8_by_8_network(window, qtbot):
     assert inputs[0].x() + radius < outputs[0].x() - radius
 
 
-def test_export_failure_shows_the_reason_and_writes_nothing(window, qtbot, monkeypatch, tmp_path, no_dialogs):
+def test_export_failure_shows_the_reason_and_writes_nothing(window, qtbot, monkeypatch, tmp_path, dialogs):
     window.step()
     wait_for_iterations(qtbot, window, 1)
     export_to(window, monkeypatch, tmp_path / "missing" / "log.csv")
-    assert no_dialogs[-1][0] == "critical" and "does not exist" in no_dialogs[-1][1]
+    assert dialogs[-1][0] == "critical" and "does not exist" in dialogs[-1][1]
     assert not (tmp_path / "missing").exists()
 
 
