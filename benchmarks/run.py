@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -241,7 +240,7 @@ def main() -> int:
     results = {"machine": {"python": platform.python_version(), "numpy": np.__version__,
                            "cpus": os.cpu_count(), "processor": platform.machine()}}
 
-    print("1. Engine (with log) against a bare numpy loop, iterations/s (median of %d)" % repeats)
+    print(f"1. Engine (with log) against a bare numpy loop, iterations/s (median of {repeats})")
     results["engine"] = bench_engine(repeats, args.quick)
     for row in results["engine"]:
         print(f"   {row['network']:<18} {row['mode']:<8} engine {row['engine_it_s']:>10,.0f}   "
@@ -267,7 +266,8 @@ def main() -> int:
     if not args.quick:
         print("5. Memory: 1,000,000 iterations at max speed in the window")
         memory = results["memory"] = run_window("memory")
-        print(f"   {memory['seconds']:.1f} s ({memory['it_s']:,.0f} it/s); RSS growth {memory['rss_growth_mb']:.0f} MB, "
+        print(f"   {memory['seconds']:.1f} s ({memory['it_s']:,.0f} it/s); "
+              f"RSS growth {memory['rss_growth_mb']:.0f} MB, "
               f"2 s later {memory['rss_after_2s_mb']:.0f} MB; {memory['rss_bytes_per_iteration']:.0f} B of RSS per "
               f"iteration, of which the log's record is {memory['log_bytes_per_iteration']} B")
 

@@ -719,7 +719,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def save_session(self) -> bool:
         folder = str(self.settings.value("session/folder", str(Path.home())))
-        path, _ = QFileDialog.getSaveFileName(self, "Save session", str(Path(folder) / f"{self.preset or 'custom'}.json"),
+        suggested = str(Path(folder) / f"{self.preset or 'custom'}.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", suggested,
                                               "gdviz sessions (*.json);;All files (*)")
         if not path:
             return False
