@@ -150,6 +150,10 @@ def test_step_by_phase_predicts_then_compares_then_learns(window, qtbot):
     wait_for_iterations(qtbot, window, 1)
     assert window.network_view.phase == "learn"
     qtbot.waitUntil(lambda: "w[toes] = 0.1 − 0.01 × (−1.19) = 0.1119" in window.arithmetic.text.toPlainText())
+    window.step()  # predict again, then Play: the phases end and the diagram goes live
+    window.toggle_play()
+    assert window.phase is None and window.network_view.phase is None
+    window.toggle_play()
 
 
 @pytest.mark.parametrize("alpha, diverges", [("0.026", False), ("0.028", True)])

@@ -493,6 +493,7 @@ class MainWindow(QMainWindow):
             self.trainer.pause()
         elif self.play_button.isEnabled():
             self.playing = True
+            self._end_phases()
             self._show_notice(None)
             self._rate_mark = (time.perf_counter(), self.log.last_iteration)
             self.trainer.play()
@@ -504,6 +505,7 @@ class MainWindow(QMainWindow):
             return
         self.run_total = self.run_remaining = self.run_spin.value()
         self.playing = True
+        self._end_phases()
         self._show_notice(None)
         self._rate_mark = (time.perf_counter(), self.log.last_iteration)
         self.trainer.run_iterations(self.run_total)
@@ -512,6 +514,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def reset(self) -> None:
         self.playing, self.run_remaining = False, 0
+        self._end_phases()
         self._show_notice(None)
         self.trainer.reset()
         self._update_buttons()
