@@ -103,7 +103,7 @@ class ErrorPlot(QWidget):
         self.follow.setChecked(True)
         self.follow.setToolTip("Keep every iteration in view as training goes on; zooming or panning "
                                "the plot turns this off, ticking it turns it back on")
-        self.follow.toggled.connect(self._fit_view)
+        self.follow.toggled.connect(self._refit)
         # pyqtgraph's own auto-range scans every point of every curve on each repaint; the window
         # knows the bounds of what it adds, so it fits the view itself (see _fit_view).
         self.view = item.getViewBox()
@@ -144,6 +144,11 @@ class ErrorPlot(QWidget):
 
     def _set_log_scale(self, on: bool) -> None:
         self.plot.getPlotItem().setLogMode(y=on)
+        self._fitted = None
+        self._fit_view()
+
+    def _refit(self, *_args) -> None:
+        self._fitted = None
         self._fit_view()
 
     def _update_bounds(self, log: IterationLog) -> None:
@@ -165,11 +170,12 @@ class ErrorPlot(QWidget):
             return
         first = float(self._x[0]) if self._bounds_rows else 1.0
         last = first + max(self._bounds_rows - 1, 1)
-        (x_low, x_high), _ = self.view.viewRange()
-        if x_low <= first and last <= x_high and x_high - first <= 2 * (last - first) + 20:
-            last = x_high  # still fits, and not mostly empty: keep the range
-        elif self._bounds_rows > 1000:
-            last = first + (last - first) * 1.5
+        if self._fitted is not None:
+            (fitted_first, fitted_last), _ = self._fitted
+            if fitted_first == first and last <= fitted_last <= first + 2 * (last - first) + 20:
+                last = fitted_last  # still fits, and not mostly empty: keep the range
+            elif self._bounds_rows > 1000:
+                last = first + (last - first) * 1.5
         if self.log_scale.isChecked():
             top = math.log10(self._largest) if self._largest > 0 else 0.0
             bottom = math.log10(self._smallest_positive) if math.isfinite(self._smallest_positive) else top - 1
