@@ -11,9 +11,8 @@ _UMASK = os.umask(0o022)  # read once at import (setting it is process-wide), th
 os.umask(_UMASK)
 
 
-def check_writable(path: str | os.PathLike) -> None:
-    """Raise OSError with a clear message if ``path`` cannot be written as a new or replaced file."""
-    path = Path(path)
+def _check_target(path: Path) -> Path:
+    """The folder ``path`` would be written in; OSError with a clear message if it can't be."""
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder, not a file")
@@ -21,6 +20,13 @@ def check_writable(path: str | os.PathLike) -> None:
         raise FileNotFoundError(f"the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(f"the folder {folder} is not writable")
+    return folder
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Raise OSError with a clear message if ``path`` cannot be written as a new or replaced file
+    (checked before long work, so that it fails before the work, not after)."""
+    folder = _check_target(Path(path))
     try:  # the only sure test (a read-only file system, or rules that even root must follow)
         handle, probe = tempfile.mkstemp(prefix=".gdviz-probe.", dir=folder)
     except OSError as exc:
@@ -37,8 +43,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", **open_args):
     its previous content (or stays absent), and the exception propagates.
     """
     path = Path(path)
-    check_writable(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+    folder = _check_target(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(handle, mode, **open_args) as file:
             yield file

@@ -37,6 +37,12 @@ BLOCK = 256
 """Iterations computed between checks for divergence, deadlines and stop requests."""
 
 
+def example_for(iteration, mode: str, example: int, n_examples: int):
+    """The example that iteration number ``iteration`` (1-based; an int or an array) trains on:
+    the chosen one, or in ``cycle`` mode each in turn (iteration 1 uses example 0)."""
+    return (np.asarray(iteration) - 1) % n_examples if mode == "cycle" else example
+
+
 def check_alpha(alpha) -> float:
     """``alpha`` as a float if it is a finite number > 0; ValueError naming the problem otherwise."""
     try:
@@ -213,11 +219,9 @@ class Training:
         if self.mode == "batch":
             engine.run_batch_rows(log, start, count, self.alpha, data.inputs, data.targets, frozen, loops)
             return
-        if self.mode == "example":
-            examples = self.example
-        else:  # cycle: iteration 1 uses example 0, iteration 2 example 1, …
-            first = log.first_iteration + start - 1
-            examples = np.arange(first, first + count) % data.n_examples
+        first = log.first_iteration + start
+        examples = example_for(np.arange(first, first + count) if self.mode == "cycle" else first,
+                               self.mode, self.example, data.n_examples)
         engine.run_rows(log, start, count, self.alpha, data.inputs[examples],
                         data.targets[examples], examples, frozen, loops)
 

@@ -45,7 +45,7 @@ from gdviz.core.log import IterationLog
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS, fresh_training, preset_training
 from gdviz.core.session import Session, SessionError, load_session, save_session
 from gdviz.core.stability import bound_formula, stable_alpha
-from gdviz.core.training import MODE_HELP, MODES, Training
+from gdviz.core.training import MODE_HELP, MODES, Training, example_for
 from gdviz.ui.error_plot import ErrorPlot
 from gdviz.ui.export import ExportJob
 from gdviz.ui.network_view import NetworkView
@@ -834,7 +834,7 @@ class MainWindow(QMainWindow):
             if self.mode == "batch":
                 x, t = self.data.inputs, self.data.targets
             else:
-                k = self.example if self.mode == "example" else log.last_iteration % self.data.n_examples
+                k = int(example_for(log.last_iteration + 1, self.mode, self.example, self.data.n_examples))
                 x, t = self.data.inputs[k : k + 1], self.data.targets[k : k + 1]
             if current is self.bowls:
                 self.bowls.refresh(self.weights, x, t, self.frozen)
@@ -853,10 +853,8 @@ class MainWindow(QMainWindow):
         if self.run_total and self.run_remaining:
             self.progress.setRange(0, self.run_total)
             self.progress.setValue(self.run_total - self.run_remaining)
-        self.progress.setVisible(bool(self.run_remaining))
 
     def _update_buttons(self) -> None:
-        running_n = self.run_remaining > 0
         self.play_button.setText("Pause" if self.playing else "Play")
         self.play_action.setText("&Pause" if self.playing else "&Play")
         self.step_button.setEnabled(not self.playing)
@@ -872,7 +870,7 @@ class MainWindow(QMainWindow):
         self.weight_view.setEditTriggers(
             QAbstractItemView.NoEditTriggers if self.playing else
             QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed | QAbstractItemView.AnyKeyPressed)
-        self.progress.setVisible(running_n)
+        self.progress.setVisible(self.run_remaining > 0)
 
     # ------------------------------------------------------------------------------------------
     def closeEvent(self, event):  # noqa: N802

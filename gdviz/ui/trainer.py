@@ -172,9 +172,13 @@ class Trainer(QThread):
             if not self._quit and self._playing and self._granted:
                 self._advance()
 
+    def _full_speed(self) -> bool:
+        """At "max", or running N iterations."""
+        return bool(self._run_remaining) or self._speed is None
+
     def _rate(self) -> float:
         """Iterations a second now: the chosen speed, or FULL_SPEED for max and Run N."""
-        return FULL_SPEED if self._run_remaining or self._speed is None else self._speed
+        return FULL_SPEED if self._full_speed() else self._speed
 
     def _idle_timeout(self) -> float | None:
         """Seconds until the next batch is due (None: nothing to do until a command comes).
@@ -231,7 +235,7 @@ class Trainer(QThread):
 
     def _advance(self) -> None:
         training = self._training
-        full_speed = bool(self._run_remaining) or self._speed is None
+        full_speed = self._full_speed()
         rate = self._rate()
         wanted = math.floor((time.perf_counter() - self._pace_start) * rate) - self._paced_done
         if wanted <= 0:
