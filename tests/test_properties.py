@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from gdviz.core import DataSet, Training
-from gdviz.core.csv_log import read_csv, write_csv
+from gdviz.core.csv_log import _format_rows, read_csv, write_csv
 
 small = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
 
@@ -91,3 +91,16 @@ def test_training_stays_finite_or_reports_divergence_and_csv_round_trips(
     write_csv(path, training.log, data.input_names, data.output_names)
     log, _, _ = read_csv(path)
     assert log.equals(training.log) or (len(log) == 0 and len(training.log) == 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 40), st.integers(1, 12)),
+              elements=st.sampled_from([0.0, -0.0, 0.1, 1e-310, -2.5e16, 3.0]) | st.floats(allow_nan=False)))
+def test_each_csv_field_is_the_floats_repr_even_when_values_repeat(values):
+    """Rows are written by formatting each distinct value once; the text is still every float's
+    own ``repr`` (``-0.0`` and ``0.0`` compare equal but must stay apart)."""
+    examples = np.arange(len(values)) % 3
+    text = _format_rows(7, examples, values)
+    expected = "".join(f"{7 + k},{k % 3}," + ",".join(repr(v) for v in row) + "\n"
+                       for k, row in enumerate(values.tolist()))
+    assert text == expected

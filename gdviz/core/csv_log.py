@@ -62,41 +62,44 @@ def _float_block(log: IterationLog, start: int, stop: int) -> np.ndarray:
     ])
 
 
-def _format_rows(first_iteration: int, examples: np.ndarray, values: np.ndarray, settings: int) -> str:
-    """CSV rows for a block: iteration, example, then every float as its ``repr``.
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """Each float's ``repr``, as an object array of the same shape.
 
-    The first ``settings`` float columns (alpha, inputs, targets) rarely change from row to
-    row; when they are the same for the whole block they are formatted once.
+    A float's shortest ``repr`` costs about half a microsecond, and a log repeats itself: alpha,
+    inputs and targets change only with the example, and once training has converged the weights,
+    predictions and errors settle on a few values. So each distinct value (by its bits, so that
+    ``-0.0`` stays apart from ``0.0``) is formatted once per block.
     """
-    if len(values) and (values[:, :settings] == values[0, :settings]).all():
-        same = ",".join(map(repr, values[0, :settings].tolist()))
-        rest = values[:, settings:].tolist()
-        return "".join(
-            f"{first_iteration + k},{'' if example == NO_EXAMPLE else example},{same},{','.join(map(repr, row))}\n"
-            for k, (example, row) in enumerate(zip(examples.tolist(), rest))
-        )
+    bits = np.ascontiguousarray(values).view(np.uint64)
+    distinct, where = np.unique(bits, return_inverse=True)
+    texts = np.array([repr(value) for value in distinct.view(np.float64).tolist()], dtype=object)
+    return texts[where.reshape(values.shape)]
+
+
+def _format_rows(first_iteration: int, examples: np.ndarray, values: np.ndarray) -> str:
+    """CSV rows for a block: iteration, example, then every float as its ``repr``."""
     return "".join(
-        f"{first_iteration + k},{'' if example == NO_EXAMPLE else example},{','.join(map(repr, row))}\n"
-        for k, (example, row) in enumerate(zip(examples.tolist(), values.tolist()))
+        f"{first_iteration + k},{'' if example == NO_EXAMPLE else example},{','.join(row)}\n"
+        for k, (example, row) in enumerate(zip(examples.tolist(), _float_texts(values).tolist()))
     )
 
 
 def _blocks(log: IterationLog, rows_per_chunk: int):
-    settings = 1 + log.n_inputs + log.n_outputs
     for start in range(0, log.count, rows_per_chunk):
         stop = min(start + rows_per_chunk, log.count)
-        yield (log.first_iteration + start, log.example[start:stop].copy(), _float_block(log, start, stop),
-               settings)
+        yield log.first_iteration + start, log.example[start:stop].copy(), _float_block(log, start, stop)
 
 
 def iter_lines(log: IterationLog, input_names, output_names,
                rows_per_chunk: int = ROWS_PER_WRITE, workers: int = 1) -> Iterator[str]:
     """The CSV text in chunks of ``rows_per_chunk`` rows (the header first), in order.
 
-    Writing a float's shortest ``repr`` costs about half a microsecond, so with ``workers`` > 1
-    a log of more than :data:`PARALLEL_ROWS` rows is formatted by that many forked processes, a
-    few blocks ahead of the writer at most (memory stays bounded). Forking is safe only in a
-    process with a single thread, such as ``gdviz train``; the window writes with one.
+    Each distinct value of a block is formatted once (see :func:`_float_texts`), which makes a
+    converged log quick to write; a log whose values never repeat costs about half a microsecond
+    a float. So with ``workers`` > 1 a log of more than :data:`PARALLEL_ROWS` rows is formatted by
+    that many forked processes, a few blocks ahead of the writer at most (memory stays bounded).
+    Forking is safe only in a process with a single thread, such as ``gdviz train``; the window
+    writes with one.
     """
     yield ",".join(header(input_names, output_names)) + "\n"
     yield from _row_texts(log, rows_per_chunk, workers)
