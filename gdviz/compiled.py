@@ -9,10 +9,13 @@ may use BLAS) to about 1e-15 relative, not always to the last bit; ``tests/test_
 holds them to 1e-12.
 
 :func:`loops` returns the compiled :class:`~gdviz.core.engine.Loops`, or None where numba is
-not installed or cannot compile (the numpy loops then serve).
+not installed or cannot compile (the numpy loops then serve). Loading them (numba's import and
+cache) takes ~0.7 s, so :func:`load_in_background` starts it on a thread of its own.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
@@ -20,6 +23,8 @@ from gdviz.core.engine import Loops
 
 _LOOPS: Loops | None = None
 _FAILED = False
+_LOCK = threading.Lock()  # one load at a time; a second caller waits for the first
+_loader: threading.Thread | None = None
 
 
 def _compile() -> Loops:
@@ -87,17 +92,33 @@ def _mask(frozen, weights) -> np.ndarray:
 
 
 def loops() -> Loops | None:
-    """The compiled loops (compiled, or loaded from numba's cache, on first call); None if unavailable."""
+    """The compiled loops (compiled, or loaded from numba's cache, on first call); None if unavailable.
+
+    If they are being loaded on another thread, this waits for it."""
     global _LOOPS, _FAILED
-    if _LOOPS is None and not _FAILED:
-        try:
-            compiled = _compile()
-            _warm_up(compiled)
-        except Exception:  # numba missing or unable to compile here: numpy's loops serve
-            _FAILED = True
-            return None
-        _LOOPS = compiled
-    return _LOOPS
+    with _LOCK:
+        if _LOOPS is None and not _FAILED:
+            try:
+                compiled = _compile()
+                _warm_up(compiled)
+            except Exception:  # numba missing or unable to compile here: numpy's loops serve
+                _FAILED = True
+                return None
+            _LOOPS = compiled
+        return _LOOPS
+
+
+def load_in_background() -> None:
+    """Start loading the loops on a thread of its own (once), so that nobody waits for them later.
+
+    The thread is not a daemon: a program that ends meanwhile waits for it (under a second)
+    rather than interrupting an import."""
+    global _loader
+    with _LOCK:
+        if _LOOPS is not None or _FAILED or _loader is not None:
+            return
+        _loader = threading.Thread(target=loops, name="gdviz: load compiled loops")
+        _loader.start()
 
 
 def _warm_up(compiled: Loops) -> None:

@@ -290,3 +290,34 @@ def test_preset_and_geometry_are_remembered(qtbot):
     qtbot.addWidget(second)
     assert second.preset == "multi-out" and second.size().height() == 520
     second.close()
+
+
+def test_a_step_does_not_wait_for_the_compiled_loops_to_load(window, qtbot, monkeypatch):
+    """numba's import takes ~0.7 s; it runs on a thread of its own, so a Step clicked meanwhile is
+    answered at once (the trainer would otherwise apply it only after the load)."""
+    import threading
+
+    from gdviz import compiled
+    from gdviz.core.engine import NUMPY_LOOPS
+
+    release = threading.Event()
+
+    def slow_compile():
+        release.wait(timeout=30)
+        return NUMPY_LOOPS
+
+    monkeypatch.setattr(compiled, "_LOOPS", None)
+    monkeypatch.setattr(compiled, "_FAILED", False)
+    monkeypatch.setattr(compiled, "_loader", None)
+    monkeypatch.setattr(compiled, "_compile", slow_compile)
+    window.trainer.warm_up()
+    assert compiled._loader is not None and compiled._loader.is_alive()
+    try:
+        qtbot.mouseClick(window.step_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: window.iteration_label.text() == "Iteration 1", timeout=5000)
+        assert cell(window.weight_model, 0, 0) != "0.1"
+        assert compiled._loader.is_alive()  # still loading: the Step did not wait for it
+    finally:
+        release.set()
+        compiled._loader.join(timeout=30)
+    assert compiled.loops() is NUMPY_LOOPS

@@ -131,8 +131,9 @@ class Trainer(QThread):
         self._send("call", "set_as_printed", on)
 
     def warm_up(self) -> None:
-        """Load the compiled loops now (numba's import and cache take ~0.5 s of this thread)."""
-        self._send("warm_up")
+        """Start loading the compiled loops, on a thread of their own: numba's import and cache take
+        ~0.7 s, which the trainer's commands (a Step, say) must not wait behind."""
+        compiled.load_in_background()
 
     def _load_fast_loops(self):
         if not self._fast_loops_tried:
@@ -199,8 +200,6 @@ class Trainer(QThread):
             self._quit = True
         elif name == "grant":
             self._granted = True
-        elif name == "warm_up":
-            self._load_fast_loops()
         elif name == "step":
             if self.max_iterations is not None and training.iteration >= self.max_iterations:
                 self._emit(None, limit_reached=True)
