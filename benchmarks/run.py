@@ -107,6 +107,31 @@ def bench_cli(repeats: int, quick: bool) -> dict:
             "csv_mb": csv_bytes / 1e6, "csv_write_s": csv_seconds, "csv_mb_s": csv_bytes / 1e6 / csv_seconds}
 
 
+def bench_csv(quick: bool) -> dict:
+    """Writing the CSV in this process: one process, as the window does, and with a forked worker
+    per core, as the CLI does; for the CLI's converged log and for one whose values never repeat
+    (alpha so small that every weight moves on every iteration)."""
+    from gdviz.core.csv_log import write_csv
+
+    result = {}
+    cases = {"converged": (1_000_000, None), "never_repeats": (150_000, 1e-9)}  # over PARALLEL_ROWS
+    with tempfile.TemporaryDirectory() as folder:
+        for case, (rows, alpha) in cases.items():
+            rows = rows // 10 if quick else rows
+            training = preset_training("multi-in-out")
+            if alpha is not None:
+                training.set_alpha(alpha)
+            training.run(rows)
+            names = training.data.input_names, training.data.output_names
+            for workers in (1, os.cpu_count() or 1):
+                started = time.perf_counter()
+                write_csv(Path(folder) / "log.csv", training.log, *names, workers=workers)
+                seconds = time.perf_counter() - started
+                result[f"{case}_{workers}_workers"] = {"rows": rows, "seconds": seconds,
+                                                       "us_per_row": seconds / rows * 1e6}
+    return result
+
+
 WINDOW_SCRIPT = textwrap.dedent("""
     import json, os, sys, time, resource
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -174,7 +199,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
             latencies.append(time.perf_counter() - started)
             pump(0.02)
         result = {"median_ms": 1000 * sorted(latencies)[len(latencies) // 2],
-                  "max_ms": 1000 * max(latencies)}
+                  "max_ms": 1000 * max(latencies), "each_ms": [round(1000 * t, 1) for t in latencies]}
     elif mode == "memory":
         rss0 = rss()
         window.run_spin.setValue(1_000_000)
@@ -252,6 +277,12 @@ def main() -> int:
     cli = results["cli"] = bench_cli(repeats, args.quick)
     print(f"   {cli['iterations']:,} iterations: {cli['wall_s']:.1f} s wall, peak RSS {cli['peak_rss_mb']:.0f} MB, "
           f"CSV {cli['csv_mb']:.0f} MB in {cli['csv_write_s']:.1f} s ({cli['csv_mb_s']:.1f} MB/s)")
+
+    print("   CSV writing alone (µs a row; seconds for 1,000,000 rows):")
+    for case, figures in bench_csv(args.quick).items():
+        results.setdefault("csv", {})[case] = figures
+        print(f"   {case.replace('_', ' '):<26} {figures['us_per_row']:6.2f} µs/row  "
+              f"= {figures['us_per_row']:5.1f} s per million rows")
 
     print(f"3. The window at max speed (offscreen, {3 if args.quick else 10} s)")
     window = results["window"] = run_window("speed", 3.0 if args.quick else 10.0)
