@@ -148,7 +148,7 @@ class NetworkView(QWidget):
             QToolTip.showText(event.globalPosition().toPoint(), self.edge_tooltip(*edge), self)
 
     def mousePressEvent(self, event):  # noqa: N802
-        if event.button() == Qt.LeftButton:
+        if event.button() == Qt.MouseButton.LeftButton:
             self.edge_selected.emit(self.edge_at(event.position()))
 
     def leaveEvent(self, event):  # noqa: N802
@@ -178,9 +178,9 @@ class NetworkView(QWidget):
             for i, start in enumerate(inputs):
                 colour = QColor(POSITIVE if self.weights[o, i] >= 0 else NEGATIVE)
                 pen = QPen(colour, float(widths[o, i]))
-                pen.setCapStyle(Qt.FlatCap)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                 if self.frozen[o, i]:
-                    pen.setStyle(Qt.DashLine)
+                    pen.setStyle(Qt.PenStyle.DashLine)
                 if self.hovered == (o, i) or self.selected == (o, i):
                     pen.setWidthF(pen.widthF() + 2.5)
                 if self.phase in ("predict", "learn"):
@@ -191,7 +191,7 @@ class NetworkView(QWidget):
                 painter.drawLine(start, end)
         node_fill = self.palette().base().color()
         lit = {"predict": inputs, "compare": outputs}.get(self.phase, [])
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(HIGHLIGHT))
         for point in lit:
             painter.drawEllipse(point, radius + 6, radius + 6)
@@ -203,10 +203,10 @@ class NetworkView(QWidget):
         height = metrics.height()
         for i, point in enumerate(inputs):
             box = QRectF(0, point.y() - height / 2, point.x() - radius - 8, height)
-            painter.drawText(box, Qt.AlignRight | Qt.AlignVCenter, self.input_label(i))
+            painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.input_label(i))
         for o, point in enumerate(outputs):
             box = QRectF(point.x() + radius + 8, point.y() - height / 2, self.width(), height)
-            painter.drawText(box, Qt.AlignLeft | Qt.AlignVCenter, self.output_label(o))
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.output_label(o))
         self._paint_legend(painter, metrics)
 
     def _paint_legend(self, painter: QPainter, metrics: QFontMetricsF) -> None:
@@ -216,7 +216,7 @@ class NetworkView(QWidget):
                                       (self.palette().windowText().color(), "frozen", True)):
             pen = QPen(colour, 3)
             if dashed:
-                pen.setStyle(Qt.DashLine)
+                pen.setStyle(Qt.PenStyle.DashLine)
                 pen.setWidthF(1.5)
             painter.setPen(pen)
             painter.drawLine(QPointF(x, y), QPointF(x + 22, y))
