@@ -21,6 +21,7 @@ MAX_OUTPUT_CURVES = 8  # more outputs than this: only the total is drawn, to sta
 
 
 SEGMENT = 200_000  # points in one piece of a long curve
+MIN_SPAN = 10  # iterations: the x axis shows at least this many (whole-number ticks from the start)
 
 
 class _Series:
@@ -170,12 +171,11 @@ class ErrorPlot(QWidget):
             return
         first = float(self._x[0]) if self._bounds_rows else 1.0
         last = first + max(self._bounds_rows - 1, 1)
-        if self._fitted is not None:
-            (fitted_first, fitted_last), _ = self._fitted
-            if fitted_first == first and last <= fitted_last <= first + 2 * (last - first) + 20:
-                last = fitted_last  # still fits, and not mostly empty: keep the range
-            elif self._bounds_rows > 1000:
-                last = first + (last - first) * 1.5
+        fitted = self._fitted is not None and self._fitted[0][0] == first
+        if fitted and last <= self._fitted[0][1] <= first + 2 * (last - first) + 2 * MIN_SPAN:
+            last = self._fitted[0][1]  # still fits, and not mostly empty: keep the range
+        else:  # room to grow, so that steps one at a time do not redraw the axes each time
+            last = first + max(MIN_SPAN, math.ceil((last - first) * 1.5))
         if self.log_scale.isChecked():
             top = math.log10(self._largest) if self._largest > 0 else 0.0
             bottom = math.log10(self._smallest_positive) if math.isfinite(self._smallest_positive) else top - 1

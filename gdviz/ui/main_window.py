@@ -310,7 +310,12 @@ class MainWindow(QMainWindow):
         self.iteration_label = QLabel()
         self.error_label = QLabel()
         self.rate_label = QLabel()
-        for label in (self.iteration_label, self.error_label, self.rate_label):
+        # Each label is as wide as its widest text from the start: a label that may change size
+        # makes the status bar lay itself out and repaint again on every new text.
+        widest = {self.iteration_label: "Iteration 88,888,888", self.error_label: "Total error -8.88888e-888",
+                  self.rate_label: "888,888 it/s"}
+        for label, text in widest.items():
+            label.setFixedSize(label.fontMetrics().horizontalAdvance(text) + 12, label.sizeHint().height())
             self.statusBar().addPermanentWidget(label)
 
     # ------------------------------------------------------------------------------------------
@@ -794,6 +799,8 @@ class MainWindow(QMainWindow):
                 f"({LOG_LIMIT_BYTES / 1e9:g} GB), all of them kept. Export it (Ctrl+E) or Reset (R) to go on.")
         self._dirty = True
         self._update_buttons()
+        if not self.playing:  # a Step or an edit: one report, shown now rather than at the next frame
+            self._on_frame()
 
     @Slot()
     def _on_frame(self) -> None:
@@ -840,8 +847,8 @@ class MainWindow(QMainWindow):
                 self.bowls.refresh(self.weights, x, t, self.frozen)
             else:
                 self.surface.refresh(self.weights, x, t, log)
-        if self.error_plot.due(log):
-            self.error_plot.refresh(log)
+        if self.error_plot.due(log) or (not self.playing and self.error_plot.shown != log.count):
+            self.error_plot.refresh(log)  # paced while playing; a Step's point is shown at once
         self.iteration_label.setText(f"Iteration {log.last_iteration:,}")
         self.error_label.setText(
             f"Total error {log.error_total[-1]:.6g}" if log.count else "Total error –")
