@@ -321,3 +321,24 @@ def test_a_step_does_not_wait_for_the_compiled_loops_to_load(window, qtbot, monk
         release.set()
         compiled._loader.join(timeout=30)
     assert compiled.loops() is NUMPY_LOOPS
+
+
+def test_follow_keeps_every_iteration_in_view_with_room_to_grow(window, qtbot):
+    """Stepping: the x axis spans at least 10 iterations and does not move at each Step; after
+    a run it still shows iteration 1 to the last one."""
+    view = window.error_plot.view
+    ranges = []
+    for count in range(1, 4):
+        qtbot.mouseClick(window.step_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda c=count: window.error_plot.shown == c, timeout=5000)
+        ranges.append(view.viewRange()[0])
+    assert ranges[0] == ranges[1] == ranges[2]
+    low, high = ranges[0]
+    assert low < 1 and high > 11 - 0.5 and high < 12
+    window.run_spin.setValue(3000)
+    qtbot.mouseClick(window.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.error_plot.shown == 3003 and not window.playing, timeout=20000)
+    low, high = view.viewRange()[0]
+    assert low < 1 and high >= 3003
+    y_low, y_high = view.viewRange()[1]
+    assert y_low <= 0 and y_high >= window.log.error_total.max()
