@@ -220,6 +220,28 @@ WINDOW_SCRIPT = textwrap.dedent("""
                   "log_bytes_per_iteration": IterationLog.bytes_per_record(3, 3),
                   "rss_bytes_per_iteration": (after - rss0) / 1_000_000,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}
+        # the curves of a million points, zoomed out, zoomed in and panned: a repaint's cost and
+        # how many points pyqtgraph draws (after clip-to-view and downsampling)
+        plot = window.error_plot
+        views = {"1,000 iterations": (500_000, 501_000), "100 iterations": (1, 100),
+                 "panned 1,000": (700_000, 701_000), "100,000 iterations": (200_000, 300_000), "all": None}
+        curves = result["curves"] = {}
+        for name, x_range in views.items():
+            started = time.perf_counter()  # a range change (a wheel step, say): clip, downsample, paint
+            plot.follow.setChecked(x_range is None)  # zooming by mouse turns Follow off
+            if x_range is not None:
+                plot.view.setXRange(*x_range, padding=0)
+            app.processEvents()
+            plot.plot.repaint()
+            change_ms = (time.perf_counter() - started) * 1000
+            pump(0.2)
+            paints = []
+            for _ in range(7):
+                plot.plot.repaint()
+                paints.append(plot.plot.paint_seconds * 1000)
+            drawn = sum(len(item.getData()[0]) for series in (*plot.curves, plot.total_curve)
+                        for item in series.items if item.getData()[0] is not None)
+            curves[name] = {"change_ms": change_ms, "paint_ms": sorted(paints)[3], "points_drawn": drawn}
     window.close()
     print(json.dumps(result))
 """)
@@ -305,6 +327,10 @@ def main() -> int:
               f"RSS growth {memory['rss_growth_mb']:.0f} MB, "
               f"2 s later {memory['rss_after_2s_mb']:.0f} MB; {memory['rss_bytes_per_iteration']:.0f} B of RSS per "
               f"iteration, of which the log's record is {memory['log_bytes_per_iteration']} B")
+        for name, figures in memory["curves"].items():
+            print(f"   curves, view of {name:<18} change of view {figures['change_ms']:5.1f} ms, "
+                  f"repaint {figures['paint_ms']:5.1f} ms, "
+                  f"{figures['points_drawn']:,} points drawn of 4 × 1,000,000")
 
     print("6. Start-up to window shown")
     results["startup_s"] = bench_startup(repeats)

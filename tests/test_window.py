@@ -8,10 +8,12 @@ import textwrap
 
 import numpy as np
 from conftest import wait_for_iterations
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from gdviz.core import preset_training
+from gdviz.core.engine import NUMPY_LOOPS
 from gdviz.ui.main_window import SPEEDS
 
 
@@ -342,3 +344,44 @@ def test_follow_keeps_every_iteration_in_view_with_room_to_grow(window, qtbot):
     assert low < 1 and high >= 3003
     y_low, y_high = view.viewRange()[1]
     assert y_low <= 0 and y_high >= window.log.error_total.max()
+
+
+def test_a_long_curve_is_drawn_downsampled_zoomed_out_and_point_for_point_zoomed_in(qtbot):
+    """250,000 iterations (two pieces of curve): zoomed out, pyqtgraph draws a few thousand
+    points per curve (clip to view, peak downsampling); zoomed in, every point, exactly the log's."""
+    from gdviz import compiled
+    from gdviz.ui.error_plot import ErrorPlot
+
+    training = preset_training("multi-in-out", mode="cycle", loops=compiled.loops() or NUMPY_LOOPS)
+    training.run(250_000)
+    log = training.log
+    plot = ErrorPlot(training.data.output_names)
+    qtbot.addWidget(plot)
+    plot.resize(900, 500)
+    plot.show()
+    while plot.shown < log.count:  # past 20,000 points, one curve a refresh
+        plot.refresh(log)
+    qtbot.wait(50)
+
+    def drawn(series):
+        parts = [item.getData() for item in series.items]
+        return (np.concatenate([x for x, _ in parts if x is not None]),
+                np.concatenate([y for _, y in parts if y is not None]))
+
+    x, y = drawn(plot.total_curve)
+    assert x.min() < 1000 and x.max() > 249_000  # the whole run in view (x of each bin of ~100)
+    assert len(x) < 10_000  # of 250,000 held
+    assert y.max() == log.error_total.max()  # peak downsampling keeps the peaks
+
+    viewport = plot.plot.viewport()  # a turn of the mouse wheel zooms in and turns Follow off
+    centre = QPointF(viewport.rect().center())
+    QApplication.sendEvent(viewport, QWheelEvent(
+        centre, viewport.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+    assert not plot.follow.isChecked()
+    plot.view.setXRange(123_000, 123_300, padding=0)
+    qtbot.wait(50)
+    x, y = drawn(plot.total_curve)
+    inside = (x >= 123_000) & (x <= 123_300)
+    np.testing.assert_array_equal(x[inside], np.arange(123_000, 123_301))
+    np.testing.assert_array_equal(y[inside], log.error_total[122_999:123_300])
