@@ -168,13 +168,14 @@ WINDOW_SCRIPT = textwrap.dedent("""
     painted = Painted()  # frames: paints of the network diagram, which redraws every frame
     window.network_view.installEventFilter(painted)
     pump(2.5)  # past the trainer's warm-up (numba's import, ~70 MB once), which is not per-iteration
-    mode, seconds = sys.argv[1], float(sys.argv[4])
+    mode, _, speed = sys.argv[1].partition(":")  # "speed" is max; "speed:5000" is 5,000 a second
+    seconds = float(sys.argv[4])
     result = {}
     if mode == "speed":
         ticks = []
         timer = QTimer(); timer.setInterval(10); timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
         timer.start()
-        window.speed_slider.setValue(SPEEDS.index(None))
+        window.speed_slider.setValue(SPEEDS.index(int(speed) if speed else None))
         rss0 = rss()
         window.toggle_play()
         started = time.perf_counter(); frames0 = Painted.count
@@ -331,6 +332,11 @@ def main() -> int:
     window["ratio_to_engine"] = window["it_s"] / headless
     print(f"   {window['it_s']:,.0f} it/s = {window['ratio_to_engine']:.2f} × engine; {window['fps']:.1f} fps; "
           f"10 ms timer delay p99 {window['timer_p99_ms']:.1f} ms, max {window['timer_max_ms']:.1f} ms")
+
+    for speed in (5000, 100):
+        slower = results[f"window_{speed}"] = run_window(f"speed:{speed}", 3.0 if args.quick else 5.0)
+        print(f"   at {speed:,}/s: {slower['it_s']:,.0f} it/s; {slower['fps']:.1f} fps; "
+              f"10 ms timer delay p99 {slower['timer_p99_ms']:.1f} ms, max {slower['timer_max_ms']:.1f} ms")
 
     print("4. Step latency")
     step = results["step"] = run_window("step")
