@@ -65,7 +65,7 @@ def _float_block(log: IterationLog, start: int, stop: int) -> np.ndarray:
 def _float_texts(values: np.ndarray) -> np.ndarray:
     """Each float's ``repr``, as an object array of the same shape.
 
-    A float's shortest ``repr`` costs about half a microsecond, and a log repeats itself: alpha,
+    A float's shortest ``repr`` costs half a microsecond to a microsecond, and a log repeats itself: alpha,
     inputs and targets change only with the example, and once training has converged the weights,
     predictions and errors settle on a few values. So each distinct value (by its bits, so that
     ``-0.0`` stays apart from ``0.0``) is formatted once per block.
@@ -95,8 +95,8 @@ def iter_lines(log: IterationLog, input_names, output_names,
     """The CSV text in chunks of ``rows_per_chunk`` rows (the header first), in order.
 
     Each distinct value of a block is formatted once (see :func:`_float_texts`), which makes a
-    converged log quick to write; a log whose values never repeat costs about half a microsecond
-    a float. So with ``workers`` > 1 a log of more than :data:`PARALLEL_ROWS` rows is formatted by
+    converged log quick to write; a log whose values never repeat costs up to a microsecond a
+    float. So with ``workers`` > 1 a log of more than :data:`PARALLEL_ROWS` rows is formatted by
     that many forked processes, a few blocks ahead of the writer at most (memory stays bounded).
     Forking is safe only in a process with a single thread, such as ``gdviz train``; the window
     writes with one.
