@@ -89,7 +89,7 @@ def bench_cli(repeats: int, quick: bool) -> dict:
     times, rss, sizes = [], [], []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "log.csv"
-        for _ in range(max(1, repeats // 2 if not quick else 1)):
+        for _ in range(repeats):
             script = ("import resource, sys; from gdviz.cli import main; code = main(sys.argv[1:]); "
                       "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
                       "sys.exit(code)")
@@ -107,7 +107,7 @@ def bench_cli(repeats: int, quick: bool) -> dict:
             "csv_mb": csv_bytes / 1e6, "csv_write_s": csv_seconds, "csv_mb_s": csv_bytes / 1e6 / csv_seconds}
 
 
-def bench_csv(quick: bool) -> dict:
+def bench_csv(repeats: int, quick: bool) -> dict:
     """Writing the CSV in this process: one process, as the window does, and with a forked worker
     per core, as the CLI does; for the CLI's converged log and for one whose values never repeat
     (alpha so small that every weight moves on every iteration)."""
@@ -124,9 +124,12 @@ def bench_csv(quick: bool) -> dict:
             training.run(rows)
             names = training.data.input_names, training.data.output_names
             for workers in (1, os.cpu_count() or 1):
-                started = time.perf_counter()
-                write_csv(Path(folder) / "log.csv", training.log, *names, workers=workers)
-                seconds = time.perf_counter() - started
+                times = []
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    write_csv(Path(folder) / "log.csv", training.log, *names, workers=workers)
+                    times.append(time.perf_counter() - started)
+                seconds = statistics.median(times)
                 result[f"{case}_{workers}_workers"] = {"rows": rows, "seconds": seconds,
                                                        "us_per_row": seconds / rows * 1e6}
     return result
@@ -264,6 +267,26 @@ WINDOW_SCRIPT = textwrap.dedent("""
 """)
 
 
+def median_run(runs: list[dict]) -> dict:
+    """Each figure's median over the runs (figures in nested dicts too)."""
+    merged = {}
+    for key, value in runs[0].items():
+        values = [run[key] for run in runs]
+        if isinstance(value, dict):
+            merged[key] = median_run(values)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            merged[key] = statistics.median(values)
+        else:
+            merged[key] = value
+    return merged
+
+
+def run_windows(mode: str, repeats: int, seconds: float = 10.0) -> dict:
+    """``run_window`` in ``repeats`` fresh processes: each figure's median, and the runs."""
+    runs = [run_window(mode, seconds) for _ in range(repeats)]
+    return {**median_run(runs), "runs": runs}
+
+
 def run_window(mode: str, seconds: float = 10.0) -> dict:
     with tempfile.TemporaryDirectory() as settings:
         result = subprocess.run([sys.executable, "-c", WINDOW_SCRIPT, mode, str(HERE.parent), settings,
@@ -322,29 +345,32 @@ def main() -> int:
           f"CSV {cli['csv_mb']:.0f} MB in {cli['csv_write_s']:.1f} s ({cli['csv_mb_s']:.1f} MB/s)")
 
     print("   CSV writing alone (µs a row; seconds for 1,000,000 rows):")
-    for case, figures in bench_csv(args.quick).items():
+    for case, figures in bench_csv(repeats, args.quick).items():
         results.setdefault("csv", {})[case] = figures
         print(f"   {case.replace('_', ' '):<26} {figures['us_per_row']:6.2f} µs/row  "
               f"= {figures['us_per_row']:5.1f} s per million rows")
 
     print(f"3. The window at max speed (offscreen, {3 if args.quick else 10} s)")
-    window = results["window"] = run_window("speed", 3.0 if args.quick else 10.0)
+    window = results["window"] = run_windows("speed", repeats, 3.0 if args.quick else 10.0)
     window["ratio_to_engine"] = window["it_s"] / headless
     print(f"   {window['it_s']:,.0f} it/s = {window['ratio_to_engine']:.2f} × engine; {window['fps']:.1f} fps; "
           f"10 ms timer delay p99 {window['timer_p99_ms']:.1f} ms, max {window['timer_max_ms']:.1f} ms")
 
     for speed in (5000, 100):
-        slower = results[f"window_{speed}"] = run_window(f"speed:{speed}", 3.0 if args.quick else 5.0)
+        slower = results[f"window_{speed}"] = run_windows(f"speed:{speed}", repeats, 3.0 if args.quick else 5.0)
         print(f"   at {speed:,}/s: {slower['it_s']:,.0f} it/s; {slower['fps']:.1f} fps; "
               f"10 ms timer delay p99 {slower['timer_p99_ms']:.1f} ms, max {slower['timer_max_ms']:.1f} ms")
 
     print("4. Step latency")
-    step = results["step"] = run_window("step")
-    print(f"   median {step['median_ms']:.1f} ms, max {step['max_ms']:.1f} ms")
+    latencies = [ms for _ in range(repeats) for ms in run_window("step")["each_ms"]]
+    step = results["step"] = {"median_ms": statistics.median(latencies), "max_ms": max(latencies),
+                              "p90_ms": sorted(latencies)[int(0.9 * (len(latencies) - 1))], "each_ms": latencies}
+    print(f"   {len(latencies)} steps: median {step['median_ms']:.1f} ms, p90 {step['p90_ms']:.1f} ms, "
+          f"max {step['max_ms']:.1f} ms")
 
     if not args.quick:
         print("5. Memory: 1,000,000 iterations at max speed in the window")
-        memory = results["memory"] = run_window("memory")
+        memory = results["memory"] = run_windows("memory", repeats)
         print(f"   {memory['seconds']:.1f} s ({memory['it_s']:,.0f} it/s); "
               f"RSS growth {memory['rss_growth_mb']:.0f} MB, "
               f"2 s later {memory['rss_after_2s_mb']:.0f} MB; {memory['rss_bytes_per_iteration']:.0f} B of RSS per "
