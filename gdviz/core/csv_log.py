@@ -77,11 +77,20 @@ def _float_texts(values: np.ndarray) -> np.ndarray:
 
 
 def _format_rows(first_iteration: int, examples: np.ndarray, values: np.ndarray) -> str:
-    """CSV rows for a block: iteration, example, then every float as its ``repr``."""
-    return "".join(
-        f"{first_iteration + k},{'' if example == NO_EXAMPLE else example},{','.join(row)}\n"
-        for k, (example, row) in enumerate(zip(examples.tolist(), _float_texts(values).tolist()))
-    )
+    """CSV rows for a block: iteration, example, then every float as its ``repr``.
+
+    The block's pieces (texts, commas, newlines) go into one array and are joined once: a Python
+    list per row would make the garbage collector run full collections (~80 ms, holding the GIL
+    and so the window) every second or so while a long log is written.
+    """
+    rows, columns = values.shape
+    pieces = np.empty((rows, 2 * columns + 2), dtype=object)  # prefix , value , value … value \n
+    pieces[:, 0] = [f"{first_iteration + k},{'' if example == NO_EXAMPLE else example}"
+                    for k, example in enumerate(examples.tolist())]
+    pieces[:, 1:-1:2] = ","
+    pieces[:, 2:-1:2] = _float_texts(values)
+    pieces[:, -1] = "\n"
+    return "".join(pieces.ravel().tolist())
 
 
 def _blocks(log: IterationLog, rows_per_chunk: int):
