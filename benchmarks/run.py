@@ -253,6 +253,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
         ticks = []
         timer = QTimer(); timer.setInterval(10); timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
         timer.start()
+        pump(0.1)  # ticks before the export starts too, so that a stall at its start counts
         started = time.perf_counter()
         window.export_log()
         while window.export_job is not None:

@@ -38,6 +38,24 @@ def test_take_hands_over_records_and_numbering_continues():
         joined.extend(first)
 
 
+def test_a_shared_log_keeps_its_records_while_either_side_grows():
+    training = preset_training("multi-in", log_capacity=16)
+    training.run(10)
+    shared = training.log.shared()
+    expected = training.log.slice(0, 10)
+    assert shared.equals(expected)
+    assert np.shares_memory(shared.pred, training.log.pred)  # no copy
+    training.run(50)  # the owner appends (and outgrows its arrays)
+    assert shared.equals(expected)
+    more = preset_training("multi-in")
+    more.run(11)
+    shared.extend(more.log.slice(10, 11))  # the shared log grows: into arrays of its own
+    assert shared.equals(more.log) and training.log.slice(0, 11).equals(more.log)
+    empty = IterationLog(3, 1).shared()
+    empty.extend(more.log.slice(0, 2))
+    assert empty.count == 2
+
+
 def test_bytes_per_iteration_of_multi_in_out():
     assert IterationLog.bytes_per_record(3, 3) == 284  # 4 + 8 + 5 × 24 + 8 + 2 × 72 bytes
 

@@ -300,3 +300,42 @@ def test_a_large_export_completes_in_the_background(window, qtbot, monkeypatch, 
     qtbot.waitUntil(lambda: window.export_job is None, timeout=60000)
     log, _, _ = read_csv(path)
     assert log.equals(window.log)
+
+
+def test_reset_and_training_during_a_large_export_leave_the_file_as_it_was_asked_for(
+        window, qtbot, monkeypatch, tmp_path):
+    """The export reads the window's records in place (no copy); Reset starts a new log, so
+    the records written after it never reach the file being exported."""
+    import threading
+
+    from gdviz.ui.export import ExportJob
+
+    window.run_spin.setValue(60_000)
+    window.run_n()
+    qtbot.waitUntil(lambda: window.log.count == 60_000 and not window.playing, timeout=30000)
+    expected = window.log.slice(0, window.log.count)
+    go_on = threading.Event()
+    real_progress = ExportJob._progress
+
+    def held_progress(job, rows):  # the export thread waits after its first block
+        go_on.wait(timeout=30)
+        return real_progress(job, rows)
+
+    monkeypatch.setattr(ExportJob, "_progress", held_progress)
+    path = tmp_path / "big.csv"
+    export(window, monkeypatch, path)
+    assert window.export_job is not None
+    try:
+        window.reset()
+        qtbot.waitUntil(lambda: window.log.count == 0, timeout=5000)
+        window.alpha_edit.setText("0.02")
+        window.alpha_edit.editingFinished.emit()
+        window.step()
+        window.step()
+        qtbot.waitUntil(lambda: window.log.count == 2, timeout=5000)
+    finally:
+        go_on.set()
+    qtbot.waitUntil(lambda: window.export_job is None, timeout=60000)
+    log, _, _ = read_csv(path)
+    assert log.equals(expected)
+    assert window.log.alpha.tolist() == [0.02, 0.02]

@@ -65,7 +65,7 @@ class IterationLog:
         """Make room for ``extra`` more records (doubling the capacity as often as needed)."""
         needed = self.count + extra
         if needed > self.capacity:
-            capacity = self.capacity
+            capacity = max(self.capacity, 1)
             while capacity < needed:
                 capacity *= 2
             if self.max_capacity is not None:
@@ -147,6 +147,22 @@ class IterationLog:
             part._arrays[name][: stop - start] = array[start:stop]
         part.count = stop - start
         part.note = self.note if stop == self.count else None
+        return part
+
+    def shared(self) -> IterationLog:
+        """The records so far, as a log that shares this one's memory: no copy, so it is instant
+        however long the log.
+
+        The shared records stay as they are while this log is appended to (new records go after
+        them; a log that outgrows its arrays copies itself to new ones). Only :meth:`clear` or
+        :meth:`truncate` followed by new records would write over them: whoever keeps a shared
+        log must start a new log instead (the window does, on Reset).
+        """
+        part = IterationLog(self.n_inputs, self.n_outputs, capacity=1, first_iteration=self.first_iteration)
+        part._arrays = {name: array[: self.count + 1 if name == "weights" else self.count]
+                        for name, array in self._arrays.items()}
+        part.capacity = part.count = self.count
+        part.note = self.note
         return part
 
     def extend(self, other: IterationLog) -> None:

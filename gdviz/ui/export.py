@@ -10,7 +10,7 @@ from gdviz.core.log import IterationLog
 
 
 class ExportJob(QThread):
-    """Writes ``log`` (a copy nobody else touches) to ``path`` atomically.
+    """Writes ``log`` (records nobody writes over: see IterationLog.shared) to ``path`` atomically.
 
     ``progressed(rows)`` reports rows written; ``done(ok, message)`` ends it. :meth:`cancel`
     stops it at the next block of rows, leaving no file under ``path``.

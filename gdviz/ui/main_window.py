@@ -320,6 +320,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------------------
     # loading a network
+    def _new_log(self) -> IterationLog:
+        """An empty log with room for max_iterations records.
+
+        Allocated whole at once: the system only hands out pages as they are written, so memory
+        follows the records actually kept, and the log never pauses to copy itself. A log's
+        records are never written over (an export may be reading them): Reset starts a new log.
+        """
+        return IterationLog(self.data.n_inputs, self.data.n_outputs, capacity=self.max_iterations,
+                            max_capacity=self.max_iterations)
+
     def load_preset(self, name: str) -> None:
         self._load(preset_training(name), name)
 
@@ -340,10 +350,7 @@ class MainWindow(QMainWindow):
         self.example = training.example
         self.max_iterations = LOG_LIMIT_BYTES // IterationLog.bytes_per_record(
             self.data.n_inputs, self.data.n_outputs)
-        # Allocated whole at once: the system only hands out pages as they are written, so
-        # memory follows the records actually kept, and the log never pauses to copy itself.
-        self.log = IterationLog(self.data.n_inputs, self.data.n_outputs, capacity=self.max_iterations,
-                                max_capacity=self.max_iterations)
+        self.log = self._new_log()
         self.log.extend(earlier)
         self.playing, self.run_total, self.run_remaining = False, 0, 0
         self._show_notice(None)
@@ -537,7 +544,7 @@ class MainWindow(QMainWindow):
         if not path:
             return False
         self.settings.setValue("export/folder", str(Path(path).parent))
-        snapshot = self.log.slice(0, self.log.count)  # training may go on while the file is written
+        snapshot = self.log.shared()  # no copy: training may go on, it only appends (Reset: a new log)
         if snapshot.count > BACKGROUND_EXPORT_ROWS:
             self._export_in_background(path, snapshot)
             return True
@@ -778,7 +785,7 @@ class MainWindow(QMainWindow):
             return  # sent before that trainer was replaced or stopped
         self.reports_received += 1
         if report.reset:
-            self.log.clear()
+            self.log = self._new_log()  # not clear(): an export may still be reading the old records
         if report.records is not None:
             self.log.extend(report.records)
             self.trainer.grant()  # taken: the trainer may compute the next batch meanwhile
