@@ -274,7 +274,10 @@ class Trainer(QThread):
     def _emit(self, result, *, records_expected: bool = False, reset: bool = False,
               error: str | None = None, limit_reached: bool = False) -> None:
         training = self._training
-        records = training.log.take() if records_expected and training.log.count else None
+        # a batch whose first iteration diverged has no record, but the log's note (why training
+        # stopped) must still reach the window's log, and so the CSV
+        log = training.log
+        records = log.take() if records_expected and (log.count or log.note) else None
         if records is not None:
             self._granted = False  # wait for the window to take this batch
         self.reports_sent += 1
