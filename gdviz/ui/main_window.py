@@ -820,8 +820,9 @@ class MainWindow(QMainWindow):
     def refresh_views(self) -> None:
         """Show the latest copies: tables, diagram, curves and status bar.
 
-        While playing faster than the eye can read, the tables and the arithmetic text redraw
-        at most READABLE_HZ times a second (the diagram and curves keep the frame rate).
+        While playing faster than the eye can read, the tables, the arithmetic text and the bowls
+        or surface redraw at most READABLE_HZ times a second (the diagram and curves keep the
+        frame rate): a bowls redraw alone costs a frame's time.
         """
         log = self.log
         now = time.perf_counter()
@@ -844,7 +845,7 @@ class MainWindow(QMainWindow):
             if readable:
                 self.arithmetic.show_row(log, log.count - 1 if log.count else None, self.frozen)
         current = self.views.currentWidget()
-        if current is self.bowls or current is self.surface:
+        if readable and (current is self.bowls or current is self.surface):
             if self.mode == "batch":
                 x, t = self.data.inputs, self.data.targets
             else:

@@ -124,6 +124,7 @@ class BowlsView(pg.GraphicsLayoutWidget):
 
     def _build(self) -> None:
         self.plots = {}
+        self._greyed: dict[tuple[int, int], bool] = {}  # each plot's style: greyed (frozen) or not
         columns = len(self.input_names) if self.output is None else min(len(self.input_names), 6)
         text = self.palette().windowText().color()
         for k, (o, i) in enumerate(self.edges()):
@@ -154,6 +155,9 @@ class BowlsView(pg.GraphicsLayoutWidget):
             tangent.setData([w - half, w + half], [current - slope * half, current + slope * half])
             dot.setData([w], [current])
             grey = bool(frozen[o, i])
+            if self._greyed.get((o, i)) == grey:
+                continue  # restyling costs as much as the data: only when a weight is frozen or thawed
+            self._greyed[(o, i)] = grey
             colour = "#9ca3af" if grey else self.palette().windowText().color()
             curve.setPen(pg.mkPen(colour, width=1.5, style=pg.QtCore.Qt.DashLine if grey else pg.QtCore.Qt.SolidLine))
             tangent.setVisible(not grey)
