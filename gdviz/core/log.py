@@ -133,8 +133,7 @@ class IterationLog:
         The trainer thread hands its records to the window this way: the copy shares nothing
         with arrays the trainer goes on writing.
         """
-        taken = self.slice(0, self.count)
-        taken.note = self.note
+        taken = self.slice(0, self.count)  # the note comes too: the slice ends at the last record
         self.clear(self.last_iteration + 1)
         return taken
 

@@ -67,7 +67,7 @@ SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, None]  # iterations a 
 DEFAULT_SPEED = 10
 FRAME_MS = 16  # the window repaints at most this often (≈ 60 Hz)
 READABLE_HZ = 12  # tables and arithmetic while playing: as often as anyone can read them
-WARM_UP_MS = 1500  # when the trainer loads its compiled loops (a first full-speed run loads them sooner)
+WARM_UP_MS = 1500  # when the compiled loops start loading, on their own thread (a first full-speed run waits for them)
 BACKGROUND_EXPORT_ROWS = 50_000  # larger logs are written on a thread, with a progress dialog
 LOG_LIMIT_BYTES = 1_000_000_000  # the window's log stops growing here (3.5 million 3×3 iterations)
 ERROR_STYLE = "color: #dc2626;"
@@ -728,7 +728,7 @@ class MainWindow(QMainWindow):
                             example=self.example, frozen=self.frozen)
         training.set_weights(self.weights)
         training.set_as_printed(self.as_printed_box.isChecked())
-        training.log = self.log.slice(0, self.log.count)
+        training.log = self.log.shared()  # read only, to write the file: no need to copy
         return Session(self.preset, training)
 
     @Slot()

@@ -82,8 +82,6 @@ class Trainer(QThread):
         self.reports_sent = 0  # written by the trainer thread; read by tests and benchmarks
         self.commands_sent = 0  # GUI thread only
         self._commands_applied = 0  # trainer thread only
-        self._fast_loops = None
-        self._fast_loops_tried = False
 
     # -- commands (GUI thread) ----------------------------------------------------------------
     def _send(self, name: str, *args) -> None:
@@ -134,12 +132,6 @@ class Trainer(QThread):
         """Start loading the compiled loops, on a thread of their own: numba's import and cache take
         ~0.7 s, which the trainer's commands (a Step, say) must not wait behind."""
         compiled.load_in_background()
-
-    def _load_fast_loops(self):
-        if not self._fast_loops_tried:
-            self._fast_loops_tried = True
-            self._fast_loops = compiled.loops()
-        return self._fast_loops
 
     def grant(self) -> None:
         """The window is ready for the next batch."""
@@ -249,7 +241,7 @@ class Trainer(QThread):
             room = self.max_iterations - training.iteration
             wanted, limit_reached = min(wanted, room), wanted >= room
         # Full speed uses the compiled loops, which release the GIL so the window paints meanwhile.
-        fast = self._load_fast_loops() if full_speed else None
+        fast = compiled.loops() if full_speed else None  # loaded once per process, then kept
         training.loops = fast or NUMPY_LOOPS
         deadline = time.perf_counter() + COMPUTE_BUDGET
         result = training.run(wanted, deadline=deadline, should_stop=self._interrupted,
