@@ -165,6 +165,17 @@ WINDOW_SCRIPT = textwrap.dedent("""
             app.processEvents()
             time.sleep(0.0005)
 
+    class TimerProbe:  # a 10 ms GUI-thread timer, a stand-in for a click: how late its ticks come
+        def __init__(self):
+            self.ticks = []
+            self.timer = QTimer(); self.timer.setInterval(10)
+            self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+            self.timer.start()
+        def delays_ms(self):
+            self.timer.stop()
+            delays = sorted(max(0.0, b - a - 0.010) for a, b in zip(self.ticks, self.ticks[1:]))
+            return {"timer_p99_ms": 1000 * delays[int(0.99 * (len(delays) - 1))], "timer_max_ms": 1000 * delays[-1]}
+
     window = MainWindow("multi-in-out")
     window.resize(1360, 820)
     window.show()
@@ -175,9 +186,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
     seconds = float(sys.argv[4])
     result = {}
     if mode == "speed":
-        ticks = []
-        timer = QTimer(); timer.setInterval(10); timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-        timer.start()
+        probe = TimerProbe()
         window.speed_slider.setValue(SPEEDS.index(int(speed) if speed else None))
         rss0 = rss()
         window.toggle_play()
@@ -186,11 +195,9 @@ WINDOW_SCRIPT = textwrap.dedent("""
         elapsed = time.perf_counter() - started
         window.toggle_play()
         iterations = window.log.count
-        delays = sorted(max(0.0, b - a - 0.010) for a, b in zip(ticks, ticks[1:]))
         result = {"iterations": iterations, "it_s": iterations / elapsed,
-                  "fps": (Painted.count - frames0) / elapsed,
-                  "timer_p99_ms": 1000 * delays[int(0.99 * (len(delays) - 1))],
-                  "timer_max_ms": 1000 * delays[-1], "rss_growth_mb": (rss() - rss0) / 1e6}
+                  "fps": (Painted.count - frames0) / elapsed, **probe.delays_ms(),
+                  "rss_growth_mb": (rss() - rss0) / 1e6}
     elif mode == "step":
         latencies = []
         for _ in range(30):
@@ -250,19 +257,14 @@ WINDOW_SCRIPT = textwrap.dedent("""
         from PySide6.QtWidgets import QFileDialog
         target = os.path.join(sys.argv[3], "export.csv")
         QFileDialog.getSaveFileName = staticmethod(lambda *args, **kwargs: (target, ""))
-        ticks = []
-        timer = QTimer(); timer.setInterval(10); timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-        timer.start()
+        probe = TimerProbe()
         pump(0.1)  # ticks before the export starts too, so that a stall at its start counts
         started = time.perf_counter()
         window.export_log()
         while window.export_job is not None:
             pump(0.01)
-        timer.stop()
-        delays = sorted(max(0.0, b - a - 0.010) for a, b in zip(ticks, ticks[1:]))
         result["export"] = {"seconds": time.perf_counter() - started, "mb": os.path.getsize(target) / 1e6,
-                            "timer_p99_ms": 1000 * delays[int(0.99 * (len(delays) - 1))],
-                            "timer_max_ms": 1000 * delays[-1]}
+                            **probe.delays_ms()}
     window.close()
     print(json.dumps(result))
 """)
