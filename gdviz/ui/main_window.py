@@ -578,9 +578,7 @@ class MainWindow(QMainWindow):
     def _on_export_done(self, ok: bool, message: str) -> None:
         self.export_job = None
         self._update_buttons()
-        if ok:
-            self.statusBar().showMessage(message, 8000)
-        elif "cancelled" in message:
+        if ok or "cancelled" in message:
             self.statusBar().showMessage(message, 8000)
         else:
             QMessageBox.critical(self, "Export failed", message)
