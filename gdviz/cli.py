@@ -1,7 +1,7 @@
 """The ``gdviz`` command.
 
     gdviz                         open the window on the book's example
-    gdviz SESSION.json            open the window on a saved session
+    gdviz SESSION                 open the window on a saved session
     gdviz presets                 list the presets
     gdviz train --preset NAME …   train without a display; write the iteration log as CSV
 
@@ -16,12 +16,25 @@ import os
 import sys
 import time
 
+import gdviz
 from gdviz.core.csv_log import write_csv
 from gdviz.core.files import check_writable, describe_error
-from gdviz.core.presets import PRESETS
-from gdviz.core.training import MODES, check_alpha
+from gdviz.core.presets import DEFAULT_PRESET, PRESETS
+from gdviz.core.training import MODES, check_alpha, overshoot_text
 
 COMMANDS = ("train", "presets")
+COMPILED_FROM = 20_000
+"""Runs this long use the compiled loops: numba's import (~0.5 s) is then repaid."""
+DESCRIPTION = """\
+Watch gradient descent generalise on the tiny linear networks of the "Generalizing gradient
+descent" chapter of Grokking Deep Learning.
+
+  gdviz                 open the window on the book's example (multi-in-out)
+  gdviz SESSION         open the window on a saved session (.gdviz, or .json from gdviz 0.1)
+  gdviz presets         list the presets
+  gdviz train ...       train without a display and write the iteration log as CSV
+                        (gdviz train --help for its options)
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,57 +62,90 @@ def _alpha(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gdviz", description="Watch gradient descent generalise.")
+    parser = _Parser(prog="gdviz", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"gdviz {gdviz.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("presets", help="list the presets with their shapes")
     train = commands.add_parser(
-        "train", help="train without a display and write the iteration log as CSV"
-    )
-    train.add_argument("--preset", default="multi-in-out", choices=list(PRESETS), metavar="NAME",
-                       help=f"one of: {', '.join(PRESETS)} (default multi-in-out)")
-    train.add_argument("--iterations", type=_count, required=True, metavar="N")
-    train.add_argument("--alpha", type=_alpha, metavar="A", help="default: the preset's alpha")
-    train.add_argument("--mode", choices=MODES, default="example")
+        "train", help="train without a display and write the iteration log as CSV",
+        description="Train one of the book's networks without a display; print a summary to standard "
+                    "error and write every iteration as CSV.")
+    train.add_argument("--preset", default=DEFAULT_PRESET, choices=list(PRESETS), metavar="NAME",
+                       help=f"the network and data: one of {', '.join(PRESETS)} (default {DEFAULT_PRESET})")
+    train.add_argument("--iterations", type=_count, required=True, metavar="N",
+                       help="how many iterations to train (0 or more)")
+    train.add_argument("--alpha", type=_alpha, metavar="A", help="the learning rate (default: the preset's)")
+    train.add_argument("--mode", choices=MODES, default="example",
+                       help="example: repeat one example (default); cycle: each example in turn; "
+                            "batch: the mean over all examples")
     train.add_argument("--example", type=_count, default=0, metavar="K",
                        help="0-based example to train on in example mode (default 0)")
     train.add_argument("--freeze", action="append", default=[], metavar="INPUT->OUTPUT",
                        help="keep this weight fixed (repeatable), e.g. toes->win")
+    train.add_argument("--as-printed", action="store_true",
+                       help="use the update as printed in the book's many-to-many listing, "
+                            "outer(input, delta): the transposed erratum (square networks only)")
     train.add_argument("--csv", metavar="PATH", help="write the log here; - for standard output")
     train.set_defaults(train_parser=train)
     return parser  # subparsers are made of the same class, so their errors are one line too
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
 def _train(args, parser) -> int:
     from gdviz.core.presets import preset_training
 
-    overrides = {"mode": args.mode}
+    overrides: dict = {"mode": args.mode}
     if args.alpha is not None:
         overrides["alpha"] = args.alpha
+    training = preset_training(args.preset, **overrides)
     try:
-        training = preset_training(args.preset, **overrides)
         training.set_example(args.example)
+    except ValueError as exc:
+        parser.error(f"--example: {exc}")
+    try:
         for edge in args.freeze:
             training.set_frozen(*training.data.find_edge(edge))
     except KeyError as exc:
         parser.error(f"--freeze: {exc.args[0]}")
+    try:
+        training.set_as_printed(args.as_printed)
     except ValueError as exc:
-        parser.error(f"--example: {exc}")
+        parser.error(f"--as-printed: {exc} (the presets multi-in-out and single are square)")
     if args.csv not in (None, "-"):
         try:
             check_writable(args.csv)
         except OSError as exc:
             parser.error(f"--csv: {describe_error(exc, args.csv)}")
 
+    if args.iterations >= COMPILED_FROM:  # the same numbers, bit for bit, several times faster
+        from gdviz.core import compiled
+
+        training.loops = compiled.loops() or training.loops
+        if compiled.problem():
+            print(f"gdviz: {compiled.problem()}", file=sys.stderr)
     started = time.perf_counter()
     result = training.run(args.iterations)
     elapsed = time.perf_counter() - started
     log = training.log
-    final = log.error_total[-1] if log.count else math.nan
-    print(f"gdviz: {result.iterations} iterations of {args.preset}, final total error {float(final)!r}, "
-          f"{elapsed:.3f} s", file=sys.stderr)
+    if log.count:
+        printed = " with the update as printed" if training.as_printed else ""
+        summary = (f"{_plural(result.iterations, 'iteration')} of {args.preset}{printed}, "
+                   f"final total error {float(log.error_total[-1])!r}")
+    elif args.iterations == 0:
+        summary = f"no iterations of {args.preset} (--iterations 0)"
+    else:
+        summary = f"no finite iteration of {args.preset}"
+    print(f"gdviz: {summary}, {elapsed:.3f} s", file=sys.stderr)
+    bound = training.stable_alpha()
     if result.divergence:
-        print(f"gdviz: {result.divergence.message()} The log keeps the {log.count} finite iterations.",
-              file=sys.stderr)
+        print(f"gdviz: {result.divergence.message()} The log keeps the "
+              f"{_plural(log.count, 'finite iteration')}.", file=sys.stderr)
+    elif math.isfinite(bound) and training.alpha > bound:
+        print(f"gdviz: warning: {overshoot_text(training.alpha, bound, training.mode)[:-1]}: "
+              "training diverges if it goes on.", file=sys.stderr)
     if args.csv is not None:
         try:
             # this process has one thread, so formatting may fork a worker per core
@@ -120,7 +166,7 @@ def _presets() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         from gdviz.ui.app import run_app  # Qt only for the window
 
         return run_app(argv)

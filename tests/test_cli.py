@@ -98,8 +98,46 @@ def test_divergence_is_reported_and_the_log_keeps_finite_rows(tmp_path):
     result = gdviz("train", "--preset", "multi-in", "--alpha", "0.1", "--iterations", "1000",
                    "--csv", str(path))
     assert result.returncode == 0
-    assert "stopped at iteration 8" in result.stderr and "0.027" in result.stderr
-    lines = path.read_text().splitlines()
-    assert len(lines) == 1 + 7 + 1 and lines[-1].startswith("# Training stopped at iteration 8:")
+    assert "stopped at iteration 5" in result.stderr and "0.02699" in result.stderr
+    text = path.read_text()
+    lines = text.splitlines()
+    assert len(lines) == 1 + 4 + 1 and lines[-1].startswith("# Training stopped at iteration 5:")
+    assert text.endswith("overshoots.\n")
     log, _, _ = read_csv(path)
-    assert log.count == 7 and "alpha 0.1 is above 0.027" in log.note
+    assert log.count == 4 and "alpha 0.1 is above 0.02699" in log.note
+
+
+def test_the_summary_counts_in_words_and_warns_when_alpha_is_above_the_bound():
+    one = gdviz("train", "--preset", "multi-in", "--iterations", "1")
+    assert "gdviz: 1 iteration of multi-in," in one.stderr and "warning" not in one.stderr
+    none = gdviz("train", "--iterations", "0")
+    assert none.returncode == 0 and "no iterations" in none.stderr and "nan" not in none.stderr
+    short = gdviz("train", "--preset", "multi-in", "--alpha", "0.03", "--iterations", "2")
+    assert short.returncode == 0 and short.stderr.count("\n") == 2
+    assert "warning: alpha 0.03 is above 0.02699" in short.stderr
+    cycle = gdviz("train", "--preset", "multi-in", "--mode", "cycle", "--alpha", "0.023", "--iterations", "20000")
+    assert cycle.returncode == 0 and cycle.stderr.count("\n") == 1  # stable: no warning, no stop
+
+
+def test_as_printed_gives_the_books_printed_weights():
+    result = gdviz("train", "--preset", "multi-in-out", "--alpha", "0.1", "--as-printed", "--iterations", "1",
+                   "--csv", "-")
+    assert result.returncode == 0
+    header, row = result.stdout.splitlines()
+    fields = dict(zip(header.split(","), row.split(",")))
+    assert fields["as_printed"] == "1" and fields["wd:wlrec->hurt"] == "-0.1699999999999992"  # 8.5 × delta[win]
+    assert "with the update as printed" in result.stderr
+    square = gdviz("train", "--preset", "multi-in", "--as-printed", "--iterations", "1")
+    assert square.returncode == 2 and square.stderr.count("\n") == 1 and "square" in square.stderr
+
+
+def test_version_and_help_name_every_way_in():
+    version = gdviz("--version")
+    assert version.returncode == 0 and version.stdout.startswith("gdviz ")
+    text = gdviz("--help").stdout
+    for words in ("gdviz SESSION", "presets", "train", "open the window"):
+        assert words in text
+    train_help = gdviz("train", "--help").stdout
+    for option in ("--preset", "--iterations", "--alpha", "--mode", "--example", "--freeze", "--as-printed", "--csv"):
+        line = next(line for line in train_help.splitlines() if line.strip().startswith(option))
+        assert len(line.split()) > 2 or option in ("--freeze", "--mode"), line  # each has its help text

@@ -57,7 +57,7 @@ def test_a_shared_log_keeps_its_records_while_either_side_grows():
 
 
 def test_bytes_per_iteration_of_multi_in_out():
-    assert IterationLog.bytes_per_record(3, 3) == 284  # 4 + 8 + 5 × 24 + 8 + 2 × 72 bytes
+    assert IterationLog.bytes_per_record(3, 3) == 285  # 4 + 8 + 5 × 24 + 8 + 2 × 72 + 1 bytes
 
 
 def test_csv_header_follows_the_documented_schema():
@@ -66,7 +66,7 @@ def test_csv_header_follows_the_documented_schema():
         "target:win", "target:sad", "pred:win", "pred:sad", "delta:win", "delta:sad",
         "error:win", "error:sad", "error_total",
         "w:toes->win", "w:wlrec->win", "w:toes->sad", "w:wlrec->sad",
-        "wd:toes->win", "wd:wlrec->win", "wd:toes->sad", "wd:wlrec->sad",
+        "wd:toes->win", "wd:wlrec->win", "wd:toes->sad", "wd:wlrec->sad", "as_printed",
     ]
 
 
@@ -120,10 +120,12 @@ def test_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path, monkey
     [
         ("", "empty"),
         ("iteration,example,alpha,in:x,target:y,pred:y,delta:y,error:y,error_total,w:x->y\n", "columns"),
-        ("iteration,example,alpha,in:x,target:y,pred:y,delta:y,error:y,error_total,w:x->y,wd:x->y\n"
-         "1,0,0.1,1,1,1,1\n", "line 2: expected 11"),
-        ("iteration,example,alpha,in:x,target:y,pred:y,delta:y,error:y,error_total,w:x->y,wd:x->y\n"
-         "1,0,0.1,1,1,oops,1,1,1,1,1\n", "line 2"),
+        ("iteration,example,alpha,in:x,target:y,pred:y,delta:y,error:y,error_total,w:x->y,wd:x->y,as_printed\n"
+         "1,0,0.1,1,1,1,1\n", "line 2: expected 12"),
+        ("iteration,example,alpha,in:x,target:y,pred:y,delta:y,error:y,error_total,w:x->y,wd:x->y,as_printed\n"
+         "1,0,0.1,1,1,oops,1,1,1,1,1,0\n", "line 2"),
+        ("iteration,example,alpha,in:x,target:y,pred:y,delta:y,error:y,error_total,w:x->y,wd:x->y,as_printed\n"
+         "1,0,0.1,1,1,1,1,1,1,1,1,yes\n", "as_printed must be 0 or 1"),
     ],
 )
 def test_malformed_csv_names_the_problem(tmp_path, text, message):

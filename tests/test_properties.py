@@ -101,6 +101,6 @@ def test_each_csv_field_is_the_floats_repr_even_when_values_repeat(values):
     own ``repr`` (``-0.0`` and ``0.0`` compare equal but must stay apart)."""
     examples = np.arange(len(values)) % 3
     text = _format_rows(7, examples, values)
-    expected = "".join(f"{7 + k},{k % 3}," + ",".join(repr(v) for v in row) + "\n"
+    expected = "".join(f"{7 + k},{k % 3}," + ",".join(repr(v) for v in row) + ",0\n"
                        for k, row in enumerate(values.tolist()))
     assert text == expected

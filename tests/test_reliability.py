@@ -98,20 +98,20 @@ def test_far_too_large_alpha_pauses_with_the_last_finite_state(window, qtbot, mo
 
 
 def test_divergence_at_the_first_iteration_of_a_batch_still_reaches_the_csv(window, qtbot, monkeypatch, tmp_path):
-    """Alpha 5 on multi-in-out diverges at iteration 6. Run 5 first, then Step: that Step's
+    """Alpha 5 on multi-in-out diverges at iteration 3. Run 2 first, then Step: that Step's
     report carries no record, only why training stopped, and the export must still say it."""
     window.alpha_edit.setText("5")
     window.alpha_edit.editingFinished.emit()
-    window.run_spin.setValue(5)
+    window.run_spin.setValue(2)
     window.run_n()
-    qtbot.waitUntil(lambda: window.log.count == 5 and not window.playing, timeout=5000)
+    qtbot.waitUntil(lambda: window.log.count == 2 and not window.playing, timeout=5000)
     assert not window.notice.isVisible()
     window.step()
     qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=5000)
-    assert window.log.count == 5
+    assert window.log.count == 2
     assert export(window, monkeypatch, tmp_path / "d.csv")
     last = (tmp_path / "d.csv").read_text().splitlines()[-1]
-    assert last.startswith("# Training stopped at iteration 6: ") and "alpha 5 is above" in last
+    assert last.startswith("# Training stopped at iteration 3: ") and "alpha 5 is above" in last
 
 
 def test_huge_values_stop_training_without_numpy_warnings():

@@ -79,7 +79,9 @@ def test_divergence_stops_at_the_first_bad_iteration_and_keeps_finite_rows():
     assert np.isfinite(training.log.error_total).all()
     assert np.isfinite(training.weights).all()
     np.testing.assert_array_equal(training.weights, training.log.weights[-1] - 0.1 * training.log.weight_deltas[-1])
-    assert "0.027" in result.divergence.message() and "alpha 0.1" in result.divergence.message()
+    assert result.divergence.iteration == 5  # iteration 5's error is over 10⁶ × iteration 1's
+    assert training.log.error_total[3] <= 1e6 * training.log.error_total[0]
+    assert "alpha 0.1 is above 0.02699 = 2/‖x‖²" in result.divergence.message()
 
 
 def test_overflow_to_infinity_stops_without_numpy_warnings(recwarn):
@@ -109,6 +111,42 @@ def test_shapes_are_limited_to_1_to_32():
 
 def test_stable_alpha_matches_the_chapter():
     training = preset_training("multi-in")
-    assert training.stable_alpha() == pytest.approx(2 / 74.1125)
+    assert training.stable_alpha() == 2 / (8.5 * 8.5 + 0.65 * 0.65 + 1.2 * 1.2)
     training.set_frozen(0, 0)
-    assert training.stable_alpha() == pytest.approx(2 / (0.65**2 + 1.2**2))
+    assert training.stable_alpha() == 2 / (0.65 * 0.65 + 1.2 * 1.2)  # over the inputs whose weights move
+
+
+def test_the_batch_bound_is_two_over_the_largest_eigenvalue():
+    training = preset_training("multi-in", mode="batch")
+    x = training.data.inputs
+    assert training.stable_alpha() == pytest.approx(2 / np.linalg.eigvalsh(x.T @ x / 4)[-1], rel=1e-14)
+
+
+def test_the_cycle_bound_is_where_a_cycle_stops_shrinking():
+    """Cyclic training diverges where the spectral radius of one cycle's update passes 1: about
+    0.02324 on multi-in, above the smallest per-example bound (0.0202)."""
+    training = preset_training("multi-in", mode="cycle")
+    bound = training.stable_alpha()
+    assert 0.02320 < bound < 0.02330
+    assert bound > min(2 / float(x @ x) for x in training.data.inputs)
+    stable = preset_training("multi-in", mode="cycle", alpha=0.023)
+    assert stable.run(20_000).divergence is None
+    assert stable.log.error_total[-4:].sum() < stable.log.error_total[:4].sum()
+    unstable = preset_training("multi-in", mode="cycle", alpha=bound * 1.003)
+    assert unstable.run(20_000).divergence is not None
+
+
+def test_a_bound_is_shown_with_digits_enough_to_tell_it_from_alpha():
+    from gdviz.core.stability import bound_text
+
+    assert bound_text(2 / 74.1125, 0.02699) == "0.026986"  # not "0.027", which reads as above 0.02699
+    assert bound_text(2 / 74.1125, 0.1) == "0.02699"
+    assert len(bound_text(0.5, 0.25).replace("0.", "")) >= 1
+
+
+def test_a_short_run_is_stopped_when_the_error_grows_past_the_limit():
+    """The README's rule: an iteration whose total error is over 10⁶ × the starting error stops."""
+    training = preset_training("multi-in", alpha=5)
+    result = training.run(3)
+    assert result.divergence is not None and result.divergence.iteration == 3
+    assert training.log.count == 2

@@ -7,6 +7,8 @@
     w[toes] = 0.1 − 0.01 × (−1.19) = 0.1119
 
 With several outputs the names carry the output: ``pred[win]``, ``weight_delta[toes→win]``.
+An iteration that used the update as printed in the book (the transposed erratum) is written as
+it was computed: ``weight_delta[wlrec→hurt] = 8.5 × (−0.02) = −0.17 (as printed: toes × delta[win])``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def iteration_lines(log: IterationLog, row: int, input_names, output_names, froz
     pred, delta, error = log.pred[row], log.delta[row], log.error[row]
     weights, weight_deltas, alpha = log.weights[row], log.weight_deltas[row], float(log.alpha[row])
     batch = log.example[row] == NO_EXAMPLE
+    printed = bool(log.as_printed[row]) and len(input_names) > 1  # 1×1: both updates are the same
     single = len(output_names) == 1
     frozen = np.zeros(weights.shape, bool) if frozen is None else frozen
     lines: list[Line] = []
@@ -68,11 +71,17 @@ def iteration_lines(log: IterationLog, row: int, input_names, output_names, froz
                 lines.append(Line(f"weight_delta[{edge}] = 0 (frozen)", o, i, "learn"))
                 lines.append(Line(f"w[{edge}] = {number(weights[o, i])} (frozen)", o, i, "learn"))
                 continue
-            if batch:
+            note = ""
+            if printed:  # weight_deltas[o][i] = input[o] × delta[i]
+                used = f"{input_names[o]} × delta[{output_names[i]}]"
+                how = f"mean of {used}" if batch else f"{number(x[o])} × {operand(delta[i])}"
+                note = "" if batch else f"  (as printed: {used})"
+            elif batch:
                 how = f"mean of delta × {name}"
             else:
                 how = f"{number(delta[o])} × {operand(x[i])}"
-            lines.append(Line(f"weight_delta[{edge}] = {how} = {number(weight_deltas[o, i])}", o, i, "learn"))
+            lines.append(Line(f"weight_delta[{edge}] = {how} = {number(weight_deltas[o, i])}{note}",
+                              o, i, "learn"))
             lines.append(Line(f"w[{edge}] = {number(weights[o, i])} {MINUS} {number(alpha)} × "
                               f"{operand(weight_deltas[o, i])} = {number(after)}", o, i, "learn"))
     return lines

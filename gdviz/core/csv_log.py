@@ -3,14 +3,15 @@
 Columns, in order (``<in>`` and ``<out>`` are the input and output names)::
 
     iteration, example, alpha, in:<in>…, target:<out>…, pred:<out>…, delta:<out>…,
-    error:<out>…, error_total, w:<in>-><out>…, wd:<in>-><out>…
+    error:<out>…, error_total, w:<in>-><out>…, wd:<in>-><out>…, as_printed
 
 If training stopped by itself (it diverged), one last line starting with ``#`` says where and
 why; readers that skip ``#`` comments (``read_csv`` here, pandas with ``comment="#"``) ignore it.
 
 ``w:`` and ``wd:`` run row-major (for each output, each input); ``w:`` holds the weights before
 that iteration's update and ``wd:`` its weight_deltas. ``example`` is the 0-based index of the
-example used, empty in ``batch`` mode. Floats are written as Python's ``repr`` (the shortest
+example used, empty in ``batch`` mode. ``as_printed`` is 1 where the update as printed in the
+book (the transposed erratum) was used, 0 otherwise. Floats are written as Python's ``repr`` (the shortest
 text that reads back as the same float), so reading the file back gives the exact numbers.
 """
 
@@ -43,6 +44,7 @@ def header(input_names, output_names) -> list[str]:
         "error_total",
         *(f"w:{e}" for e in edges),
         *(f"wd:{e}" for e in edges),
+        "as_printed",
     ]
 
 
@@ -76,27 +78,30 @@ def _float_texts(values: np.ndarray) -> np.ndarray:
     return texts[where.reshape(values.shape)]
 
 
-def _format_rows(first_iteration: int, examples: np.ndarray, values: np.ndarray) -> str:
-    """CSV rows for a block: iteration, example, then every float as its ``repr``.
+def _format_rows(first_iteration: int, examples: np.ndarray, values: np.ndarray,
+                 as_printed: np.ndarray | None = None) -> str:
+    """CSV rows for a block: iteration, example, every float as its ``repr``, then as_printed.
 
     The block's pieces (texts, commas, newlines) go into one array and are joined once: a Python
     list per row would make the garbage collector run full collections (~80 ms, holding the GIL
     and so the window) every second or so while a long log is written.
     """
     rows, columns = values.shape
-    pieces = np.empty((rows, 2 * columns + 2), dtype=object)  # prefix , value , value … value \n
+    pieces = np.empty((rows, 2 * columns + 2), dtype=object)  # prefix , value , value … value suffix
     pieces[:, 0] = [f"{first_iteration + k},{'' if example == NO_EXAMPLE else example}"
                     for k, example in enumerate(examples.tolist())]
     pieces[:, 1:-1:2] = ","
     pieces[:, 2:-1:2] = _float_texts(values)
-    pieces[:, -1] = "\n"
+    printed = np.zeros(rows, bool) if as_printed is None else as_printed
+    pieces[:, -1] = np.where(printed, ",1\n", ",0\n")
     return "".join(pieces.ravel().tolist())
 
 
 def _blocks(log: IterationLog, rows_per_chunk: int):
     for start in range(0, log.count, rows_per_chunk):
         stop = min(start + rows_per_chunk, log.count)
-        yield log.first_iteration + start, log.example[start:stop].copy(), _float_block(log, start, stop)
+        yield (log.first_iteration + start, log.example[start:stop].copy(), _float_block(log, start, stop),
+               log.as_printed[start:stop].copy())
 
 
 def iter_lines(log: IterationLog, input_names, output_names,
@@ -194,8 +199,8 @@ def read_csv(path: str | os.PathLike) -> tuple[IterationLog, tuple[str, ...], tu
             raise CsvFormatError("line 1: the file is empty; expected the header row")
         inputs, outputs = _names_from_header(first.rstrip("\r\n").split(","))
         n, m = len(inputs), len(outputs)
-        width = 4 + n + 4 * m + 2 * n * m
-        examples, iterations, values = [], [], []
+        width = 5 + n + 4 * m + 2 * n * m
+        examples, iterations, values, printed = [], [], [], []
         note = None
         for line_number, line in enumerate(file, start=2):
             if not line.strip():
@@ -209,9 +214,12 @@ def read_csv(path: str | os.PathLike) -> tuple[IterationLog, tuple[str, ...], tu
             try:
                 iterations.append(int(cells[0]))
                 examples.append(NO_EXAMPLE if cells[1] == "" else int(cells[1]))
-                values.append([float(c) for c in cells[2:]])
+                values.append([float(c) for c in cells[2:-1]])
             except ValueError as exc:
                 raise CsvFormatError(f"line {line_number}: {exc}") from None
+            if cells[-1] not in ("0", "1"):
+                raise CsvFormatError(f"line {line_number}: as_printed must be 0 or 1, not {cells[-1]!r}")
+            printed.append(cells[-1] == "1")
             if len(iterations) > 1 and iterations[-1] != iterations[-2] + 1:
                 raise CsvFormatError(
                     f"line {line_number}: iteration {iterations[-1]} does not follow {iterations[-2]}"
@@ -229,6 +237,7 @@ def read_csv(path: str | os.PathLike) -> tuple[IterationLog, tuple[str, ...], tu
             target = log.storage(name)[:count]
             target[...] = part.reshape(target.shape)
         log.storage("example")[:count] = examples
+        log.storage("as_printed")[:count] = printed
         log.count = count
     log.note = note
     return log, inputs, outputs

@@ -1,112 +1,179 @@
-"""The gradient descent arithmetic, written straight into the iteration log's rows.
+"""The gradient descent arithmetic in the book's order, written straight into the log's rows.
 
 For one example with inputs ``x`` (N) and targets ``t`` (M), and weights ``W`` (M×N, indexed
-``[output][input]``), one iteration is the book's::
+``[output][input]``), one iteration is the book's, operation for operation::
 
-    pred          = W @ x                  # weighted sum per output
-    delta         = pred - t
-    error         = delta ** 2             # per output; error_total is their sum
-    weight_deltas = outer(delta, x)        # weight_deltas[o][i] = delta[o] * x[i]
-    W             = W - alpha * weight_deltas
+    pred[o]              = 0; pred[o] += x[i] * W[o][i] for i = 0 … N-1   # the book's w_sum
+    delta[o]             = pred[o] - t[o]
+    error[o]             = delta[o] * delta[o]
+    error_total          = 0; error_total += error[o] for o = 0 … M-1
+    weight_deltas[o][i]  = delta[o] * x[i]                               # 0 for a frozen weight
+    W[o][i]              = W[o][i] - alpha * weight_deltas[o][i]
 
-Frozen weights get a weight_delta of 0 (as the book does with ``weight_deltas[0] = 0``).
-In ``batch`` mode the weight_deltas are the mean over every example of the per-example
-weight_deltas, and the record holds the means over the examples of inputs, targets, pred and
-delta, and the mean error per output (so ``error`` is the mean squared error).
+``batch`` mode adds the per-example weight_deltas in example order ``0 … K-1`` (from 0), then
+divides by K; its record holds the means of inputs, targets, pred, delta and error, each summed
+the same way and divided by K. The update *as printed* in the book's many-to-many listing (an
+erratum, square networks only) uses ``weight_deltas[o][i] = x[o] * delta[i]``.
 
-Each loop below runs many iterations on the log's preallocated arrays: row ``i`` of
+Every sum is a plain left-to-right loop of separate multiplications and additions, so each
+number is the same on every CPU: nothing here calls BLAS (``dot``, ``@``, ``matmul``, ``einsum``,
+``tensordot``), whose summation order depends on the CPU's kernel, and numpy never fuses a
+multiply and an add. The error is ``delta * delta``, the correctly rounded square; the book's
+``(pred - true) ** 2`` goes through the C library's ``pow``, which glibc keeps within one unit in
+the last place of it (equal on every number the chapter prints; ``tests/test_exactness.py``).
+
+A :class:`Loops` runs many iterations on the log's preallocated arrays: row ``i`` of
 ``weights`` is read, the update is written to row ``i + 1``, and nothing is allocated per
-iteration. The loops are separate functions so that each stays as short as the arithmetic.
+iteration. :data:`NUMPY_LOOPS` is the reference; :mod:`gdviz.core.compiled` has the same loops
+compiled with numba (bit for bit the same numbers), which run without the GIL.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import NamedTuple
+from typing import Protocol
 
 import numpy as np
 
 from gdviz.core.log import NO_EXAMPLE, IterationLog
 
 
-class Loops(NamedTuple):
-    """The two inner loops; see :func:`numpy_rows` and :func:`numpy_batch` for the contract.
+class Loops(Protocol):
+    """The two inner loops of the engine.
 
-    ``gdviz.compiled`` provides the same loops compiled with numba, which run without the GIL.
+    ``rows`` does single-example iterations ``start … stop - 1``: it reads ``weights[i]``,
+    ``inputs[i]`` and ``targets[i]`` of the log's storage and writes ``pred``, ``delta``,
+    ``error``, ``error_total`` and ``weight_deltas`` of row ``i`` and the updated weights to
+    ``weights[i + 1]``. ``batch`` does the same with every example of ``inputs`` (K×N) and
+    ``targets`` (K×M) at once, writing the means. ``frozen`` is a bool M×N mask; ``transposed``
+    is the update as printed in the book.
     """
 
-    rows: Callable
-    batch: Callable
+    name: str
+
+    def rows(self, log: IterationLog, start: int, stop: int, alpha: float, frozen: np.ndarray,
+             transposed: bool) -> None: ...
+
+    def batch(self, log: IterationLog, inputs: np.ndarray, targets: np.ndarray, start: int, stop: int,
+              alpha: float, frozen: np.ndarray, transposed: bool) -> None: ...
 
 
-def numpy_rows(weights, pred, delta, weight_deltas, x_rows, t_rows, start, stop, alpha, frozen,
-               transposed=False):
-    """Single-example iterations ``start`` … ``stop - 1`` on the log's arrays.
+def ordered_sum(values: np.ndarray, axis: int) -> np.ndarray:
+    """The sum along ``axis`` in index order, starting from 0 (the book's loop), as a new array.
 
-    Reads ``weights[i]``, ``x_rows[i]``, ``t_rows[i]``; writes ``pred[i]``, ``delta[i]``,
-    ``weight_deltas[i]`` and the updated weights to ``weights[i + 1]``. ``frozen`` is a bool
-    M×N mask (None when nothing is frozen). ``transposed`` reproduces the printed book's
-    erratum, ``outer(input, delta)`` (square networks only; see :data:`PRINTED_LOOPS`).
+    numpy's ``sum`` adds in pairs from 8 terms on, so its last bit differs from the book's; an
+    accumulation is sequential by definition.
     """
-    step = np.empty(weights.shape[1:])  # alpha * weight_deltas, reused
-    alpha_array = np.array(alpha)  # a 0-d array multiplies faster than a Python float
-    delta_columns = delta[:, :, None]  # row i is delta[i] as an M×1 column
-    # weight_deltas[o][i] = delta[o] * x[i]; as printed: x[o] * delta[i]
-    left, right = (x_rows[:, :, None], delta) if transposed else (delta_columns, x_rows)
-    dot, subtract, multiply = np.dot, np.subtract, np.multiply
-    for i in range(start, stop):
-        x, p, w, wd = x_rows[i], pred[i], weights[i], weight_deltas[i]
-        dot(w, x, out=p)
-        subtract(p, t_rows[i], out=delta[i])
-        multiply(left[i], right[i], out=wd)
-        if frozen is not None:
-            np.putmask(wd, frozen, 0.0)
-        multiply(wd, alpha_array, out=step)
-        subtract(w, step, out=weights[i + 1])
+    values = np.moveaxis(np.asarray(values, dtype=np.float64), axis, 0)
+    total = np.zeros(values.shape[1:])
+    for part in values:
+        total += part
+    return total
 
 
-def numpy_batch(weights, pred, delta, error, weight_deltas, inputs, targets, start, stop, alpha, frozen,
-                transposed=False):
-    """Batch iterations: like :func:`numpy_rows` with every example at once (K×N ``inputs``).
+def ordered_mean(values: np.ndarray, axis: int) -> np.ndarray:
+    """:func:`ordered_sum` divided by the number of terms (the book's mean)."""
+    return ordered_sum(values, axis) / np.asarray(values).shape[axis]
 
-    Writes the mean pred and delta over the examples, the mean error per output, and the mean
-    weight_deltas.
+
+class NumpyLoops:
+    """The reference loops: numpy calls on small arrays, one iteration at a time.
+
+    The weighted sums are taken with ``np.add.accumulate`` over the products with a row of
+    zeros in front: ``((0 + x0·w0) + x1·w1) + …``, exactly the book's ``w_sum`` (an accumulation
+    is sequential by definition, unlike ``sum``).
     """
-    n_examples = inputs.shape[0]
-    count = stop - start
-    all_pred = np.empty((count, n_examples, targets.shape[1]))
-    all_delta = np.empty_like(all_pred)
-    step = np.empty(weights.shape[1:])
-    alpha_array = np.array(alpha)
-    matmul, subtract, multiply = np.matmul, np.subtract, np.multiply
-    for j, i in enumerate(range(start, stop)):
-        p, d, wd = all_pred[j], all_delta[j], weight_deltas[i]
-        matmul(inputs, weights[i].T, out=p)
-        subtract(p, targets, out=d)
-        if transposed:
-            matmul(inputs.T, d, out=wd)
-        else:
-            matmul(d.T, inputs, out=wd)
-        wd /= n_examples
-        if frozen is not None:
-            np.putmask(wd, frozen, 0.0)
-        multiply(wd, alpha_array, out=step)
-        subtract(weights[i], step, out=weights[i + 1])
-    all_pred.mean(axis=1, out=pred[start:stop])
-    all_delta.mean(axis=1, out=delta[start:stop])
-    np.square(all_delta, out=all_delta).mean(axis=1, out=error[start:stop])
+
+    name = "numpy"
+
+    def rows(self, log: IterationLog, start: int, stop: int, alpha: float, frozen: np.ndarray,
+             transposed: bool) -> None:
+        weights, pred, delta = log.storage("weights"), log.storage("pred"), log.storage("delta")
+        weight_deltas = log.storage("weight_deltas")
+        x_rows, t_rows = log.storage("inputs"), log.storage("targets")
+        n_outputs, n_inputs = weights.shape[1:]
+        # products[1 + i][o] = x[i] * W[o][i]; row 0 stays 0, so the sums start from 0. Summing
+        # down the first axis keeps numpy's inner loop running along the outputs.
+        products = np.zeros((n_inputs + 1, n_outputs))
+        sums = np.empty((stop - start, n_inputs + 1, n_outputs))  # each iteration's running sums
+        step = np.empty((n_outputs, n_inputs))  # alpha * weight_deltas
+        alpha_array = np.array(alpha)  # a 0-d array multiplies faster than a Python float
+        frozen_mask = frozen if frozen.any() else None
+        multiply, subtract, accumulate, putmask = np.multiply, np.subtract, np.add.accumulate, np.putmask
+        for j, i in enumerate(range(start, stop)):
+            x, w, wd, d = x_rows[i], weights[i], weight_deltas[i], delta[i]
+            multiply(x[:, None], w.T, out=products[1:])
+            running = accumulate(products, axis=0, out=sums[j])
+            subtract(running[-1], t_rows[i], out=d)
+            if transposed:  # as printed: weight_deltas[o][i] = x[o] * delta[i]
+                multiply(x[:, None], d, out=wd)
+            else:
+                multiply(d[:, None], x, out=wd)
+            if frozen_mask is not None:
+                putmask(wd, frozen_mask, 0.0)
+            multiply(alpha_array, wd, out=step)
+            subtract(w, step, out=weights[i + 1])
+        pred[start:stop] = sums[:, -1]
+        _errors(log, start, stop)
+
+    def batch(self, log: IterationLog, inputs: np.ndarray, targets: np.ndarray, start: int, stop: int,
+              alpha: float, frozen: np.ndarray, transposed: bool) -> None:
+        weights, weight_deltas = log.storage("weights"), log.storage("weight_deltas")
+        n_examples, n_inputs = inputs.shape
+        n_outputs = targets.shape[1]
+        count = stop - start
+        all_delta = np.empty((count, n_examples, n_outputs))
+        products = np.zeros((n_inputs + 1, n_examples, n_outputs))  # [1 + i][k][o] = x_k[i] * W[o][i]
+        sums = np.empty((count, n_inputs + 1, n_examples, n_outputs))  # each iteration's running sums
+        # per-example weight_deltas after a slab of zeros: accumulating over examples then gives
+        # ((0 + wd_0) + wd_1) + … in example order
+        example_deltas = np.zeros((n_examples + 1, n_outputs, n_inputs))
+        summed = np.empty_like(example_deltas)
+        step = np.empty((n_outputs, n_inputs))
+        alpha_array, examples_array = np.array(alpha), np.array(float(n_examples))
+        frozen_mask = frozen if frozen.any() else None
+        inputs_by_example = inputs[:, None, :]
+        inputs_by_input = inputs.T[:, :, None]
+        multiply, subtract, divide = np.multiply, np.subtract, np.divide
+        accumulate, putmask = np.add.accumulate, np.putmask
+        for j, i in enumerate(range(start, stop)):
+            w, wd, d = weights[i], weight_deltas[i], all_delta[j]
+            multiply(inputs_by_input, w.T[:, None, :], out=products[1:])
+            running = accumulate(products, axis=0, out=sums[j])
+            subtract(running[-1], targets, out=d)
+            if transposed:  # as printed: x_k[o] * delta_k[i]
+                multiply(inputs[:, :, None], d[:, None, :], out=example_deltas[1:])
+            else:
+                multiply(d[:, :, None], inputs_by_example, out=example_deltas[1:])
+            accumulate(example_deltas, axis=0, out=summed)
+            divide(summed[-1], examples_array, out=wd)
+            if frozen_mask is not None:
+                putmask(wd, frozen_mask, 0.0)
+            multiply(alpha_array, wd, out=step)
+            subtract(w, step, out=weights[i + 1])
+        all_pred = sums[:, -1]
+        rows = slice(start, stop)
+        log.storage("pred")[rows] = ordered_mean(all_pred, axis=1)
+        log.storage("delta")[rows] = ordered_mean(all_delta, axis=1)
+        np.multiply(all_delta, all_delta, out=all_delta)
+        log.storage("error")[rows] = ordered_mean(all_delta, axis=1)
+        _error_totals(log, start, stop)
 
 
-NUMPY_LOOPS = Loops(numpy_rows, numpy_batch)
-PRINTED_LOOPS = Loops(functools.partial(numpy_rows, transposed=True),
-                      functools.partial(numpy_batch, transposed=True))
-"""The update as printed in the book's many-to-many listing, ``W -= alpha * outer(input, delta)``:
-the transpose of the right one (an erratum; only square networks can even run it)."""
+def _errors(log: IterationLog, start: int, stop: int) -> None:
+    delta = log.storage("delta")[start:stop]
+    np.multiply(delta, delta, out=log.storage("error")[start:stop])
+    _error_totals(log, start, stop)
+
+
+def _error_totals(log: IterationLog, start: int, stop: int) -> None:
+    log.storage("error_total")[start:stop] = ordered_sum(log.storage("error")[start:stop], axis=1)
+
+
+NUMPY_LOOPS: Loops = NumpyLoops()
 
 
 def run_rows(log: IterationLog, start: int, count: int, alpha: float, inputs: np.ndarray,
-             targets: np.ndarray, examples: np.ndarray | int, frozen: np.ndarray | None,
+             targets: np.ndarray, examples: np.ndarray | int, frozen: np.ndarray, transposed: bool,
              loops: Loops = NUMPY_LOOPS) -> None:
     """Compute rows ``start`` … ``start + count - 1`` of ``log`` for single-example iterations.
 
@@ -117,38 +184,33 @@ def run_rows(log: IterationLog, start: int, count: int, alpha: float, inputs: np
     stop = start + count
     log.storage("inputs")[start:stop] = inputs
     log.storage("targets")[start:stop] = targets
-    loops.rows(log.storage("weights"), log.storage("pred"), log.storage("delta"),
-               log.storage("weight_deltas"), log.storage("inputs"), log.storage("targets"),
-               start, stop, alpha, frozen)
-    _finish_rows(log, start, stop, alpha, examples)
-    np.square(log.storage("delta")[start:stop], out=log.storage("error")[start:stop])
-    log.storage("error_total")[start:stop] = log.storage("error")[start:stop].sum(axis=1)
+    loops.rows(log, start, stop, alpha, frozen, transposed)
+    log.storage("alpha")[start:stop] = alpha
+    log.storage("example")[start:stop] = examples
+    log.storage("as_printed")[start:stop] = transposed
 
 
 def run_batch_rows(log: IterationLog, start: int, count: int, alpha: float, inputs: np.ndarray,
-                   targets: np.ndarray, frozen: np.ndarray | None, loops: Loops = NUMPY_LOOPS) -> None:
+                   targets: np.ndarray, frozen: np.ndarray, transposed: bool,
+                   loops: Loops = NUMPY_LOOPS) -> None:
     """Like :func:`run_rows`, but each iteration uses the mean over all examples (``batch``)."""
     stop = start + count
-    loops.batch(log.storage("weights"), log.storage("pred"), log.storage("delta"), log.storage("error"),
-                log.storage("weight_deltas"), inputs, targets, start, stop, alpha, frozen)
-    log.storage("inputs")[start:stop] = inputs.mean(axis=0)
-    log.storage("targets")[start:stop] = targets.mean(axis=0)
-    _finish_rows(log, start, stop, alpha, NO_EXAMPLE)
-    log.storage("error_total")[start:stop] = log.storage("error")[start:stop].sum(axis=1)
-
-
-def _finish_rows(log: IterationLog, start: int, stop: int, alpha: float, examples) -> None:
+    loops.batch(log, inputs, targets, start, stop, alpha, frozen, transposed)
+    log.storage("inputs")[start:stop] = ordered_mean(inputs, axis=0)
+    log.storage("targets")[start:stop] = ordered_mean(targets, axis=0)
     log.storage("alpha")[start:stop] = alpha
-    log.storage("example")[start:stop] = examples
+    log.storage("example")[start:stop] = NO_EXAMPLE
+    log.storage("as_printed")[start:stop] = transposed
 
 
 def first_bad_row(log: IterationLog, start: int, stop: int, growth_limit: float | None,
-                  reference_error: float | None) -> int | None:
+                  reference_errors: np.ndarray | None) -> int | None:
     """The first row in ``start``…``stop - 1`` that is not finite or grew past the limit.
 
     A row is bad when its total error or weight_deltas are not finite, when the weights its
-    update produced are not finite, or when its total error exceeds
-    ``growth_limit × reference_error``.
+    update produced are not finite, or when its total error exceeds ``growth_limit`` times
+    ``reference_errors[row - start]`` (the starting error it is compared with; NaN or 0 where
+    there is none yet).
     """
     if stop <= start:
         return None
@@ -156,8 +218,9 @@ def first_bad_row(log: IterationLog, start: int, stop: int, growth_limit: float 
     good = np.isfinite(total)
     good &= np.isfinite(log.storage("weight_deltas")[start:stop]).all(axis=(1, 2))
     good &= np.isfinite(log.storage("weights")[start + 1 : stop + 1]).all(axis=(1, 2))
-    if growth_limit is not None and reference_error:
-        good &= total <= growth_limit * reference_error
+    if growth_limit is not None and reference_errors is not None:
+        with np.errstate(invalid="ignore"):
+            good &= ~(total > growth_limit * reference_errors) | ~(reference_errors > 0)
     if good.all():
         return None
     return start + int(np.argmin(good))

@@ -24,6 +24,7 @@ _FIELDS = {
     "error_total": (np.float64, lambda n, m: ()),
     "weights": (np.float64, lambda n, m: (m, n)),
     "weight_deltas": (np.float64, lambda n, m: (m, n)),
+    "as_printed": (np.bool_, lambda n, m: ()),  # the update as printed in the book (an erratum) was used
 }
 FIELDS = tuple(_FIELDS)
 
@@ -93,6 +94,7 @@ class IterationLog:
     error_total = property(lambda self: self.field("error_total"))
     weights = property(lambda self: self.field("weights"))
     weight_deltas = property(lambda self: self.field("weight_deltas"))
+    as_printed = property(lambda self: self.field("as_printed"))
 
     @property
     def iterations(self) -> np.ndarray:
@@ -123,10 +125,6 @@ class IterationLog:
         self.first_iteration = first_iteration
         self.note = None
 
-    def truncate(self, count: int) -> None:
-        """Keep only the first ``count`` records."""
-        self.count = max(0, min(count, self.count))
-
     def take(self) -> IterationLog:
         """A compact copy of every record, then clear; numbering carries on after the last one.
 
@@ -153,8 +151,8 @@ class IterationLog:
         however long the log.
 
         The shared records stay as they are while this log is appended to (new records go after
-        them; a log that outgrows its arrays copies itself to new ones). Only :meth:`clear` or
-        :meth:`truncate` followed by new records would write over them: whoever keeps a shared
+        them; a log that outgrows its arrays copies itself to new ones). Only :meth:`clear` followed
+        by new records would write over them: whoever keeps a shared
         log must start a new log instead (the window does, on Reset).
         """
         part = IterationLog(self.n_inputs, self.n_outputs, capacity=1, first_iteration=self.first_iteration)

@@ -1,39 +1,107 @@
-"""The largest alpha for which gradient descent on this data cannot blow up.
+"""The largest alpha for which gradient descent on this data does not blow up, in each mode.
 
-For one example, each step multiplies that output's delta by ``1 - alpha * ‖x‖²`` (‖x‖² over the
-inputs whose weights may move), so training diverges when ``alpha > 2 / ‖x‖²``. For the mean
-over examples (``batch``) the bound is ``2 / λmax`` of the mean of ``x xᵀ``; for ``cycle`` the
-smallest per-example bound is a guide (not an exact limit).
+Each output's weights move independently of the others', and a frozen weight only shifts that
+output's pred, so the bound is worked out per output over the inputs whose weights may move
+(``x`` below), and the network's bound is the smallest:
+
+- ``example``: each step multiplies delta by ``1 - alpha·‖x‖²``, so training diverges when
+  ``alpha > 2/‖x‖²``.
+- ``batch``: the mean update multiplies the error's directions by ``1 - alpha·λ`` for each
+  eigenvalue λ of the mean of ``x·xᵀ``: the bound is ``2/λmax``.
+- ``cycle``: one cycle over the K examples multiplies the weights' error by
+  ``P = (I - alpha·x_K·x_Kᵀ) … (I - alpha·x_1·x_1ᵀ)``; training diverges where P's spectral
+  radius passes 1. There is no formula, so the bound is found numerically: the spectral radius
+  is scanned over alphas up to twice the largest per-example bound, then the first crossing is
+  bisected to 1e-12. ``P`` acts as the identity outside the span of the examples' inputs, so it
+  is worked out in that span (at most K dimensions).
+
+The bounds are for the book's (correct) update; the printed erratum is not a gradient step.
 """
 
 from __future__ import annotations
+
+import functools
+import math
 
 import numpy as np
 
 from gdviz.core.dataset import DataSet
 
+SCAN_POINTS = 400
+"""Alphas tried in a cycle bound's scan before bisecting the first unstable one."""
 
-def _bound(inputs: np.ndarray, movable: np.ndarray) -> float:
-    """2 / λmax of the mean of x xᵀ over the rows of ``inputs``, restricted to ``movable`` inputs."""
-    x = inputs[:, movable]
-    if x.size == 0:
-        return float("inf")
-    largest = float(np.linalg.eigvalsh(x.T @ x / inputs.shape[0])[-1])
-    return 2.0 / largest if largest > 0 else float("inf")
+UNSTABLE = 1 + 1e-9
+"""A spectral radius above this is growth (1 itself: directions no example touches stay put)."""
+
+
+def _example_bound(x: np.ndarray) -> float:
+    norm2 = float(np.sum(x * x))
+    return 2.0 / norm2 if norm2 > 0 else math.inf
+
+
+def _batch_bound(inputs: np.ndarray) -> float:
+    if inputs.size == 0:
+        return math.inf
+    largest = float(np.linalg.eigvalsh(inputs.T @ inputs / inputs.shape[0])[-1])
+    return 2.0 / largest if largest > 0 else math.inf
+
+
+def _cycle_radius(coordinates: np.ndarray, alpha: float) -> float:
+    """Spectral radius of one cycle's update, the examples given in an orthonormal basis of their span."""
+    size = coordinates.shape[1]
+    product = np.eye(size)
+    with np.errstate(all="ignore"):
+        for c in coordinates:
+            product = (np.eye(size) - alpha * np.outer(c, c)) @ product
+    if not np.isfinite(product).all():
+        return math.inf  # it grew past what a float holds
+    return float(np.max(np.abs(np.linalg.eigvals(product))))
+
+
+def _cycle_bound(inputs: np.ndarray) -> float:
+    nonzero = inputs[np.any(inputs != 0, axis=1)]
+    if nonzero.shape[0] == 0:
+        return math.inf
+    if nonzero.shape[0] == 1:
+        return _example_bound(nonzero[0])
+    basis, _ = np.linalg.qr(inputs.T)  # columns span the examples' inputs
+    coordinates = inputs @ basis  # each example in that basis (zero rows stay zero: identity)
+    largest = max(_example_bound(x) for x in nonzero)
+    alphas = np.linspace(0.0, 2.0 * largest, SCAN_POINTS + 1)[1:]
+    stable = 0.0
+    for alpha in alphas:
+        if _cycle_radius(coordinates, float(alpha)) > UNSTABLE:
+            unstable = float(alpha)
+            break
+        stable = float(alpha)
+    else:
+        return math.inf  # nothing grows even at twice the largest per-example bound
+    while unstable - stable > 1e-12 * unstable:
+        middle = (stable + unstable) / 2
+        if _cycle_radius(coordinates, middle) > UNSTABLE:
+            unstable = middle
+        else:
+            stable = middle
+    return stable
+
+
+@functools.lru_cache(maxsize=256)
+def _bound_for(mode: str, inputs_bytes: bytes, shape: tuple[int, int], example: int) -> float:
+    inputs = np.frombuffer(inputs_bytes).reshape(shape)
+    if mode == "batch":
+        return _batch_bound(inputs)
+    if mode == "cycle":
+        return _cycle_bound(inputs)
+    return _example_bound(inputs[example])
 
 
 def stable_alpha(data: DataSet, mode: str, example: int = 0, frozen: np.ndarray | None = None) -> float:
     """The largest stable alpha for ``mode`` (``inf`` when no weight can move or x is 0)."""
-    frozen = np.zeros((data.n_outputs, data.n_inputs), bool) if frozen is None else frozen
-    bounds = []
-    for output in range(data.n_outputs):
-        movable = ~frozen[output]
-        if mode == "batch":
-            bounds.append(_bound(data.inputs, movable))
-        elif mode == "cycle":
-            bounds.extend(_bound(data.inputs[k : k + 1], movable) for k in range(data.n_examples))
-        else:
-            bounds.append(_bound(data.inputs[example : example + 1], movable))
+    frozen_mask = np.zeros((data.n_outputs, data.n_inputs), bool) if frozen is None else np.asarray(frozen, bool)
+    bounds = [math.inf]
+    for movable in {tuple(~row) for row in frozen_mask}:  # outputs with the same movable weights agree
+        inputs = np.ascontiguousarray(data.inputs[:, np.array(movable, dtype=bool)])
+        bounds.append(_bound_for(mode, inputs.tobytes(), inputs.shape, int(example)))
     return min(bounds)
 
 
@@ -41,5 +109,14 @@ def bound_formula(mode: str) -> str:
     """How :func:`stable_alpha` got its number, in the learner's terms."""
     return {
         "batch": "2/λmax(mean of x·xᵀ) over the data set",
-        "cycle": "the smallest 2/‖x‖² over the examples",
+        "cycle": "the largest alpha at which a cycle over the examples does not grow (spectral radius 1)",
     }.get(mode, "2/‖x‖² for this example")
+
+
+def bound_text(bound: float, alpha: float) -> str:
+    """The bound with enough significant digits (at least 4) that it never reads like ``alpha``."""
+    for digits in range(4, 18):
+        text = f"{bound:.{digits}g}"
+        if (alpha == bound) == (f"{alpha:.{digits}g}" == text):
+            return text
+    return repr(bound)

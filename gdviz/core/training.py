@@ -8,6 +8,13 @@ Usage::
     training.log.error_total             # every iteration's total error
 
 Settings may change between iterations; each log row records the alpha it used.
+
+Training stops by itself (see :class:`Divergence`) at the first iteration whose numbers are not
+finite, or whose total error is more than :data:`GROWTH_LIMIT` times the *starting error*: the
+largest total error of the first K iterations before it, where K is the number of examples in
+``cycle`` mode (so that a cycle sees each example once) and 1 otherwise. Iteration 1 has no
+starting error to compare with; when the starting error is 0, only a number that is not finite
+stops training.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import numpy as np
 from gdviz.core import engine
 from gdviz.core.dataset import DataSet, finite_matrix
 from gdviz.core.log import IterationLog
-from gdviz.core.stability import bound_formula, stable_alpha
+from gdviz.core.stability import bound_formula, bound_text, stable_alpha
 
 MODES = ("example", "cycle", "batch")
 MODE_HELP = {
@@ -31,10 +38,13 @@ MODE_HELP = {
     "batch": "every iteration uses the mean weight_deltas over all examples",
 }
 GROWTH_LIMIT = 1e6
-"""Training stops when the total error grows past this many times its starting value."""
+"""Training stops when the total error grows past this many times its starting error."""
 
 BLOCK = 256
 """Iterations computed between checks for divergence, deadlines and stop requests."""
+
+STARTING_ROWS = 1024
+"""The total errors of this many first iterations are kept, to compare later ones with."""
 
 
 def example_for(iteration, mode: str, example: int, n_examples: int):
@@ -43,15 +53,21 @@ def example_for(iteration, mode: str, example: int, n_examples: int):
     return (np.asarray(iteration) - 1) % n_examples if mode == "cycle" else example
 
 
-def check_alpha(alpha) -> float:
+def check_alpha(alpha: object) -> float:
     """``alpha`` as a float if it is a finite number > 0; ValueError naming the problem otherwise."""
     try:
-        value = float(alpha)
+        value = float(alpha)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ValueError(f"alpha must be a number, not {alpha!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"alpha must be a finite number greater than 0, not {alpha}")
     return value
+
+
+def check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    return mode
 
 
 @dataclass(frozen=True)
@@ -67,11 +83,14 @@ class Divergence:
     def message(self) -> str:
         text = f"Training stopped at iteration {self.iteration}: {self.reason}."
         if self.alpha > self.stable_alpha:
-            text += (
-                f" alpha {self.alpha:g} is above {self.stable_alpha:.3g} = "
-                f"{bound_formula(self.mode)}, so each step overshoots."
-            )
+            text += " " + overshoot_text(self.alpha, self.stable_alpha, self.mode)
         return text
+
+
+def overshoot_text(alpha: float, bound: float, mode: str) -> str:
+    """``alpha 0.1 is above 0.02699 = 2/‖x‖² for this example, so each step overshoots.``"""
+    return (f"alpha {alpha:g} is above {bound_text(bound, alpha)} = {bound_formula(mode)}, "
+            "so each step overshoots.")
 
 
 @dataclass(frozen=True)
@@ -81,44 +100,49 @@ class RunResult:
 
 
 class Training:
-    """The state of one training session (not thread-safe: one thread drives it)."""
+    """The state of one training session (not thread-safe: one thread drives it).
+
+    ``first_iteration`` and ``starting_errors`` let a training go on from the middle of a log
+    (after opening a session, or from an earlier iteration): the number of its next iteration,
+    and the total errors of the log's first iterations (for the growth limit).
+    """
 
     def __init__(self, data: DataSet, weights, alpha: float, mode: str = "example",
                  example: int = 0, frozen=None, growth_limit: float | None = GROWTH_LIMIT,
-                 log_capacity: int = 1024, loops: engine.Loops = engine.NUMPY_LOOPS):
+                 log_capacity: int = 1024, loops: engine.Loops = engine.NUMPY_LOOPS,
+                 as_printed: bool = False, initial_weights=None, first_iteration: int = 1,
+                 starting_errors=None):
         self.data = data
-        self.initial_weights = finite_matrix(weights, (data.n_outputs, data.n_inputs), "weights")
-        self.weights = self.initial_weights.copy()
+        shape = (data.n_outputs, data.n_inputs)
+        self.weights = finite_matrix(weights, shape, "weights")
+        self.initial_weights = (self.weights.copy() if initial_weights is None
+                                else finite_matrix(initial_weights, shape, "initial_weights"))
         self.alpha = check_alpha(alpha)
-        self.mode = self._check_mode(mode)
+        self.mode = check_mode(mode)
         self.example = self._check_example(example)
-        self.frozen = np.zeros((data.n_outputs, data.n_inputs), dtype=bool)
+        self.frozen = np.zeros(shape, dtype=bool)
         if frozen is not None:
             self.set_frozen_mask(frozen)
-        self.growth_limit = growth_limit
-        self.log = IterationLog(data.n_inputs, data.n_outputs, log_capacity)
-        self.loops = loops  # the inner loops: numpy's, or gdviz.compiled's
         self.as_printed = False  # the book's transposed update (an erratum), for square networks
-        self._reference_error: float | None = None
+        self.set_as_printed(as_printed)
+        self.growth_limit = growth_limit
+        self.log = IterationLog(data.n_inputs, data.n_outputs, log_capacity, first_iteration)
+        self.loops = loops  # the inner loops: numpy's, or gdviz.core.compiled's (the same numbers)
+        self._starting_errors: list[float] = []
+        if starting_errors is not None:
+            self._starting_errors = [float(e) for e in np.asarray(starting_errors)[:STARTING_ROWS]]
 
     # -- settings (apply from the next iteration on) -----------------------------------------
-    def _check_mode(self, mode: str) -> str:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        return mode
-
     def _check_example(self, example: int) -> int:
-        if not 0 <= int(example) < self.data.n_examples:
-            raise ValueError(
-                f"example must be 0 to {self.data.n_examples - 1}, not {example}"
-            )
+        if isinstance(example, bool) or not 0 <= int(example) < self.data.n_examples:
+            raise ValueError(f"example must be 0 to {self.data.n_examples - 1}, not {example}")
         return int(example)
 
     def set_alpha(self, alpha) -> None:
         self.alpha = check_alpha(alpha)
 
     def set_mode(self, mode: str) -> None:
-        self.mode = self._check_mode(mode)
+        self.mode = check_mode(mode)
 
     def set_example(self, example: int) -> None:
         self.example = self._check_example(example)
@@ -130,7 +154,7 @@ class Training:
         self.data = data
         self.example = min(self.example, data.n_examples - 1)
 
-    def set_weight(self, output: int, input_: int, value) -> None:
+    def set_weight(self, output: int, input_: int, value: float) -> None:
         value = float(value)
         if not math.isfinite(value):
             raise ValueError(f"a weight must be a finite number, not {value}")
@@ -152,7 +176,8 @@ class Training:
         """Use the update as printed in the book, ``outer(input, delta)`` (square networks only)."""
         if on and self.data.n_inputs != self.data.n_outputs:
             raise ValueError("the update as printed only runs on a square network "
-                             f"(this one has {self.data.n_inputs} inputs and {self.data.n_outputs} outputs)")
+                             f"(this one has {self.data.n_inputs} input{'s' * (self.data.n_inputs != 1)} and "
+                             f"{self.data.n_outputs} output{'s' * (self.data.n_outputs != 1)})")
         self.as_printed = bool(on)
 
     def stable_alpha(self) -> float:
@@ -164,11 +189,16 @@ class Training:
         """How many iterations have been done since the last reset."""
         return self.log.last_iteration
 
+    @property
+    def starting_errors(self) -> tuple[float, ...]:
+        """The total errors of the first iterations since the reset (up to STARTING_ROWS)."""
+        return tuple(self._starting_errors)
+
     def reset(self) -> None:
         """Back to the initial weights, with an empty log."""
         self.weights = self.initial_weights.copy()
         self.log.clear()
-        self._reference_error = None
+        self._starting_errors = []
 
     def step(self) -> RunResult:
         return self.run(1)
@@ -187,7 +217,7 @@ class Training:
         done = 0
         log = self.log
         log.note = None
-        frozen = self.frozen.copy() if self.frozen.any() else None
+        frozen = self.frozen.copy()
         with np.errstate(all="ignore"):
             while done < iterations:
                 count = min(block, iterations - done)
@@ -195,11 +225,10 @@ class Training:
                 log.reserve(count)
                 log.storage("weights")[start] = self.weights
                 self._compute(start, count, frozen)
-                self._update_reference(start, count)
-                bad = engine.first_bad_row(
-                    log, start, start + count, self.growth_limit, self._reference_error
-                )
+                references = self._starting_errors_for(start, count)
+                bad = engine.first_bad_row(log, start, start + count, self.growth_limit, references)
                 end = start + count if bad is None else bad
+                self._keep_starting_errors(start, end)
                 log.count = end
                 self.weights[...] = log.storage("weights")[end]
                 done += end - start
@@ -213,29 +242,42 @@ class Training:
                     break
         return RunResult(done)
 
-    def _compute(self, start: int, count: int, frozen) -> None:
+    def _compute(self, start: int, count: int, frozen: np.ndarray) -> None:
         data, log = self.data, self.log
-        loops = engine.PRINTED_LOOPS if self.as_printed else self.loops
         if self.mode == "batch":
-            engine.run_batch_rows(log, start, count, self.alpha, data.inputs, data.targets, frozen, loops)
+            engine.run_batch_rows(log, start, count, self.alpha, data.inputs, data.targets, frozen,
+                                  self.as_printed, self.loops)
             return
         first = log.first_iteration + start
         examples = example_for(np.arange(first, first + count) if self.mode == "cycle" else first,
                                self.mode, self.example, data.n_examples)
-        engine.run_rows(log, start, count, self.alpha, data.inputs[examples],
-                        data.targets[examples], examples, frozen, loops)
+        engine.run_rows(log, start, count, self.alpha, data.inputs[examples], data.targets[examples],
+                        examples, frozen, self.as_printed, self.loops)
 
-    def _update_reference(self, start: int, count: int) -> None:
-        """The starting error that the growth limit compares with: the largest total error of
-        the first K iterations (K = the number of examples, so a cycle sees each once)."""
+    def _comparison_rows(self) -> int:
+        """K: how many first iterations make up the starting error."""
+        return min(self.data.n_examples if self.mode == "cycle" else 1, STARTING_ROWS)
+
+    def _starting_errors_for(self, start: int, count: int) -> np.ndarray:
+        """The starting error each of rows ``start … start + count - 1`` is compared with (NaN: none)."""
         first_number = self.log.first_iteration + start
-        reference_rows = self.data.n_examples - first_number + 1
-        if reference_rows <= 0:
-            return
-        totals = self.log.storage("error_total")[start : start + min(count, reference_rows)]
-        finite = totals[np.isfinite(totals)]
-        if finite.size:
-            self._reference_error = max(self._reference_error or 0.0, float(finite.max()))
+        numbers = np.arange(first_number, first_number + count)
+        k = self._comparison_rows()
+        known = list(self._starting_errors)
+        new_first_rows = max(0, min(k + 1 - first_number, count))  # rows of this block among the first k
+        if len(known) == first_number - 1:  # the block follows what is known
+            known.extend(self.log.storage("error_total")[start : start + new_first_rows].tolist())
+        if not known:
+            return np.full(count, np.nan)
+        prefix_largest = np.maximum.accumulate(np.array(known))
+        before = np.minimum(numbers - 1, min(k, len(known)))  # how many first iterations count
+        return np.where(before > 0, prefix_largest[np.maximum(before - 1, 0)], np.nan)
+
+    def _keep_starting_errors(self, start: int, end: int) -> None:
+        first_number = self.log.first_iteration + start
+        missing = STARTING_ROWS - len(self._starting_errors)
+        if missing > 0 and len(self._starting_errors) == first_number - 1:
+            self._starting_errors.extend(self.log.storage("error_total")[start : min(end, start + missing)].tolist())
 
     def _divergence(self, bad: int) -> Divergence:
         log = self.log

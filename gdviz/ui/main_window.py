@@ -44,7 +44,7 @@ from gdviz.core.files import describe_error
 from gdviz.core.log import IterationLog
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS, fresh_training, preset_training
 from gdviz.core.session import Session, SessionError, load_session, save_session
-from gdviz.core.stability import bound_formula, stable_alpha
+from gdviz.core.stability import bound_formula, bound_text, stable_alpha
 from gdviz.core.training import MODE_HELP, MODES, Training, example_for
 from gdviz.ui.error_plot import ErrorPlot
 from gdviz.ui.export import ExportJob
@@ -653,7 +653,7 @@ class MainWindow(QMainWindow):
             self.alpha_hint.setStyleSheet("")
             self.alpha_edit.setStyleSheet("")
             return
-        text = f"Stable below {bound:.3g} = {bound_formula(self.mode)}"
+        text = f"Stable below {bound_text(bound, self.alpha)} = {bound_formula(self.mode)}"
         if self.alpha > bound:
             self.alpha_hint.setText(f"{text}: alpha {self.alpha:g} will overshoot and diverge.")
             self.alpha_hint.setStyleSheet("color: #c2410c;")

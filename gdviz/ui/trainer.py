@@ -12,7 +12,7 @@ thread applies commands between iterations, so a change lands at an iteration bo
   second, and after each batch waits for a *grant* (:meth:`grant`), which the window gives when
   it has taken the batch. So at most one report is in flight and the queue cannot grow without
   bound however slow the window is. At full speed the iterations run in compiled loops that
-  release the GIL (:mod:`gdviz.compiled`), so the window paints on the other core meanwhile.
+  release the GIL (:mod:`gdviz.core.compiled`), so the window paints on the other core meanwhile.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
-from gdviz import compiled
+from gdviz.core import compiled
 from gdviz.core.engine import NUMPY_LOOPS
 from gdviz.core.log import IterationLog
 from gdviz.core.training import Divergence, Training
