@@ -1,4 +1,4 @@
-"""The teaching views' numbers: bowls, the book's arithmetic, the printed erratum, sessions."""
+"""The teaching views' numbers: bowls, the book's arithmetic, the printed erratum (sessions: test_sessions.py)."""
 
 import numpy as np
 import pytest
@@ -92,57 +92,3 @@ def test_update_as_printed_makes_the_error_grow_where_the_right_one_shrinks_it()
 def test_update_as_printed_needs_a_square_network():
     with pytest.raises(ValueError, match="square"):
         preset_training("multi-in").set_as_printed(True)
-
-
-def test_a_session_round_trips_exactly(tmp_path):
-    from gdviz.core.session import Session, load_session, save_session
-
-    training = preset_training("multi-in-out", mode="cycle", alpha=0.005)
-    training.set_frozen(1, 2)
-    training.run(50)
-    save_session(tmp_path / "s.json", Session("multi-in-out", training))
-    loaded = load_session(tmp_path / "s.json")
-    again = loaded.training
-    assert loaded.preset == "multi-in-out"
-    assert (again.alpha, again.mode, again.example) == (0.005, "cycle", 0)
-    np.testing.assert_array_equal(again.weights, training.weights)
-    np.testing.assert_array_equal(again.initial_weights, training.initial_weights)
-    np.testing.assert_array_equal(again.frozen, training.frozen)
-    assert again.log.equals(training.log)
-    training.run(10)
-    again.run(10)
-    np.testing.assert_array_equal(again.weights, training.weights)  # it carries on identically
-
-
-@pytest.mark.parametrize("change, problem", [
-    (lambda d: d.pop("weights"), "'weights' is missing"),
-    (lambda d: d.update(alpha=-1), "alpha must be"),
-    (lambda d: d.update(alpha="fast"), "'alpha' must be a number"),
-    (lambda d: d.update(mode="sideways"), "'mode'"),
-    (lambda d: d.update(example=9), "'example' must be 0 to 3"),
-    (lambda d: d["weights"].pop(), "weights must have shape"),
-    (lambda d: d.update(frozen=[[1, 0, 0]]), "'frozen'"),
-    (lambda d: d["data"]["inputs"][0].append(3), "inputs must have shape"),
-    (lambda d: d.update(format="other"), "not a gdviz session"),
-    (lambda d: d["log"].update(pred=[[1]]), "log: 'pred'"),
-])
-def test_a_malformed_session_names_the_first_problem(tmp_path, change, problem):
-    import json
-
-    from gdviz.core.session import Session, SessionError, load_session, session_to_dict
-
-    training = preset_training("multi-in")
-    training.run(3)
-    document = session_to_dict(Session("multi-in", training))
-    change(document)
-    (tmp_path / "bad.json").write_text(json.dumps(document))
-    with pytest.raises(SessionError, match=problem):
-        load_session(tmp_path / "bad.json")
-
-
-def test_a_file_that_is_not_json_says_where(tmp_path):
-    from gdviz.core.session import SessionError, load_session
-
-    (tmp_path / "bad.json").write_text('{"format": "gdviz-session",\n oops}')
-    with pytest.raises(SessionError, match="line 2"):
-        load_session(tmp_path / "bad.json")

@@ -27,8 +27,8 @@ from typing import TextIO
 
 import numpy as np
 
-from gdviz.core.dataset import check_names
-from gdviz.core.files import atomic_write
+from gdviz.core.dataset import check_names, edge_name
+from gdviz.core.files import Cancelled, atomic_write
 from gdviz.core.log import NO_EXAMPLE, IterationLog
 
 ROWS_PER_WRITE = 4096
@@ -36,7 +36,7 @@ PARALLEL_ROWS = 100_000  # logs longer than this are formatted by several proces
 
 
 def header(input_names, output_names) -> list[str]:
-    edges = [f"{i}->{o}" for o in output_names for i in input_names]
+    edges = [edge_name(i, o) for o in output_names for i in input_names]
     return [
         "iteration", "example", "alpha",
         *(f"in:{i}" for i in input_names),
@@ -137,26 +137,22 @@ def _row_texts(log: IterationLog, rows_per_chunk: int, workers: int) -> Iterator
             yield pending.popleft().result()
 
 
-class ExportCancelled(Exception):
-    """Writing was stopped on request; nothing was left under the chosen name."""
-
-
 def write_csv_to(stream: TextIO, log: IterationLog, input_names, output_names,
                  progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
     """Stream the CSV to ``stream``. ``progress(rows_written)`` is called after each block;
-    when it returns False, writing stops with :class:`ExportCancelled`."""
+    when it returns False, writing stops with :class:`~gdviz.core.files.Cancelled`."""
     lines = iter_lines(log, input_names, output_names, workers=workers)
     for block, text in enumerate(lines):  # block 0: the header
         stream.write(text)
         if progress is not None and progress(min(log.count, block * ROWS_PER_WRITE)) is False:
-            raise ExportCancelled("export cancelled")
+            raise Cancelled("export cancelled")
 
 
 def write_csv(path, log: IterationLog, input_names, output_names,
               progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
     """Write the log to ``path`` atomically (``-`` writes to standard output).
 
-    Raises OSError on failure (or ExportCancelled when ``progress`` says stop), leaving no
+    Raises OSError on failure (or Cancelled when ``progress`` says stop), leaving no
     partial file under ``path``. ``workers``: see :func:`iter_lines`.
     """
     if str(path) == "-":

@@ -1,149 +1,480 @@
-"""Session files: a whole training setup (and optionally its log) as JSON.
+"""Session files: a whole training session (settings, weights and, optionally, its log) in one file.
 
-    {"format": "gdviz-session", "version": 1, "preset": "multi-in" | null,
-     "inputs": [names], "outputs": [names],
-     "data": {"inputs": [[…] per example], "targets": [[…] per example]},
-     "initial_weights": [[…] per output], "weights": [[…] per output],
-     "alpha": 0.01, "mode": "example", "example": 0, "frozen": [[false, …] per output],
-     "as_printed": false,
-     "log": null | {"first_iteration": 1, "example": […], "alpha": […], "inputs": […], …}}
+Version 2, what gdviz writes, is a zip archive (``NAME.gdviz``) of uncompressed members::
 
-Floats are written with Python's ``repr``, so a saved session reads back exactly. A file that
-does not fit raises :class:`SessionError` naming the first problem, before anything changes.
+    session.json      {"format": "gdviz-session", "version": 2, "preset": "multi-in" | null,
+                       "inputs": [names], "outputs": [names],
+                       "data": {"inputs": [[…] per example], "targets": [[…] per example]},
+                       "initial_weights": [[…] per output], "weights": [[…] per output],
+                       "frozen": [[false, …] per output], "alpha": 0.01, "mode": "cycle",
+                       "example": 0, "as_printed": false, "shown": null | 12,
+                       "log": {"first_iteration": 1, "count": 25, "note": null | "Training stopped …"}}
+    log/example.npy   one .npy array (little-endian, C order) per field of gdviz.core.log.FIELDS,
+    log/alpha.npy …   ``count`` records each, in the log's own layout
+
+``weights`` are the weights after iteration ``first_iteration + count - 1`` (the state's
+iteration); ``shown`` is the iteration the window shows (null: the latest); ``note`` says why
+training stopped after the last record, if it stopped by itself.
+
+Why a zip of .npy: a 1,000,000-iteration 3×3 log as JSON was 667 MB, took 28 s to write and 22 s
+and 3.9 GB of memory to read; as .npy it is ~290 MB and moves at disk speed, straight between the
+file and the log's arrays. The members are stored, not deflated: deflating floats gains little and
+costs seconds, and a stored member's size can be checked against the file's length before anything
+is allocated. Floats are exact: JSON floats are Python's ``repr``, and .npy is the bits themselves.
+
+Version 1 (gdviz 0.1: one JSON document, the log as lists) still opens, see
+:mod:`gdviz.core.session_v1`. A file is recognised by its content, whatever its name.
+
+Choices:
+
+- A preset name gdviz does not know opens as a custom network (``state.preset`` None), and
+  :attr:`Session.notes` says so for the caller to show: the file holds the whole network, so the
+  name is only a label.
+- A version-2 file holds exactly the members and keys above; a missing or an extra one is refused,
+  naming it. Extra content comes from another program (a newer gdviz would raise the version), and
+  opening the file without it would drop it silently at the next save.
+- Saved without its log (``include_log=False``), a session opens at iteration 0 with an empty log
+  whose next iteration is 1: the current weights are where training starts again, while
+  ``initial_weights`` are kept, so Reset still goes back to where the session started. ``shown``
+  is not kept (there is nothing to show but the latest).
+- Not kept at all: ``playing``, ``speed`` and Run N's counters (how the window was animating).
 """
 
 from __future__ import annotations
 
+import ast
+import errno
+import io
 import json
-import math
+import operator
+import os
+import struct
+import sys
+import time
+import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from gdviz.core.dataset import DataSet, finite_matrix
-from gdviz.core.files import atomic_write
-from gdviz.core.log import FIELDS
-from gdviz.core.training import MODES, Training, check_alpha
+from gdviz.core import session_v1
+from gdviz.core.dataset import DataSet
+from gdviz.core.files import Cancelled, atomic_write
+from gdviz.core.log import FIELDS, IterationLog
+from gdviz.core.session_fields import (
+    FORMAT,
+    MAX_ITERATION,
+    SessionError,
+    check_format,
+    column_layout,
+    column_problem,
+    exact_keys,
+    npy_descr,
+    parse_json,
+    read_settings,
+    show,
+    whole,
+)
+from gdviz.core.state import SessionState
 
-FORMAT, VERSION = "gdviz-session", 1
+__all__ = ["SUFFIX", "Cancelled", "Progress", "Session", "SessionError", "load_session", "save_session"]
+
+VERSION = 2
+SUFFIX = ".gdviz"
+JSON_MEMBER = "session.json"
+MEMBERS = (JSON_MEMBER, *(f"log/{name}.npy" for name in FIELDS))
+KEYS = ("format", "version", "preset", "inputs", "outputs", "data", "initial_weights", "weights", "frozen",
+        "alpha", "mode", "example", "as_printed", "shown", "log")
+
+CHUNK = 4 << 20
+"""Bytes moved between progress reports (about 70 reports for a 1,000,000-iteration 3×3 log), and
+the most a read holds besides the log itself."""
+
+MAX_JSON_BYTES = 64 << 20  # session.json holds settings and data only
+MAX_NPY_HEADER = 4096  # gdviz's headers are 118 bytes; numpy itself refuses more than 10,000
+
+Progress = Callable[[int, int], "bool | None"]
+"""``progress(done, total)`` in bytes, called every few MB; returning False cancels."""
+
+_SWAP = sys.byteorder != "little"  # the files are little-endian whatever the machine
 
 
-class SessionError(ValueError):
-    """The file is not a gdviz session (the message names the first problem)."""
-
-
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Session:
-    preset: str | None
-    training: Training  # settings, initial and current weights, and (maybe) the log
+    """A whole session: the state (settings, and the weights after ``state.iteration``), the log of
+    the iterations up to it, and the iteration the window shows (None: the latest).
+
+    ``state.preset`` carries the preset's name; ``state.iteration`` equals ``log.last_iteration``.
+    ``notes``: what the user should be told about how the file was read (an unknown preset opened
+    as a custom network).
+    """
+
+    state: SessionState
+    log: IterationLog
+    shown: int | None = None
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        data, log = self.state.data, self.log
+        if (log.n_inputs, log.n_outputs) != (data.n_inputs, data.n_outputs):
+            raise ValueError(f"the log is of a {log.n_inputs}×{log.n_outputs} network, "
+                             f"the state of a {data.n_inputs}×{data.n_outputs} one")
+        if self.state.iteration != log.last_iteration:
+            raise ValueError(f"the state is at iteration {self.state.iteration} but the log ends at "
+                             f"{log.last_iteration}")
+        if self.shown is not None:
+            if isinstance(self.shown, bool):
+                raise ValueError(f"shown must be an iteration number or None, not {self.shown}")
+            shown = operator.index(self.shown)
+            if not 0 <= shown <= log.last_iteration:
+                raise ValueError(f"shown must be 0 to {log.last_iteration}, not {shown}")
+            object.__setattr__(self, "shown", shown)
 
 
-def session_to_dict(session: Session, include_log: bool = True) -> dict:
-    training = session.training
-    data = training.data
-    document = {
-        "format": FORMAT, "version": VERSION, "preset": session.preset,
+# -- saving ------------------------------------------------------------------------------------
+
+def save_session(path: str | os.PathLike[str], session: Session, *, include_log: bool = True,
+                 progress: Progress | None = None) -> None:
+    """Write ``session`` to ``path`` (a version-2 file), atomically.
+
+    On failure or cancel nothing is left behind: no file, no temporary, and a file that was at
+    ``path`` keeps its content. Raises OSError when writing fails, :class:`Cancelled` when
+    ``progress`` returns False, and ValueError for a log a trainer cannot make (numbers that are not
+    finite), which gdviz would refuse to open. ``include_log=False`` writes the settings and the
+    current weights only (see the module's notes). The log must not change while it is written: pass
+    a compact copy or :meth:`IterationLog.shared` of a log that is only appended to.
+    """
+    state = session.state
+    n_inputs, n_outputs = state.data.n_inputs, state.data.n_outputs
+    log = session.log if include_log else IterationLog(n_inputs, n_outputs, capacity=1)
+    text = json.dumps(_document(state, log, session.shown if include_log else None), allow_nan=False)
+    settings = text.encode("utf-8")
+    columns = {name: log.field(name) for name in FIELDS}
+    headers = {name: _npy_header(npy_descr(values.dtype), values.shape) for name, values in columns.items()}
+    meter = _Meter(progress, len(settings) + sum(len(headers[n]) + columns[n].nbytes for n in FIELDS), "saving")
+    meter.report()
+    when = time.localtime()[:6]
+    # On an exception the archive is still closed (its directory written) before atomic_write
+    # deletes the temporary file: left to the garbage collector, it would write to a closed file.
+    with atomic_write(path, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        archive.writestr(_member_info(JSON_MEMBER, len(settings), when), settings)
+        meter.add(len(settings))
+        for name, values in columns.items():
+            _write_column(archive, name, values, headers[name], when, log.first_iteration, state.square, meter)
+
+
+def _document(state: SessionState, log: IterationLog, shown: int | None) -> dict[str, Any]:
+    data = state.data
+    return {
+        "format": FORMAT, "version": VERSION, "preset": state.preset,
         "inputs": list(data.input_names), "outputs": list(data.output_names),
         "data": {"inputs": data.inputs.tolist(), "targets": data.targets.tolist()},
-        "initial_weights": training.initial_weights.tolist(), "weights": training.weights.tolist(),
-        "alpha": training.alpha, "mode": training.mode, "example": training.example,
-        "frozen": training.frozen.tolist(), "as_printed": training.as_printed, "log": None,
+        "initial_weights": state.initial_weights.tolist(), "weights": state.weights.tolist(),
+        "frozen": state.frozen.tolist(), "alpha": float(state.alpha), "mode": state.mode,
+        "example": int(state.example), "as_printed": bool(state.as_printed), "shown": shown,
+        "log": {"first_iteration": log.first_iteration, "count": log.count, "note": log.note},
     }
-    if include_log:
-        log = training.log
-        document["log"] = {"first_iteration": log.first_iteration,
-                           **{name: log.field(name).tolist() for name in FIELDS}}
-    return document
 
 
-def save_session(path, session: Session, include_log: bool = True) -> None:
-    """Write the session to ``path`` atomically (OSError on failure, nothing half-written)."""
-    text = json.dumps(session_to_dict(session, include_log), allow_nan=False)
-    with atomic_write(path, "w", encoding="utf-8") as file:
-        file.write(text)
+def _npy_header(descr: str, shape: tuple[int, ...]) -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
 
 
-def _need(document: dict, key: str, kind, what: str):
-    if key not in document:
-        raise SessionError(f"'{key}' is missing ({what})")
-    value = document[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise SessionError(f"'{key}' must be {what}, not {json.dumps(value)[:40]}")
+def _member_info(name: str, size: int, when: tuple[int, ...]) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]  # six ints, as time gives them
+    info.compress_type = zipfile.ZIP_STORED
+    info.file_size = size  # known before writing, so zipfile picks ZIP64 headers up front when needed
+    info.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
+    return info
+
+
+def _write_column(archive: zipfile.ZipFile, name: str, values: NDArray[Any], header: bytes,
+                  when: tuple[int, ...], first_iteration: int, square: bool, meter: _Meter) -> None:
+    """Write one log column in chunks straight from the log's memory (a copy only on a big-endian
+    machine), checking each chunk as a reader will."""
+    little = values.dtype.newbyteorder("<")
+    rows = _rows_per_chunk(values)
+    with archive.open(_member_info(f"log/{name}.npy", len(header) + values.nbytes, when), "w") as member:
+        member.write(header)
+        meter.add(len(header))
+        for start in range(0, len(values), rows):
+            chunk = np.ascontiguousarray(values[start : start + rows], dtype=little)
+            problem = column_problem(name, chunk, first_iteration + start, square)
+            if problem is not None:
+                raise ValueError(f"{problem}; gdviz would refuse such a file, so it was not written")
+            member.write(chunk.reshape(-1).view(np.uint8).data)  # a memoryview of bytes: len() counts bytes
+            meter.add(chunk.nbytes)
+
+
+def _rows_per_chunk(values: NDArray[Any]) -> int:
+    return max(1, CHUNK // max(1, values.itemsize * int(np.prod(values.shape[1:], dtype=np.int64))))
+
+
+class _Meter:
+    """Counts the bytes moved and tells ``progress``; raises :class:`Cancelled` when it says stop.
+
+    An exception of ``progress`` itself is kept as ``failure``, so that opening lets it through
+    instead of taking it for damage in the file."""
+
+    def __init__(self, progress: Progress | None, total: int, doing: str) -> None:
+        self.progress, self.total, self.doing = progress, total, doing
+        self.done = 0
+        self.failure: Exception | None = None
+
+    def add(self, nbytes: int) -> None:
+        self.done += nbytes
+        self.report()
+
+    def report(self) -> None:
+        if self.progress is None:
+            return
+        try:
+            go_on = self.progress(min(self.done, self.total), self.total)
+        except Exception as exc:
+            self.failure = exc
+            raise
+        if go_on is False:
+            raise Cancelled(f"{self.doing} cancelled")
+
+
+# -- opening -----------------------------------------------------------------------------------
+
+_DAMAGE = (ValueError, TypeError, LookupError, EOFError, struct.error, ArithmeticError, NotImplementedError,
+           RuntimeError, zlib.error)
+"""What the zip, JSON and numpy readers raise on damaged content that the checks here did not
+foresee; each becomes a SessionError (the checks name the foreseen problems better)."""
+
+
+Capacity = int | Callable[[DataSet], int] | None
+"""Room for records in an opened log: a number, or a function of the network (the window keeps
+a gigabyte of records, so the rows depend on the record's size)."""
+
+
+def capacity_for(log_capacity: Capacity, data: DataSet) -> int:
+    value = log_capacity(data) if callable(log_capacity) else (log_capacity or 0)
+    if value < 0:
+        raise ValueError(f"log_capacity must be 0 or more, not {value}")
     return value
 
 
-def session_from_dict(document) -> Session:
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise SessionError("this is not a gdviz session file (no \"format\": \"gdviz-session\")")
-    if document.get("version") != VERSION:
-        raise SessionError(f"version {document.get('version')!r} is not supported (this gdviz reads {VERSION})")
-    inputs = _need(document, "inputs", list, "a list of input names")
-    outputs = _need(document, "outputs", list, "a list of output names")
-    data_part = _need(document, "data", dict, "an object with inputs and targets")
-    try:
-        data = DataSet(tuple(inputs), tuple(outputs), _need(data_part, "inputs", list, "a list of rows"),
-                       _need(data_part, "targets", list, "a list of rows"))
-    except ValueError as exc:
-        raise SessionError(f"data: {exc}") from None
-    shape = (data.n_outputs, data.n_inputs)
-    try:
-        initial = finite_matrix(_need(document, "initial_weights", list, "rows of numbers"), shape, "initial_weights")
-        weights = finite_matrix(_need(document, "weights", list, "rows of numbers"), shape, "weights")
-        alpha = check_alpha(_need(document, "alpha", float, "a number"))
-    except ValueError as exc:
-        raise SessionError(str(exc)) from None
-    mode = _need(document, "mode", str, f"one of {', '.join(MODES)}")
-    if mode not in MODES:
-        raise SessionError(f"'mode' must be one of {', '.join(MODES)}, not {mode!r}")
-    example = _need(document, "example", int, "a whole number")
-    if not 0 <= example < data.n_examples:
-        raise SessionError(f"'example' must be 0 to {data.n_examples - 1}, not {example}")
-    frozen = np.array(_need(document, "frozen", list, "rows of true/false"), dtype=object)
-    if frozen.shape != shape or not all(isinstance(v, bool) for v in frozen.ravel()):
-        raise SessionError(f"'frozen' must be {shape[0]} rows of {shape[1]} true/false values")
-    training = Training(data, initial, alpha, mode=mode, example=example, frozen=frozen.astype(bool))
-    training.weights = weights
-    try:
-        training.set_as_printed(bool(document.get("as_printed", False)))
-    except ValueError as exc:
-        raise SessionError(f"'as_printed': {exc}") from None
-    if document.get("log") is not None:
-        _read_log(document["log"], training)
-    preset = document.get("preset")
-    return Session(preset if isinstance(preset, str) else None, training)
+def load_session(path: str | os.PathLike[str], *, progress: Progress | None = None,
+                 log_capacity: Capacity = None) -> Session:
+    """Open a session file: version 2 (a zip archive) or 1 (JSON), told apart by content.
+
+    The result is a whole, checked Session, or SessionError naming the first problem (whatever the
+    content); OSError if the file cannot be read, :class:`Cancelled` when ``progress`` returns
+    False. ``log_capacity``: room for at least this many records in the log (the window's; a number
+    or a function of the data set), so that training can go on without the log growing; untouched
+    memory costs nothing. The log's columns
+    go straight from the file into it, a few MB at a time: opening holds little besides the log.
+    """
+    if isinstance(log_capacity, int) and log_capacity < 0:
+        raise ValueError(f"log_capacity must be 0 or more, not {log_capacity}")
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        meter = _Meter(progress, size, "opening")
+        try:
+            meter.report()
+            session = _read(file, size, meter, log_capacity)
+        except Exception as exc:
+            if exc is meter.failure or isinstance(exc, (SessionError, Cancelled)):
+                raise
+            raise _refusal(exc) from exc
+    meter.done = meter.total
+    meter.report()
+    return session
 
 
-def _read_log(part, training: Training) -> None:
+def _refusal(exc: Exception) -> SessionError:
+    """The SessionError for what a reader raised on damaged content; any other exception goes on."""
+    if isinstance(exc, MemoryError):
+        return SessionError("there is not enough memory to open this session")
+    if isinstance(exc, zipfile.BadZipFile):
+        return SessionError(f"the file is damaged: {exc}")
+    if isinstance(exc, _DAMAGE):
+        return SessionError(f"the file is damaged or not a gdviz session ({type(exc).__name__}: {exc})")
+    if isinstance(exc, OSError) and exc.errno == errno.EINVAL:  # a seek where a damaged directory points
+        return SessionError(f"the file is damaged: {exc.strerror}")
+    raise exc
+
+
+def _read(file: IO[bytes], size: int, meter: _Meter, log_capacity: Capacity) -> Session:
+    head = file.read(4096)
+    file.seek(0)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _read_zip(file, size, meter, log_capacity)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        pieces = []
+        while piece := file.read(CHUNK):
+            pieces.append(piece)
+            meter.add(len(piece))
+        document = parse_json(b"".join(pieces), "the file")
+        if check_format(document) != 1:
+            raise SessionError("the file says version 2, but a version-2 session is a zip archive, not JSON")
+        settings, log = session_v1.read_v1(document, log_capacity)
+        return Session(settings.state(log.last_iteration), log, None, settings.notes)
+    if not head:
+        raise SessionError("the file is empty")
+    raise SessionError("this is not a gdviz session: it is neither a .gdviz archive nor a JSON session")
+
+
+def _read_zip(file: IO[bytes], size: int, meter: _Meter, log_capacity: Capacity) -> Session:
+    try:
+        archive = zipfile.ZipFile(file)
+    except zipfile.BadZipFile as exc:
+        raise SessionError(f"the file is damaged or incomplete: not a readable zip archive ({exc})") from None
+    with archive:
+        members = _members(archive, size)
+        if members[JSON_MEMBER].file_size > MAX_JSON_BYTES:
+            raise SessionError(f"{JSON_MEMBER} is larger than {MAX_JSON_BYTES >> 20} MB: not a gdviz session")
+        with archive.open(members[JSON_MEMBER]) as member:
+            raw = member.read()
+        meter.add(len(raw))
+        document = parse_json(raw, JSON_MEMBER)
+        if check_format(document) != VERSION:
+            raise SessionError(f"{JSON_MEMBER} says version 1, but a version-1 session is a JSON file, not an archive")
+        exact_keys(document, KEYS)
+        settings = read_settings(document, strict=True)
+        first, count, note = _log_part(document["log"])
+        shown = document["shown"]
+        if shown is not None:
+            shown = whole(shown, "'shown'", 0, first + count - 1)
+        starts = _column_starts(archive, members, column_layout(settings.data), count)
+        capacity = max(count, capacity_for(log_capacity, settings.data), 1)
+        log = IterationLog(settings.data.n_inputs, settings.data.n_outputs, capacity, first, max_capacity=capacity)
+        for name in FIELDS:
+            _read_column(archive, members[f"log/{name}.npy"], starts[name], log.storage(name)[:count], name,
+                         first, settings.data.n_inputs == settings.data.n_outputs, meter)
+        log.count, log.note = count, note
+        log.storage("weights")[count] = settings.weights  # the spare row: the weights after the last record
+    return Session(settings.state(log.last_iteration), log, shown, settings.notes)
+
+
+def _members(archive: zipfile.ZipFile, size: int) -> dict[str, zipfile.ZipInfo]:
+    """The archive's members by name, once each checked against the format and the file's size."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        if info.filename in members:
+            raise SessionError(f"the archive holds {show(info.filename)} twice")
+        members[info.filename] = info
+    if JSON_MEMBER not in members:
+        raise SessionError(f"this zip archive is not a gdviz session: it has no {JSON_MEMBER}")
+    for name in MEMBERS:
+        if name not in members:
+            raise SessionError(f"the session has no {show(name)}: the log is incomplete")
+    for name, info in members.items():
+        if name not in MEMBERS:
+            raise SessionError(f"the archive holds {show(name)}, which is not part of a gdviz session")
+        if info.flag_bits & 0x1:
+            raise SessionError(f"{name} is encrypted; gdviz sessions are not")
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise SessionError(f"{name} is compressed; gdviz writes and reads session members uncompressed")
+        if info.compress_size != info.file_size or not 0 <= info.header_offset <= size - info.file_size:
+            raise SessionError(f"{name}: its size in the archive's directory does not fit the file (damaged?)")
+    return members
+
+
+def _log_part(part: Any) -> tuple[int, int, str | None]:
+    """``first_iteration``, ``count`` and ``note`` of session.json's log."""
     if not isinstance(part, dict):
-        raise SessionError("'log' must be an object or null")
-    log = training.log
-    first = part.get("first_iteration")
-    if not isinstance(first, int) or isinstance(first, bool) or first < 1:
-        raise SessionError("log: 'first_iteration' must be a whole number from 1")
-    count = len(part.get("alpha", []))
-    log.reserve(count)
+        raise SessionError(f"'log' must be an object with first_iteration, count and note, not {show(part)}")
+    exact_keys(part, ("first_iteration", "count", "note"), "log: ")
+    first = whole(part["first_iteration"], "log: 'first_iteration'", 1, MAX_ITERATION)
+    count = whole(part["count"], "log: 'count'", 0, MAX_ITERATION - first + 1)
+    note = part["note"]
+    if note is not None and not isinstance(note, str):
+        raise SessionError(f"log: 'note' must be text or null, not {show(note)}")
+    return first, count, note
+
+
+def _column_starts(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
+                   layout: dict[str, tuple[str, tuple[int, ...]]], count: int) -> dict[str, int]:
+    """Where each column's values start in its member, once every header is checked (type, shape,
+    C order, and size against the member's, so that a header claiming 10**12 records is refused
+    before anything is allocated) and every column holds ``count`` records."""
+    starts, rows = {}, {}
+    for name, (descr, record) in layout.items():
+        info = members[f"log/{name}.npy"]
+        starts[name], shape = _npy_header_of(archive, info, name, descr)
+        if len(shape) != 1 + len(record) or shape[1:] != record:
+            raise SessionError(f"log: {name!r} must be records of shape {record}, not an array of shape {shape}")
+        rows[name] = shape[0]
+        itemsize = np.dtype(descr).itemsize * int(np.prod(record, dtype=np.int64))
+        if starts[name] + rows[name] * itemsize != info.file_size:
+            raise SessionError(f"log: {name!r} claims {rows[name]} records ({rows[name] * itemsize} bytes), but "
+                               f"its member holds {info.file_size - starts[name]} bytes of values")
     for name in FIELDS:
-        try:
-            values = np.array(part[name], dtype=log.storage(name).dtype)
-        except KeyError:
-            raise SessionError(f"log: '{name}' is missing") from None
-        except (TypeError, ValueError):
-            raise SessionError(f"log: '{name}' must hold numbers") from None
-        if values.shape != (count, *log.storage(name).shape[1:]):
-            raise SessionError(f"log: '{name}' must have {count} records of shape {log.storage(name).shape[1:]}")
-        if values.dtype.kind == "f" and not np.isfinite(values).all():
-            raise SessionError(f"log: '{name}' holds a value that is not a finite number")
-        log.storage(name)[:count] = values
-    log.count, log.first_iteration = count, first
+        if rows[name] != rows["alpha"]:
+            raise SessionError(f"log: {name!r} has {rows[name]} records, 'alpha' {rows['alpha']}")
+    if rows["alpha"] != count:
+        raise SessionError(f"log: the columns hold {rows['alpha']} records, but {JSON_MEMBER} says {count}")
+    return starts
 
 
-def load_session(path) -> Session:
-    """Read a session file; SessionError (naming the first problem) or OSError if it cannot."""
-    with open(path, encoding="utf-8") as file:
-        try:
-            document = json.load(file, parse_constant=lambda name: math.nan)
-        except json.JSONDecodeError as exc:
-            raise SessionError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    return session_from_dict(document)
+def _npy_header_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                   descr: str) -> tuple[int, tuple[int, ...]]:
+    """The length of the member's .npy header and the shape it gives, if it is a C-order array of
+    ``descr``. Parsed here, strictly, rather than by numpy: its reader accepts headers of up to 4 GB
+    (read whole before the length is checked) and dtypes gdviz never writes."""
+    where = f"log: {info.filename}"
+    with archive.open(info) as member:
+        prefix = member.read(10)
+        if len(prefix) < 10 or not prefix.startswith(b"\x93NUMPY"):
+            raise SessionError(f"{where} is not a .npy array")
+        version = (prefix[6], prefix[7])
+        if version == (1, 0):
+            length, start = int.from_bytes(prefix[8:10], "little"), 10
+        elif version in ((2, 0), (3, 0)):
+            more = member.read(2)
+            length, start = int.from_bytes(prefix[8:10] + more, "little"), 12
+        else:
+            raise SessionError(f"{where} is .npy version {version[0]}.{version[1]}, which gdviz does not read")
+        if length > MAX_NPY_HEADER:
+            raise SessionError(f"{where} has a {length}-byte header, more than a gdviz column's")
+        text = member.read(length)
+    if len(text) < length:
+        raise SessionError(f"{where} ends inside its header")
+    try:
+        header = ast.literal_eval(text.decode("utf-8" if version == (3, 0) else "latin1"))
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        raise SessionError(f"{where} has a header that cannot be read") from None
+    if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
+        raise SessionError(f"{where} has a header without exactly descr, fortran_order and shape")
+    if header["descr"] != descr:
+        raise SessionError(f"log: {name!r} must hold {descr!r} values, not {show(header['descr'])}")
+    if header["fortran_order"] is not False:
+        raise SessionError(f"log: {name!r} must be stored in C order (fortran_order False)")
+    shape = header["shape"]
+    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+        raise SessionError(f"{where} has a shape that is not whole numbers: {show(shape)}")
+    return start + length, shape
+
+
+def _read_column(archive: zipfile.ZipFile, info: zipfile.ZipInfo, start: int, target: NDArray[Any], name: str,
+                 first_iteration: int, square: bool, meter: _Meter) -> None:
+    """Read a column's values into ``target`` (the log's storage) a chunk at a time, checking each."""
+    rows = _rows_per_chunk(target)
+    row_bytes = target.nbytes // max(len(target), 1)
+    memory = target.reshape(-1).view(np.uint8)  # a view: target is the start of a C-order array
+    with archive.open(info) as member:
+        if len(member.read(start)) != start:
+            raise SessionError(f"log: {info.filename} ends inside its header")
+        for row in range(0, len(target), rows):
+            stop = min(row + rows, len(target))
+            piece = member.read((stop - row) * row_bytes)
+            if len(piece) != (stop - row) * row_bytes:
+                raise SessionError(f"log: {info.filename} ends before its last record")
+            memory[row * row_bytes : stop * row_bytes] = np.frombuffer(piece, np.uint8)
+            if _SWAP:
+                target[row:stop].byteswap(inplace=True)
+            problem = column_problem(name, target[row:stop], first_iteration + row, square)
+            if problem is not None:
+                raise SessionError(problem)
+            meter.add(len(piece))
+        if member.read(1):  # also lets zipfile compare the CRC-32, which it does at the member's end
+            raise SessionError(f"log: {info.filename} holds more than its header says")
