@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdviz.core.dataset import edge_name
 from gdviz.core.log import NO_EXAMPLE, IterationLog
 
 MINUS = "−"
@@ -41,15 +42,32 @@ def operand(value: float) -> str:
     return f"({text})" if text.startswith(MINUS) else text
 
 
+def frozen_at(log: IterationLog, row: int, frozen_now: np.ndarray | None = None) -> np.ndarray:
+    """Which weights were frozen at log row ``row``: those whose weight_delta is 0 where the
+    product the update takes is not (a frozen weight gets 0 instead). In ``batch`` mode the
+    product is a mean over examples the row does not hold, so there the weights frozen now
+    whose weight_delta was 0 count as frozen."""
+    weight_deltas = log.weight_deltas[row]
+    zero = weight_deltas == 0
+    if log.example[row] == NO_EXAMPLE:
+        now = np.zeros(zero.shape, bool) if frozen_now is None else np.asarray(frozen_now, bool)
+        return zero & now
+    x, delta = log.inputs[row], log.delta[row]
+    product = np.outer(x, delta) if log.as_printed[row] else np.outer(delta, x)
+    return zero & (product != 0) | zero & (np.zeros(zero.shape, bool) if frozen_now is None
+                                          else np.asarray(frozen_now, bool))
+
+
 def iteration_lines(log: IterationLog, row: int, input_names, output_names, frozen=None) -> list[Line]:
-    """The lines for log row ``row`` (every output and weight)."""
+    """The lines for log row ``row`` (every output and weight). ``frozen``: the weights frozen
+    now, a hint where the row cannot tell (see :func:`frozen_at`)."""
     x, t = log.inputs[row], log.targets[row]
     pred, delta, error = log.pred[row], log.delta[row], log.error[row]
     weights, weight_deltas, alpha = log.weights[row], log.weight_deltas[row], float(log.alpha[row])
     batch = log.example[row] == NO_EXAMPLE
     printed = bool(log.as_printed[row]) and len(input_names) > 1  # 1×1: both updates are the same
     single = len(output_names) == 1
-    frozen = np.zeros(weights.shape, bool) if frozen is None else frozen
+    frozen = frozen_at(log, row, frozen)
     lines: list[Line] = []
     if batch:
         lines.append(Line("batch: each number is the mean over every example", -1))
@@ -65,7 +83,7 @@ def iteration_lines(log: IterationLog, row: int, input_names, output_names, froz
         else:
             lines.append(Line(f"error{tag} = {operand(delta[o])}² = {number(error[o])}", o, phase="compare"))
         for i, name in enumerate(input_names):
-            edge = name if single else f"{name}→{out}"
+            edge = name if single else edge_name(name, out, screen=True)
             after = weights[o, i] - weight_deltas[o, i] * alpha
             if frozen[o, i]:
                 lines.append(Line(f"weight_delta[{edge}] = 0 (frozen)", o, i, "learn"))

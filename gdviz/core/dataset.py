@@ -9,7 +9,12 @@ import numpy as np
 MAX_UNITS = 32
 """The largest number of inputs or of outputs a network may have."""
 
-_FORBIDDEN_IN_NAMES = (",", '"', "\n", "\r", "->")
+_FORBIDDEN_IN_NAMES = (",", '"', "\n", "\r", "->", "→")
+
+
+def edge_name(input_name: str, output_name: str, *, screen: bool = False) -> str:
+    """The one spelling of a weight's name: ``toes->win`` in files and code, ``toes→win`` on screen."""
+    return f"{input_name}{'→' if screen else '->'}{output_name}"
 
 
 def check_name(name: str, what: str) -> str:
@@ -95,18 +100,19 @@ class DataSet:
     def n_examples(self) -> int:
         return self.inputs.shape[0]
 
-    def edge_name(self, output: int, input_: int) -> str:
-        """The name of the weight from ``input_`` to ``output``, e.g. ``toes->win``."""
-        return f"{self.input_names[input_]}->{self.output_names[output]}"
+    def edge_name(self, output: int, input_: int, *, screen: bool = False) -> str:
+        """The name of the weight from ``input_`` to ``output``: ``toes->win`` (``toes→win`` on screen)."""
+        return edge_name(self.input_names[input_], self.output_names[output], screen=screen)
 
     def edge_names(self) -> list[str]:
         """All weight names, row-major: for each output, each input."""
         return [self.edge_name(o, i) for o in range(self.n_outputs) for i in range(self.n_inputs)]
 
     def find_edge(self, name: str) -> tuple[int, int]:
-        """``(output, input)`` of the weight called ``name`` (``input->output``); KeyError if none."""
+        """``(output, input)`` of the weight called ``name`` (``input->output`` or ``input→output``);
+        KeyError if none."""
         try:
-            index = self.edge_names().index(name.replace(" ", ""))
+            index = self.edge_names().index(name.replace(" ", "").replace("→", "->"))
         except ValueError:
             raise KeyError(
                 f"no weight {name!r}; the weights are {', '.join(self.edge_names())}"

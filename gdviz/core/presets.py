@@ -103,8 +103,12 @@ def fresh_training(n_inputs: int, n_outputs: int, n_examples: int = 4) -> Traini
 def round_down(value: float) -> float:
     """``value`` (> 0) rounded down to one significant digit, never to 0: 0.0437 -> 0.04.
 
-    A quotient meant to be 1 can come out as 0.9999999999999999, whose floor is 0; the small
-    allowance keeps it 1."""
-    exponent = math.floor(math.log10(value))
-    digit = min(max(int(value / 10.0**exponent + 1e-9), 1), 9)
-    return float(f"{digit}e{exponent}")
+    Worked out on the decimal text, not as ``floor(value / 10**k)``: a quotient meant to be 1 can
+    come out as 0.9999999999999999, whose floor is 0 (1 × 4 and 1 × 22 networks got alpha 0)."""
+    exponent = math.floor(math.log10(value)) + 1
+    while True:
+        for digit in range(9, 0, -1):
+            candidate = float(f"{digit}e{exponent}")
+            if candidate <= value:
+                return candidate
+        exponent -= 1
