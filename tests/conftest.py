@@ -1,11 +1,33 @@
-"""Test setup: every Qt test runs offscreen, whoever runs pytest and wherever."""
+"""Test setup: every Qt test runs offscreen, whoever runs pytest and wherever; no test may leave a
+thread running; helpers that wait on the controller's state, never on the clock."""
 
+import json
 import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+# Before anything imports Qt: no display, and a 1400 × 900 screen at 96 dpi (the offscreen
+# platform's own is 800 × 600, smaller than the window's smallest size).
+SCREEN = {"screens": [{"name": "test screen", "x": 0, "y": 0, "width": 1400, "height": 900,
+                       "logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1}]}
+_screen_file = Path(tempfile.mkdtemp(prefix="gdviz-tests-")) / "screen.json"
+_screen_file.write_text(json.dumps(SCREEN))
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen_file}"
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
+# The tests test the installed gdviz (pip install ".[test]"), not the checkout they sit in: the
+# checkout's folder comes off the import path (python -m pytest puts the current folder first).
+CHECKOUT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != CHECKOUT]
+
 import pytest  # noqa: E402
+
+import gdviz  # noqa: E402
+
+if os.environ.get("GDVIZ_TEST_INSTALLED") and CHECKOUT in Path(gdviz.__file__).resolve().parents:
+    raise RuntimeError(f"the tests were to run against the installed gdviz, not {gdviz.__file__}")
 
 
 @pytest.fixture(autouse=True)
@@ -16,28 +38,109 @@ def isolated_settings(tmp_path, monkeypatch):
     except ImportError:  # the core tests run without Qt installed too
         yield
         return
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     QCoreApplication.setOrganizationName("gdviz-tests")
     QCoreApplication.setApplicationName("gdviz-tests")
     yield
 
 
+@pytest.fixture(autouse=True)
+def no_thread_left_running(monkeypatch):
+    """Fail a test that leaves a QThread or a non-daemon Python thread running after it ends."""
+    started = []
+    try:
+        from PySide6.QtCore import QThread
+    except ImportError:
+        QThread = None  # noqa: N806
+    if QThread is not None:
+        real_start = QThread.start
+
+        def start(self, *args):
+            started.append(self)
+            return real_start(self, *args)
+
+        monkeypatch.setattr(QThread, "start", start)
+    before = set(threading.enumerate())
+    yield
+    from gdviz.core import compiled
+
+    compiled.wait_for_loader(60)  # a load started by the test is the test's to end: let it end
+    running = [thread for thread in started if _is_running(thread)]
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
+    assert not running, f"QThreads left running: {running}"
+    assert not leaked, f"threads left running: {leaked}"
+
+
+def _is_running(thread) -> bool:
+    try:
+        return thread.isRunning()
+    except RuntimeError:  # its C++ object is gone: it ended
+        return False
+
+
 @pytest.fixture
 def window(qtbot):
-    """The main window on the default preset, closed (trainer stopped) after the test."""
-    from gdviz.ui import MainWindow
+    """The main window on the default preset, closed (threads stopped) after the test."""
+    from gdviz.ui.main_window import MainWindow
 
     win = MainWindow()
-    qtbot.addWidget(win)
     win.show()
+    qtbot.waitExposed(win)
     yield win
-    win.close()
-    assert win.trainer is None
+    close(win)
 
 
-def wait_for_iterations(qtbot, win, count, timeout=10000):
-    qtbot.waitUntil(lambda: win.log.count >= count, timeout=timeout)
+@pytest.fixture
+def make_window(qtbot):
+    """Windows made by the test (``make_window()``), closed after it even if it fails."""
+    from gdviz.ui.main_window import MainWindow
+
+    made = []
+
+    def make(preset=None):
+        win = MainWindow(preset)
+        made.append(win)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    yield make
+    for win in made:
+        close(win)
+
+
+def close(win):
+    """Close a window (it deletes itself: WA_DeleteOnClose), unless the test did; no_thread_left_running
+    then checks that its threads have ended."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if shiboken6.isValid(win):
+        win.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def sync(qtbot, win, timeout=20000):
+    """Wait until the trainer has applied every command sent so far and its reports are in."""
+    controller = getattr(win, "controller", win)
+    with qtbot.waitSignal(controller.synced, timeout=timeout) as blocker:
+        token = controller.sync()
+    assert blocker.args == [token]
+
+
+def wait_for_iterations(qtbot, win, count, timeout=30000):
+    qtbot.waitUntil(lambda: win.controller.log.count >= count, timeout=timeout)
+
+
+def wait_until_stopped(qtbot, win, timeout=60000):
+    """Until the trainer reports it is no longer playing, and every report is in."""
+    qtbot.waitUntil(lambda: not win.controller.state.playing, timeout=timeout)
+    sync(qtbot, win)
+
+
+def wait_for_files(qtbot, win, timeout=60000):
+    qtbot.waitUntil(lambda: not win.files.busy, timeout=timeout)
 
 
 @pytest.fixture
@@ -47,5 +150,5 @@ def dialogs(monkeypatch):
 
     shown = []
     for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, lambda *args, _n=name: shown.append((_n, args[2])))
+        monkeypatch.setattr(QMessageBox, name, lambda *args, _n=name, **kwargs: shown.append((_n, args[2])))
     return shown

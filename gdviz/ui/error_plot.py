@@ -1,54 +1,89 @@
-"""Live error curves: the error of each output and the total, against iteration (pyqtgraph)."""
+"""Live error curves: each output's error and the total against iteration (pyqtgraph).
+
+A vertical cursor marks the iteration the window shows; clicking on the plot or dragging the
+cursor moves there. Every output's curve can be shown (the Outputs chooser; the first eight are
+at the start, and the legend says how many are hidden). In cycle mode the per-example errors of
+a cycle fill a band, so an optional curve shows the mean total error of each cycle.
+"""
 
 from __future__ import annotations
 
+import html
 import math
 import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from gdviz.core.log import IterationLog
+from gdviz.ui import style
 
-CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ca8a04", "#db2777", "#4f46e5", "#65a30d"]
-MAX_PINNED = 5
-PIN_COLOURS = ["#64748b", "#0ea5e9", "#f97316", "#84cc16", "#d946ef"]
 ALL_AT_ONCE = 20_000  # up to this many points every curve is redrawn each time; beyond, one a time
-MAX_OUTPUT_CURVES = 8  # more outputs than this: only the total is drawn, to stay legible
-
-
+SHOWN_AT_FIRST = 8  # outputs whose curves are on at the start (the chooser shows the others)
 SEGMENT = 200_000  # points in one piece of a long curve
 MIN_SPAN = 10  # iterations: the x axis shows at least this many (whole-number ticks from the start)
+TOTAL_Z, MEAN_Z, PIN_Z = 50, 60, -1  # drawing order: pins under the curves, the total over the outputs
 
 
 class _Series:
     """One curve drawn as pieces of SEGMENT points each: a piece that is full never changes
     again, so a redraw costs the last piece only, however long the curve gets (pyqtgraph
-    re-scans an item's whole data on every setData)."""
+    re-scans an item's whole data on every setData). Every piece has the curve's z value, so
+    the curves keep one stacking order all along."""
 
-    def __init__(self, plot_item: pg.PlotItem, name: str, pen):
-        self.plot_item, self.pen = plot_item, pen
-        self.items = [plot_item.plot(name=name, pen=pen)]
+    def __init__(self, plot_item: pg.PlotItem, name: str, pen, z: float):
+        self.plot_item, self.pen, self.z, self.name = plot_item, pen, z, name
+        self.items = [self._new_item()]
         self.points = 0
+        self.visible = True
+
+    def _new_item(self) -> pg.PlotDataItem:
+        item = self.plot_item.plot(pen=self.pen)
+        item.setZValue(self.z)
+        item.setVisible(getattr(self, "visible", True))
+        return item
 
     def update(self, x: np.ndarray, y: np.ndarray) -> None:
         n = len(x)
-        if n < self.points:  # the log was cleared
-            for item in self.items[1:]:
-                self.plot_item.removeItem(item)
-            del self.items[1:]
-            self.points = 0
+        if n < self.points:  # the log was replaced
+            self.clear()
         pieces = max(1, -(-(n - 1) // SEGMENT))
         changed_from = max(0, -(-(self.points - 1) // SEGMENT) - 1) if self.points > 1 else 0
         while len(self.items) < pieces:
-            self.items.append(self.plot_item.plot(pen=self.pen))
+            self.items.append(self._new_item())
         for k in range(changed_from, pieces):
             start, stop = k * SEGMENT, min((k + 1) * SEGMENT + 1, n)  # pieces share an end point
             self.items[k].setData(x[start:stop], y[start:stop])
+        # a curve of one point has no line to draw: it gets a marker until it has two
+        lone = n == 1
+        first = self.items[0]
+        if lone != (first.opts.get("symbol") is not None):
+            first.setSymbol("o" if lone else None)
+            if lone:
+                first.setSymbolSize(7)
+                first.setSymbolBrush(self.pen.color())
+                first.setSymbolPen(self.pen.color())
         self.points = n
+
+    def clear(self) -> None:
+        for item in self.items[1:]:
+            self.plot_item.removeItem(item)
+        del self.items[1:]
+        self.items[0].setData([], [])
+        self.points = 0
+
+    def set_visible(self, visible: bool) -> None:
+        self.visible = visible
+        for item in self.items:
+            item.setVisible(visible)
+
+    def set_pen(self, pen) -> None:
+        self.pen = pen
+        for item in self.items:
+            item.setPen(pen)
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """Every point of the curve, pieces joined."""
@@ -78,25 +113,33 @@ class ErrorPlot(QWidget):
     """
 
     SHARE_OF_TIME = 0.25
+    iteration_chosen = Signal(int)  # a click on the plot, or the cursor dragged
 
     def __init__(self, output_names, capacity: int = 1024, parent=None):
         super().__init__(parent)
-        palette = self.palette()
-        text = palette.windowText().color()
-        self.plot = _TimedPlotWidget(background=palette.base().color())  # follows a light or dark desktop
+        self.output_names = list(output_names)
+        self.plot = _TimedPlotWidget()
         item = self.plot.getPlotItem()
-        for side in ("left", "bottom"):
-            item.getAxis(side).setPen(text)
-            item.getAxis(side).setTextPen(text)
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "error")
         item.showGrid(x=False, y=False)
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        self.legend = item.addLegend(offset=(-10, 10), labelTextColor=text)
-        self.curves = [_Series(item, f"error {name}", pg.mkPen(CURVE_COLOURS[o % 8], width=1))
-                       for o, name in enumerate(output_names[:MAX_OUTPUT_CURVES])]
-        self.total_curve = _Series(item, "total", pg.mkPen(text, width=2))
+        count = len(self.output_names)
+        self.curves = [_Series(item, f"error {name}", pg.mkPen(style.curve_colour(o, count), width=1), 10 + o * 0.01)
+                       for o, name in enumerate(self.output_names)]
+        self.total_curve = _Series(item, "total", pg.mkPen("k", width=2), TOTAL_Z)
+        self.mean_curve = _Series(item, "total, mean per cycle", pg.mkPen("k", width=2), MEAN_Z)
+        self.mean_curve.set_visible(False)
+        for o, curve in enumerate(self.curves):
+            curve.set_visible(o < SHOWN_AT_FIRST)
+        self.cursor = pg.InfiniteLine(angle=90, movable=True)
+        self.cursor.setZValue(100)
+        self.cursor.setVisible(False)
+        self.cursor.sigDragged.connect(self._on_cursor_dragged)
+        self.cursor.setToolTip("The iteration shown: drag it, or click on the plot")
+        item.addItem(self.cursor, ignoreBounds=True)
+        self.plot.scene().sigMouseClicked.connect(self._on_clicked)
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the error axis on a logarithmic scale (L)")
         self.log_scale.toggled.connect(self._set_log_scale)
@@ -105,44 +148,184 @@ class ErrorPlot(QWidget):
         self.follow.setToolTip("Keep every iteration in view as training goes on; zooming or panning "
                                "the plot turns this off, ticking it turns it back on")
         self.follow.toggled.connect(self._refit)
+        self.cycle_mean = QAction("Mean per cycle (cycle mode)", self)
+        self.cycle_mean.setCheckable(True)
+        self.cycle_mean.setToolTip("In cycle mode: the mean total error of each cycle over the examples, "
+                                   "so the band of the per-example errors does not hide the trend")
+        self.cycle_mean.toggled.connect(self._on_cycle_mean)
+        self.cycle_mean.setEnabled(False)
         # pyqtgraph's own auto-range scans every point of every curve on each repaint; the window
         # knows the bounds of what it adds, so it fits the view itself (see _fit_view).
         self.view = item.getViewBox()
         self.view.disableAutoRange()
         self.view.sigRangeChangedManually.connect(lambda *_: self.follow.setChecked(False))
+        self.outputs_button = QToolButton()
+        self.outputs_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.outputs_button.setToolTip("Choose the curves drawn: each output's error, and the mean per cycle")
+        self.outputs_menu = QMenu(self)
+        self.outputs_button.setMenu(self.outputs_menu)
+        self._output_actions: list[QAction] = []
+        self._build_outputs_menu()
         self.pin_button = QPushButton("Pin run")
         self.pin_button.setToolTip("Keep this run's total error as a faded ghost, to compare after "
                                    "Reset with another alpha, mode or frozen weights (P; up to 5)")
         self.pinned_button = QToolButton()
         self.pinned_button.setText("Pinned ▾")
-        self.pinned_button.setPopupMode(QToolButton.InstantPopup)
+        self.pinned_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.pinned_button.setToolTip("Remove a pinned run")
         self.pinned_menu = QMenu(self)
         self.pinned_button.setMenu(self.pinned_menu)
         self.pinned_button.setVisible(False)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setToolTip("The curves drawn (View → Legend hides this line)")
         self.pinned: list[tuple[str, pg.PlotDataItem]] = []
+        self._pins: tuple = ()
         options = QHBoxLayout()
-        options.addWidget(self.log_scale)
-        options.addWidget(self.follow)
+        options.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.log_scale, self.follow, self.outputs_button):
+            options.addWidget(widget)
         options.addStretch(1)
         options.addWidget(self.pin_button)
         options.addWidget(self.pinned_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.setSpacing(2)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.plot, 1)
         layout.addLayout(options)
         self._fitted = None  # the last range set by _fit_view
         self._bounds_rows = 0  # rows of the log already folded into the bounds below
         self._largest = 0.0  # the largest error (any output, or total) so far
         self._smallest_positive = math.inf  # for the log scale
         self._x = np.zeros(0)
-        self._columns = np.zeros((len(self.curves) + 1, 0))
+        self._columns = np.zeros((count + 1, 0))
         self._filled = 0  # rows of the log copied into _columns
+        self._log_id = 0
         self._allocate(capacity)
+        self._cycle_length = 0
+        self._cycle_x = np.zeros(0)
+        self._cycle_y = np.zeros(0)
         self.shown = 0  # how many iterations the curves hold
         self._refreshed_at = 0.0
         self._refresh_seconds = 0.0
+        self._restyle()
 
+    # -- look --------------------------------------------------------------------------------------
+    def changeEvent(self, event):  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+        super().changeEvent(event)
+
+    def _restyle(self) -> None:
+        palette = self.palette()
+        text, base = palette.windowText().color(), palette.base().color()
+        self.plot.setBackground(base)
+        item = self.plot.getPlotItem()
+        for side in ("left", "bottom"):
+            item.getAxis(side).setPen(text)
+            item.getAxis(side).setTextPen(text)
+        count = len(self.output_names)
+        for o, curve in enumerate(self.curves):
+            curve.set_pen(pg.mkPen(style.curve_colour(o, count, palette), width=1))
+        self.total_curve.set_pen(pg.mkPen(text, width=2))
+        mean = QColor(palette.highlight().color())
+        self.mean_curve.set_pen(pg.mkPen(mean, width=2.5))
+        self.cursor.setPen(pg.mkPen(QColor(palette.highlight().color()), width=1.5))
+        self.cursor.setHoverPen(pg.mkPen(QColor(palette.highlight().color()), width=3))
+        self._fade_outputs()
+        self._update_legend()
+
+    def _fade_outputs(self) -> None:
+        """With the mean per cycle on, the raw curves step back so that the trend reads first."""
+        faded = self.mean_curve.visible
+        count = len(self.output_names)
+        text = QColor(self.palette().windowText().color())
+        for o, curve in enumerate(self.curves):
+            colour = style.curve_colour(o, count, self.palette())
+            colour.setAlphaF(0.3 if faded else 1.0)
+            curve.set_pen(pg.mkPen(colour, width=1))
+        text.setAlphaF(0.3 if faded else 1.0)
+        self.total_curve.set_pen(pg.mkPen(text, width=2))
+
+    def _update_legend(self) -> None:
+        def swatch(colour: QColor, name: str, dashed: bool = False) -> str:
+            mark = "┅" if dashed else "━"
+            return f"<span style='color:{colour.name()}'>{mark}</span>&nbsp;{html.escape(name)}"
+
+        count = len(self.output_names)
+        shown = [o for o, curve in enumerate(self.curves) if curve.visible]
+        parts = [swatch(style.curve_colour(o, count, self.palette()), self.output_names[o]) for o in shown]
+        parts.append(swatch(self.palette().windowText().color(), "total"))
+        if self.mean_curve.visible:
+            parts.append(swatch(self.palette().highlight().color(), "total, mean per cycle"))
+        for label, ghost in self.pinned:
+            parts.append(swatch(ghost.opts["pen"].color(), f"pinned: {label}", dashed=True))
+        hidden = count - len(shown)
+        if hidden:
+            parts.append(f"<i>{hidden} of {count} outputs hidden (Curves ▾)</i>")
+        self.legend.setText("&nbsp;&nbsp; ".join(parts))
+        self.outputs_button.setText("Curves")
+
+    def _build_outputs_menu(self) -> None:
+        menu = self.outputs_menu
+        menu.clear()
+        menu.addAction(self.cycle_mean)
+        menu.addSeparator()
+        menu.addAction("Show every output", lambda: self.show_outputs(range(len(self.curves))))
+        menu.addAction("Show no output (the total only)", lambda: self.show_outputs([]))
+        menu.addSeparator()
+        self._output_actions = []
+        for o, name in enumerate(self.output_names):
+            action = menu.addAction(f"error {name}")
+            action.setCheckable(True)
+            action.setChecked(self.curves[o].visible)
+            action.toggled.connect(lambda on, k=o: self._set_output_visible(k, on))
+            self._output_actions.append(action)
+
+    def show_outputs(self, outputs) -> None:
+        """Draw the curves of exactly these outputs."""
+        wanted = set(outputs)
+        for o, action in enumerate(self._output_actions):
+            action.blockSignals(True)
+            action.setChecked(o in wanted)
+            action.blockSignals(False)
+            self._set_output_visible(o, o in wanted)
+
+    def _set_output_visible(self, output: int, visible: bool) -> None:
+        curve = self.curves[output]
+        curve.set_visible(visible)
+        if visible and self._filled:  # hidden curves are not kept up to date: bring it up now
+            curve.update(self._x[: self._filled], self._columns[output, : self._filled])
+        self._update_legend()
+
+    def set_legend_visible(self, visible: bool) -> None:
+        self.legend.setVisible(visible)
+
+    # -- the cursor --------------------------------------------------------------------------------
+    def set_cursor(self, iteration: int | None) -> None:
+        """Put the cursor at ``iteration`` (None: no iteration to mark)."""
+        self.cursor.setVisible(iteration is not None)
+        if iteration is not None and self.cursor.value() != iteration:
+            self.cursor.blockSignals(True)
+            self.cursor.setValue(iteration)
+            self.cursor.blockSignals(False)
+
+    def _on_cursor_dragged(self, line) -> None:
+        self.iteration_chosen.emit(int(round(line.value())))
+
+    def _on_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        view_rect = self.view.sceneBoundingRect()
+        if not view_rect.contains(event.scenePos()):
+            return
+        x = self.view.mapSceneToView(event.scenePos()).x()
+        if math.isfinite(x):
+            self.iteration_chosen.emit(int(round(x)))
+
+    # -- view range --------------------------------------------------------------------------------
     def _set_log_scale(self, on: bool) -> None:
         self.plot.getPlotItem().setLogMode(y=on)
         self._fitted = None
@@ -153,8 +336,6 @@ class ErrorPlot(QWidget):
         self._fit_view()
 
     def _update_bounds(self, log: IterationLog) -> None:
-        if log.count < self._bounds_rows:  # the log was cleared
-            self._bounds_rows, self._largest, self._smallest_positive = 0, 0.0, math.inf
         new = log.error_total[self._bounds_rows :]
         if new.size:
             self._largest = max(self._largest, float(new.max()))
@@ -176,15 +357,27 @@ class ErrorPlot(QWidget):
             last = self._fitted[0][1]  # still fits, and not mostly empty: keep the range
         else:  # room to grow, so that steps one at a time do not redraw the axes each time
             last = first + max(MIN_SPAN, math.ceil((last - first) * 1.5))
+        largest = max([self._largest, *(float(np.max(pin.errors, initial=0.0)) for pin in self._pins)])
         if self.log_scale.isChecked():
-            top = math.log10(self._largest) if self._largest > 0 else 0.0
+            top = math.log10(largest) if largest > 0 else 0.0
             bottom = math.log10(self._smallest_positive) if math.isfinite(self._smallest_positive) else top - 1
             y_range = (bottom, top if top > bottom else bottom + 1)
         else:
-            y_range = (0.0, self._largest if self._largest > 0 else 1.0)
+            y_range = (0.0, largest if largest > 0 else 1.0)
         if ((first, last), y_range) != self._fitted:
             self._fitted = ((first, last), y_range)
             self.view.setRange(xRange=(first, last), yRange=y_range, padding=0.02)
+
+    # -- data --------------------------------------------------------------------------------------
+    def _reset_for(self, log: IterationLog) -> None:
+        """Another log (a new network, Reset, a branch, an undo): start the curves again."""
+        self._log_id = id(log)
+        self._filled = self._bounds_rows = 0
+        self._largest, self._smallest_positive = 0.0, math.inf
+        self._cycle_x, self._cycle_y = np.zeros(0), np.zeros(0)
+        for curve in (*self.curves, self.total_curve, self.mean_curve):
+            curve.clear()
+        self._fitted = None
 
     def _sync_columns(self, log: IterationLog) -> None:
         """Keep x (iteration numbers) and each curve's y as contiguous float64 arrays.
@@ -194,13 +387,13 @@ class ErrorPlot(QWidget):
         copied. The arrays have room for the whole log (``capacity``): the system hands out
         their pages as they fill, so they never need copying to grow.
         """
+        if id(log) != self._log_id or log.count < self._filled:
+            self._reset_for(log)
         if log.count > self._x.size:  # more than planned for (a log with no capacity limit)
             self._allocate(max(2 * log.count, 1024))
-        if log.count < self._filled or (self._filled and self._x[0] != log.first_iteration):
-            self._filled = 0
         new = slice(self._filled, log.count)
         self._x[new] = np.arange(log.first_iteration + self._filled, log.first_iteration + log.count)
-        self._columns[: len(self.curves), new] = log.error[new, : len(self.curves)].T
+        self._columns[:-1, new] = log.error[new].T
         self._columns[-1, new] = log.error_total[new]
         self._filled = log.count
 
@@ -211,8 +404,38 @@ class ErrorPlot(QWidget):
         x[: self._filled] = self._x[: self._filled]
         self._columns, self._x = columns, x
 
+    def set_cycle_length(self, examples: int | None) -> None:
+        """The mode's cycle (the number of examples in cycle mode; None otherwise)."""
+        self.cycle_mean.setEnabled(examples is not None and examples > 1)
+        if examples != self._cycle_length:
+            self._cycle_length = examples or 0
+            self._cycle_x, self._cycle_y = np.zeros(0), np.zeros(0)
+            self.mean_curve.clear()
+        self._on_cycle_mean(self.cycle_mean.isChecked())
+
+    def _on_cycle_mean(self, on: bool) -> None:
+        self.mean_curve.set_visible(on and self.cycle_mean.isEnabled())
+        self._fade_outputs()
+        self._update_legend()
+        self._update_cycle_means()
+
+    def _update_cycle_means(self) -> None:
+        """The mean total error of each whole cycle (iterations 1…K, K+1…2K, …), at the cycle's end."""
+        k = self._cycle_length
+        if not self.mean_curve.visible or k < 2:
+            return
+        cycles = self._filled // k
+        done = len(self._cycle_y)
+        if cycles > done:
+            totals = self._columns[-1, done * k : cycles * k].reshape(-1, k)
+            self._cycle_y = np.concatenate([self._cycle_y, totals.mean(axis=1)])
+            self._cycle_x = np.concatenate([self._cycle_x, self._x[k - 1 : cycles * k : k][done:]])
+            self.mean_curve.update(self._cycle_x, self._cycle_y)
+
     def due(self, log: IterationLog) -> bool:
         """Whether a curve should be redrawn now to show ``log``."""
+        if id(log) != self._log_id:
+            return True
         if self.shown == log.count and log.count:
             return False
         cost = self._refresh_seconds + self.plot.paint_seconds
@@ -222,60 +445,51 @@ class ErrorPlot(QWidget):
         """Bring the curves up to date: all of them while they are short; past
         :data:`ALL_AT_ONCE` points only the one furthest behind (a redraw's cost grows with the
         points, so it is spread over frames; a curve is then at most a few frames behind).
-        :attr:`shown` counts the points that every curve holds."""
+        :attr:`shown` counts the points that every drawn curve holds."""
         started = time.perf_counter()
         self._sync_columns(log)
         x = self._x[: log.count]
-        curves = [*self.curves, self.total_curve]
-        lengths = [curve.points for curve in curves]
-        if log.count < max(lengths) or log.count <= ALL_AT_ONCE:  # small, or cleared: every curve
-            behind = range(len(curves))
+        drawn = [(index, curve) for index, curve in enumerate([*self.curves, self.total_curve]) if curve.visible
+                 or curve is self.total_curve]
+        lengths = [curve.points for _, curve in drawn]
+        if log.count < max(lengths) or log.count <= ALL_AT_ONCE:  # small, or replaced: every curve
+            behind = drawn
         else:
-            behind = [int(np.argmin(lengths))]
-        for index in behind:
-            curves[index].update(x, self._columns[index, : log.count])
-        self.shown = min(curve.points for curve in curves)
+            behind = [drawn[int(np.argmin(lengths))]]
+        for index, curve in behind:
+            curve.update(x, self._columns[index, : log.count])
+        self.shown = min(curve.points for _, curve in drawn)
+        self._update_cycle_means()
         self._update_bounds(log)
         self._fit_view()
         self._refreshed_at = time.perf_counter()
         self._refresh_seconds = self._refreshed_at - started
 
-    def pin(self, label: str, log: IterationLog) -> None:
-        """Keep ``log``'s total error as a faded, labelled ghost (the oldest goes past MAX_PINNED)."""
-        if len(self.pinned) >= MAX_PINNED:
-            self.unpin(0)
-        colour = QColor(PIN_COLOURS[len(self.pinned) % len(PIN_COLOURS)])
-        colour.setAlpha(130)
-        ghost = self.plot.getPlotItem().plot(
-            np.arange(log.first_iteration, log.first_iteration + log.count, dtype=np.float64),
-            log.error_total.copy(), name=f"pinned: {label}", pen=pg.mkPen(colour, width=2, style=Qt.DashLine))
-        ghost.setZValue(-1)
-        self.pinned.append((label, ghost))
-        self._largest = max(self._largest, float(log.error_total.max()))
-        self._rebuild_pinned_menu()
+    # -- pins ----------------------------------------------------------------------------------------
+    def set_pins(self, pins) -> None:
+        """Draw these pinned runs (the controller's :class:`~gdviz.ui.controller.Pin` tuple)."""
+        if pins is self._pins:
+            return
+        for _label, ghost in self.pinned:
+            self.plot.getPlotItem().removeItem(ghost)
+        self.pinned = []
+        self._pins = pins
+        for index, pin in enumerate(pins):
+            colour = QColor(style.PIN_COLOURS[index % len(style.PIN_COLOURS)])
+            colour.setAlpha(140)
+            ghost = self.plot.getPlotItem().plot(pin.iterations, pin.errors,
+                                                 pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
+            ghost.setZValue(PIN_Z)
+            self.pinned.append((pin.label, ghost))
+        self.pinned_button.setVisible(bool(pins))
+        self._update_legend()
+        self._fitted = None
         self._fit_view()
 
-    def unpin(self, index: int) -> None:
-        label, ghost = self.pinned.pop(index)
-        self.plot.getPlotItem().removeItem(ghost)
-        self.legend.removeItem(ghost)
-        self._rebuild_pinned_menu()
-
-    def _rebuild_pinned_menu(self) -> None:
-        self.pinned_menu.clear()
-        for index, (label, _ghost) in enumerate(self.pinned):
-            self.pinned_menu.addAction(f"Remove {label}", lambda checked=False, k=index: self.unpin(k))
-        if self.pinned:
-            self.pinned_menu.addSeparator()
-            self.pinned_menu.addAction("Remove all", self._unpin_all)
-        self.pinned_button.setVisible(bool(self.pinned))
-
-    def _unpin_all(self) -> None:
-        while self.pinned:
-            self.unpin(len(self.pinned) - 1)
-
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """What each curve holds (before pyqtgraph downsamples it to draw): name -> (x, y)."""
-        data = {curve.items[0].name(): curve.data() for curve in self.curves}
+        """What each drawn curve holds (before pyqtgraph downsamples it to draw): name -> (x, y)."""
+        data = {curve.name: curve.data() for curve in self.curves if curve.visible}
         data["total"] = self.total_curve.data()
+        if self.mean_curve.visible:
+            data["total, mean per cycle"] = self.mean_curve.data()
         return data

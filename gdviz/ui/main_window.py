@@ -1,80 +1,33 @@
-"""The main window: controls on the left, the network and error curves in the middle, the
-weight tables on the right. The trainer thread owns the training; the window keeps copies.
+"""The main window: the controls on the left, the diagram and curves in the middle, the weight
+tables and the arithmetic on the right; menus, shortcuts and the status bar around them.
+
+The window assembles the panels and renders the controller's state at display rate; it keeps no
+setting of its own (see :mod:`gdviz.ui.controller`).
 """
 
 from __future__ import annotations
 
-import math
 import time
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QCheckBox,
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QProgressDialog,
-    QPushButton,
-    QScrollArea,
-    QSlider,
-    QSpinBox,
-    QSplitter,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSplitter, QStyleFactory, QToolTip
 
-from gdviz.core.csv_log import write_csv
-from gdviz.core.dataset import MAX_UNITS
-from gdviz.core.files import describe_error
-from gdviz.core.log import IterationLog
-from gdviz.core.presets import DEFAULT_PRESET, PRESETS, fresh_training, preset_training
-from gdviz.core.session import Session, SessionError, load_session, save_session
-from gdviz.core.stability import bound_formula, bound_text, stable_alpha
-from gdviz.core.training import MODE_HELP, MODES, Training, example_for
-from gdviz.ui.error_plot import ErrorPlot
-from gdviz.ui.export import ExportJob
-from gdviz.ui.network_view import NetworkView
-from gdviz.ui.parsing import parse_number
+import gdviz
+from gdviz.core.presets import DEFAULT_PRESET, PRESETS
+from gdviz.core.training import example_for
+from gdviz.ui import keys, style
+from gdviz.ui.controller import SessionController, log_capacity
+from gdviz.ui.controls_panel import ControlsPanel
+from gdviz.ui.file_actions import FileActions
+from gdviz.ui.phases import PhaseStepper
 from gdviz.ui.resources import resource_path
-from gdviz.ui.table_models import DataTableModel, WeightTableModel
-from gdviz.ui.teaching import ArithmeticView, BowlsView, SurfaceView
-from gdviz.ui.trainer import Report, Trainer
+from gdviz.ui.status import StatusLine
+from gdviz.ui.tables_panel import LARGEST_NUMBER_TABLE, TablesPanel
+from gdviz.ui.views_panel import ViewsPanel
 
-# numpy asks the kernel for 2 MB "huge" pages for large arrays. The first write to each one can
-# stall for 15-35 ms while the kernel finds and zeroes it, and the window's log is written as it
-# grows, a little every frame: with normal pages the same writes never stall (measured in
-# benchmarks/run.py). The setting is process-wide and only concerns arrays made from now on.
-_set_huge_pages = getattr(getattr(np, "_core", None), "multiarray", None)
-if hasattr(_set_huge_pages, "_set_madvise_hugepage"):
-    _set_huge_pages._set_madvise_hugepage(False)
-
-SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, None]  # iterations a second; None = max
-DEFAULT_SPEED = 10
-FRAME_MS = 16  # the window repaints at most this often (≈ 60 Hz)
-READABLE_HZ = 12  # tables and arithmetic while playing: as often as anyone can read them
-WARM_UP_MS = 1500  # when the compiled loops start loading, on their own thread (a first full-speed run waits for them)
-BACKGROUND_EXPORT_ROWS = 50_000  # larger logs are written on a thread, with a progress dialog
-LOG_LIMIT_BYTES = 1_000_000_000  # the window's log stops growing here (3.5 million 3×3 iterations)
-ERROR_STYLE = "color: #dc2626;"
-
-
-def speed_text(speed) -> str:
-    return "max" if speed is None else f"{speed:,}/s"
+THEMES = ("System", "Light", "Dark")
 
 
 class MainWindow(QMainWindow):
@@ -82,816 +35,469 @@ class MainWindow(QMainWindow):
 
     def __init__(self, preset: str | None = None, parent=None):
         super().__init__(parent)
+        # Deleted by Qt when closed, on this thread: left to Python's garbage collector, a window
+        # is deleted whenever and wherever a collection happens (seen: inside another window's
+        # paint, deadlocking on Qt's connection lock).
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.settings = QSettings()
         self.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
-        self.trainer: Trainer | None = None
-        self.export_job: ExportJob | None = None
-        self.log = IterationLog(1, 1)
-        self.playing = False
-        self.run_total = 0
-        self.run_remaining = 0
+        self.controller = SessionController(self)
+        self.controls = ControlsPanel(self.controller)
+        self.views = ViewsPanel()
+        self.tables = TablesPanel()
+        self.phases = PhaseStepper(self.controller, self)
+        self.files = FileActions(self, self.controller, self.settings)
+        self.status = StatusLine(self.statusBar())
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        for panel in (self.controls, self.views, self.tables):
+            self.splitter.addWidget(panel)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
         self._dirty = False
-        self._rate_mark = (time.perf_counter(), 0)
         self._text_refreshed_at = 0.0
-        self.rate = 0.0
-        self._build_controls()
-        self._build_centre()
         self._build_actions()
-        self._build_status_bar()
+        self._connect()
+        self.key_router = keys.KeyRouter(self)
+        QApplication.instance().installEventFilter(self.key_router)
         self.frame_timer = QTimer(self)
-        self.frame_timer.setInterval(FRAME_MS)
+        self.frame_timer.setInterval(style.FRAME_MS)
         self.frame_timer.timeout.connect(self._on_frame)
         self.frame_timer.start()
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 820)
+        self._apply_theme(str(self.settings.value("view/theme", "System")))
         name = preset or str(self.settings.value("window/preset", DEFAULT_PRESET))
-        self.load_preset(name if name in PRESETS else DEFAULT_PRESET)
+        self.controller.start(name if name in PRESETS else DEFAULT_PRESET)
+        self._place_on_screen()
+        self._warm_up = QTimer(self)  # the compiled loops load after start-up, not during it
+        self._warm_up.setSingleShot(True)
+        self._warm_up.timeout.connect(self._load_compiled_loops)
+        self._warm_up.start(WARM_UP_MS)
+        self._compiled_check = QTimer(self)  # until the load ends: then a word if it went wrong
+        self._compiled_check.setInterval(200)
+        self._compiled_check.timeout.connect(self._check_compiled)
 
-    # ------------------------------------------------------------------------------------------
-    # building the window
-    def _build_controls(self) -> None:
-        panel = QWidget()
-        column = QVBoxLayout(panel)
-
-        network = QGroupBox("Network")
-        form = QFormLayout(network)
-        self.preset_box = QComboBox()
-        for name, preset in PRESETS.items():
-            self.preset_box.addItem(f"{name}  ({preset.shape})", name)
-        self.preset_box.addItem("custom", None)
-        self.preset_box.setToolTip("The chapter's networks on the book's data")
-        self.preset_box.activated.connect(self._on_preset_chosen)
-        self.inputs_spin, self.outputs_spin = QSpinBox(), QSpinBox()
-        for spin, what in ((self.inputs_spin, "inputs"), (self.outputs_spin, "outputs")):
-            spin.setRange(1, MAX_UNITS)
-            spin.setToolTip(f"Number of {what}: changing it builds a fresh network (1 to {MAX_UNITS})")
-            spin.setKeyboardTracking(False)
-            spin.valueChanged.connect(self._on_shape_changed)
-        form.addRow("Preset", self.preset_box)
-        form.addRow("Inputs", self.inputs_spin)
-        form.addRow("Outputs", self.outputs_spin)
-        column.addWidget(network)
-
-        data = QGroupBox("Data")
-        data_layout = QVBoxLayout(data)
-        self.data_view = QTableView()
-        self.data_view.setToolTip("The examples: inputs, then targets (→). Double-click a cell to edit it.")
-        self.data_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.data_view.setMinimumHeight(150)
-        data_layout.addWidget(self.data_view)
-        data_form = QFormLayout()
-        self.example_spin = QSpinBox()
-        self.example_spin.setToolTip("The example (game) to train on in 'example' mode")
-        self.example_spin.valueChanged.connect(self._on_example_changed)
-        self.mode_box = QComboBox()
-        for mode in MODES:
-            self.mode_box.addItem(mode, mode)
-            self.mode_box.setItemData(self.mode_box.count() - 1, MODE_HELP[mode], Qt.ToolTipRole)
-        self.mode_box.setToolTip("\n".join(f"{m}: {h}" for m, h in MODE_HELP.items()))
-        self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
-        data_form.addRow("Train on game", self.example_spin)
-        data_form.addRow("Mode", self.mode_box)
-        data_layout.addLayout(data_form)
-        column.addWidget(data)
-
-        learning = QGroupBox("Learning")
-        learning_form = QFormLayout(learning)
-        self.alpha_edit = QLineEdit()
-        self.alpha_edit.setToolTip("The learning rate: a number greater than 0, e.g. 0.01 or 1e-3. Press Enter.")
-        self.alpha_edit.editingFinished.connect(self._on_alpha_entered)
-        self.alpha_hint = QLabel()
-        self.alpha_hint.setWordWrap(True)
-        self.speed_slider = QSlider(Qt.Horizontal)
-        self.speed_slider.setRange(0, len(SPEEDS) - 1)
-        self.speed_slider.setValue(SPEEDS.index(DEFAULT_SPEED))
-        self.speed_slider.setToolTip("Animation speed, iterations a second, from 1 to max")
-        self.speed_label = QLabel(speed_text(DEFAULT_SPEED))
-        self.speed_label.setMinimumWidth(60)
-        self.speed_slider.valueChanged.connect(self._on_speed_changed)
-        speed_row = QHBoxLayout()
-        speed_row.addWidget(self.speed_slider)
-        speed_row.addWidget(self.speed_label)
-        learning_form.addRow("Alpha", self.alpha_edit)
-        learning_form.addRow(self.alpha_hint)
-        learning_form.addRow("Speed", speed_row)
-        self.as_printed_box = QCheckBox("Update as printed in the book (transposed)")
-        self.as_printed_box.toggled.connect(self._on_as_printed)
-        learning_form.addRow(self.as_printed_box)
-        column.addWidget(learning)
-
-        train = QGroupBox("Train")
-        train_layout = QVBoxLayout(train)
-        buttons = QHBoxLayout()
-        self.step_button = QPushButton("Step")
-        self.play_button = QPushButton("Play")
-        self.reset_button = QPushButton("Reset")
-        buttons.addWidget(self.step_button)
-        buttons.addWidget(self.play_button)
-        buttons.addWidget(self.reset_button)
-        train_layout.addLayout(buttons)
-        run_row = QHBoxLayout()
-        self.run_spin = QSpinBox()
-        self.run_spin.setRange(1, 10_000_000)
-        self.run_spin.setValue(1000)
-        self.run_spin.setGroupSeparatorShown(True)
-        self.run_spin.setToolTip("How many iterations Run does, as fast as possible")
-        self.run_button = QPushButton("Run")
-        run_row.addWidget(self.run_spin, 1)
-        run_row.addWidget(self.run_button)
-        train_layout.addLayout(run_row)
-        self.phase_box = QCheckBox("Step by phase: predict → compare → learn")
-        self.phase_box.setToolTip("Each Step shows one phase of the iteration; the weights change at 'learn'")
-        self.phase_box.toggled.connect(lambda _on: self._end_phases())
-        train_layout.addWidget(self.phase_box)
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        train_layout.addWidget(self.progress)
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet(ERROR_STYLE)
-        self.notice.setVisible(False)
-        train_layout.addWidget(self.notice)
-        column.addWidget(train)
-        column.addStretch(1)
-
-        self.controls = QScrollArea()
-        self.controls.setWidget(panel)
-        self.controls.setWidgetResizable(True)
-        self.controls.setMinimumWidth(380)
-
-    def _build_centre(self) -> None:
-        self.centre = QSplitter(Qt.Vertical)
-        self.tabs = QTabWidget()
-        self.weight_view = QTableView()
-        self.delta_view = QTableView()
-        for view in (self.weight_view, self.delta_view):
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-            view.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.weight_view.setToolTip("Weights: rows are outputs, columns inputs. Double-click to edit while "
-                                    "paused; tick a box to freeze that weight.")
-        self.delta_view.setToolTip("The last iteration's weight_deltas (delta × input)")
-        self.tabs.addTab(self.weight_view, "Weights")
-        self.tabs.addTab(self.delta_view, "Weight deltas")
-        self.right = QSplitter(Qt.Vertical)
-        self.right.addWidget(self.tabs)
-        self.right.setMinimumWidth(400)
-        self.views = QTabWidget()  # below the diagram: curves, bowls, surface
-        self.views.currentChanged.connect(lambda _i: self._mark_dirty())
-        splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(self.controls)
-        splitter.addWidget(self.centre)
-        splitter.addWidget(self.right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([380, 560, 420])
-        self.setCentralWidget(splitter)
-        self.network_view: NetworkView | None = None
-        self.error_plot: ErrorPlot | None = None
-        self.arithmetic: ArithmeticView | None = None
-        self.bowls: BowlsView | None = None
-        self.surface: SurfaceView | None = None
-        self.selected_edge: tuple[int, int] | None = None
-        self.phase: str | None = None  # stepping by phase: None, "predict" or "compare"
-
-    def _action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+    # -- building ----------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcuts=(), tip: str = "", checkable: bool = False) -> QAction:
         action = QAction(text, self)
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setToolTip(tip or text)
-        action.setStatusTip(tip or text)
+        action.setToolTip(tip or text.replace("&", ""))
+        action.setStatusTip(tip or text.replace("&", ""))
+        action.setCheckable(checkable)
         action.triggered.connect(slot)
         self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        self.export_action = self._action("&Export iteration log…", self.export_log, ["Ctrl+E"],
+        controller, files = self.controller, self.files
+        self.open_action = self._action("&Open session…", lambda: files.open_session(), ["Ctrl+O"],
+                                        "Open a saved session (network, data, weights, settings, log)")
+        self.save_action = self._action("&Save session…", lambda: files.save_session(True), ["Ctrl+S"],
+                                        "Save this session: network, data, weights, settings and the log")
+        self.save_small_action = self._action(
+            "Save session &without the log…", lambda: files.save_session(False),
+            tip="Save the settings and the current weights only: a small file to share")
+        self.export_action = self._action("&Export iteration log…", files.export_log, ["Ctrl+E"],
                                           "Save every iteration's numbers as a CSV file")
         self.quit_action = self._action("&Quit", self.close, ["Ctrl+Q"])
-        self.open_action = self._action("&Open session…", self.open_session, ["Ctrl+O"],
-                                        "Open a saved session (network, data, weights, settings, log)")
-        self.save_action = self._action("&Save session…", self.save_session, ["Ctrl+S"],
-                                        "Save this session as JSON: network, data, weights, settings and log")
-        self.step_action = self._action("&Step", self.step, ["Right", "S"], "One iteration (Right arrow or S)")
+        self.undo_action = controller.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = controller.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (self.undo_action, self.redo_action):
+            self.addAction(action)
+        self.step_action = self._action("&Step", self.step, ["S"], "One iteration (S; Right at the end of the log)")
+        self.forward_action = self._action("&Forward", self.forward, ["Right"],
+                                           "The next iteration of the log; at its end, a new one (Right)")
+        self.back_action = self._action("&Back", controller.step_back, ["Left"], "Back one iteration (Left)")
+        self.first_action = self._action("First iteration", lambda: controller.show_iteration(0), ["Home"])
+        self.latest_action = self._action("Latest iteration", lambda: controller.show_iteration(None), ["End"])
+        self.page_back_action = self._action("Back a tenth", lambda: self._page(-1), ["PgUp"])
+        self.page_forward_action = self._action("Forward a tenth", lambda: self._page(1), ["PgDown"])
         self.play_action = self._action("&Play", self.toggle_play, ["Space"], "Play or pause (Space)")
         self.run_action = self._action("&Run N iterations", self.run_n, ["Ctrl+R"],
                                        "Run the chosen number of iterations as fast as possible (Ctrl+R)")
         self.reset_action = self._action("R&eset", self.reset, ["R"],
-                                         "Back to the preset's initial weights; the log is cleared (R)")
-        self.pin_action = self._action("&Pin run", self.pin_run, ["P"],
+                                         "Back to the initial weights; the log is cleared (R; Ctrl+Z undoes it)")
+        self.pin_action = self._action("&Pin run", controller.pin_run, ["P"],
                                        "Keep this run's total error curve as a ghost to compare with (P)")
-        self.log_scale_action = self._action("&Log-scale error axis", self._toggle_log_scale, ["L"])
-        self.log_scale_action.setCheckable(True)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.open_action)
-        file_menu.addAction(self.save_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        train_menu = self.menuBar().addMenu("&Training")
-        for action in (self.step_action, self.play_action, self.run_action, self.reset_action):
-            train_menu.addAction(action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.log_scale_action)
-        view_menu.addAction(self.pin_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("&About gdviz", self._about))
-        self.step_button.clicked.connect(self.step)
-        self.play_button.clicked.connect(self.toggle_play)
-        self.reset_button.clicked.connect(self.reset)
-        self.run_button.clicked.connect(self.run_n)
-        self.step_button.setToolTip(self.step_action.toolTip())
-        self.play_button.setToolTip(self.play_action.toolTip())
-        self.reset_button.setToolTip(self.reset_action.toolTip())
-        self.run_button.setToolTip(self.run_action.toolTip())
+        self.log_scale_action = self._action("&Log-scale error axis", self._toggle_log_scale, ["L"], checkable=True)
+        self.legend_action = self._action("Le&gend", self._toggle_legend, checkable=True)
+        self.legend_action.setChecked(self.settings.value("view/legend", "true") != "false")
+        menu = self.menuBar().addMenu("&File")
+        for item in (self.open_action, self.save_action, self.save_small_action, None, self.export_action, None,
+                     self.quit_action):
+            menu.addSeparator() if item is None else menu.addAction(item)
+        menu = self.menuBar().addMenu("&Edit")
+        menu.addAction(self.undo_action)
+        menu.addAction(self.redo_action)
+        menu = self.menuBar().addMenu("&Training")
+        for item in (self.step_action, self.play_action, self.run_action, self.reset_action, None,
+                     self.back_action, self.forward_action, self.page_back_action, self.page_forward_action,
+                     self.first_action, self.latest_action):
+            menu.addSeparator() if item is None else menu.addAction(item)
+        menu = self.menuBar().addMenu("&View")
+        for item in (self.log_scale_action, self.legend_action, self.pin_action):
+            menu.addAction(item)
+        theme_menu = menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        for name in THEMES:
+            action = theme_menu.addAction(name, lambda n=name: self._apply_theme(n, remember=True))
+            action.setCheckable(True)
+            self.theme_group.addAction(action)
+        menu = self.menuBar().addMenu("&Help")
+        menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, ["F1"]))
+        menu.addAction(self._action("&About gdviz", self._about))
+        controls = self.controls
+        controls.step_button.clicked.connect(self.step)
+        controls.play_button.clicked.connect(self.toggle_play)
+        controls.reset_button.clicked.connect(self.reset)
+        controls.run_button.clicked.connect(self.run_n)
+        controls.phase_box.toggled.connect(lambda on: None if on else self.phases.end())
 
-    def _build_status_bar(self) -> None:
-        self.iteration_label = QLabel()
-        self.error_label = QLabel()
-        self.rate_label = QLabel()
-        # Each label is as wide as its widest text from the start: a label that may change size
-        # makes the status bar lay itself out and repaint again on every new text.
-        widest = {self.iteration_label: "Iteration 88,888,888", self.error_label: "Total error -8.88888e-888",
-                  self.rate_label: "888,888 it/s"}
-        for label, text in widest.items():
-            label.setFixedSize(label.fontMetrics().horizontalAdvance(text) + 12, label.sizeHint().height())
-            self.statusBar().addPermanentWidget(label)
+    def _connect(self) -> None:
+        controller = self.controller
+        controller.state_changed.connect(self._on_state)
+        controller.records_added.connect(self._on_records)
+        controller.log_replaced.connect(self._on_log_replaced)
+        controller.shown_changed.connect(self._show_now)
+        controller.pins_changed.connect(self._on_pins)
+        controller.notice_changed.connect(self.controls.render_notice)
+        controller.refused.connect(self.show_refusal)
+        controller.message.connect(self.status.show_message)
+        self.files.message.connect(self.status.show_message)
+        self.controls.refused.connect(self.status.show_message)
+        self.controls.cell_refused.connect(self.show_refusal)
+        self.phases.changed.connect(self._on_phase)
+        self.views.timeline.iteration_chosen.connect(controller.show_iteration)
+        self.views.tabs.currentChanged.connect(lambda _i: self._show_now())
+        self.views.network_view.freeze_requested.connect(controller.set_frozen)
+        self.views.network_view.edge_selected.connect(self._select_edge)
+        self.tables.weight_view.freeze_requested.connect(controller.set_frozen)
+        self.tables.arithmetic.output_box.currentIndexChanged.connect(self._on_arithmetic_output)
 
-    # ------------------------------------------------------------------------------------------
-    # loading a network
-    def _new_log(self) -> IterationLog:
-        """An empty log with room for max_iterations records.
+    def _connect_network_views(self) -> None:
+        """Wire the views made for a new network."""
+        views, controller = self.views, self.controller
+        plot = views.error_plot
+        plot.iteration_chosen.connect(controller.show_iteration)
+        plot.pin_button.clicked.connect(controller.pin_run)
+        plot.log_scale.toggled.connect(self.log_scale_action.setChecked)
+        plot.set_legend_visible(self.legend_action.isChecked())
+        views.bowls.output_chosen.connect(lambda _o: self._show_now())
+        views.surface.weights_chosen.connect(self._show_now)
 
-        Allocated whole at once: the system only hands out pages as they are written, so memory
-        follows the records actually kept, and the log never pauses to copy itself. A log's
-        records are never written over (an export may be reading them): Reset starts a new log.
-        """
-        return IterationLog(self.data.n_inputs, self.data.n_outputs, capacity=self.max_iterations,
-                            max_capacity=self.max_iterations)
-
-    def load_preset(self, name: str) -> None:
-        self._load(preset_training(name), name)
-
-    def load_fresh(self, n_inputs: int, n_outputs: int) -> None:
-        self._load(fresh_training(n_inputs, n_outputs), None)
-
-    def _load(self, training: Training, preset: str | None) -> None:
-        """Start a new trainer on ``training``; the window keeps copies of what it shows."""
-        self._stop_trainer()
-        self.preset = preset
-        self.data = training.data
-        earlier = training.log.take()  # a session's saved log: the window keeps it, numbering goes on
-        self.weights = training.weights.copy()
-        self._initial_weights = training.initial_weights.copy()
-        self.frozen = training.frozen.copy()
-        self.alpha = training.alpha
-        self.mode = training.mode
-        self.example = training.example
-        self.max_iterations = LOG_LIMIT_BYTES // IterationLog.bytes_per_record(
-            self.data.n_inputs, self.data.n_outputs)
-        self.log = self._new_log()
-        self.log.extend(earlier)
-        self.playing, self.run_total, self.run_remaining = False, 0, 0
-        self._show_notice(None)
-        self._rebuild_views()
-        if training.as_printed:
-            self.as_printed_box.blockSignals(True)
-            self.as_printed_box.setChecked(True)
-            self.as_printed_box.blockSignals(False)
-        self.trainer = Trainer(training, self.max_iterations)
-        self.reports_received = 0
-        self.trainer.report.connect(self._on_report)
-        self.trainer.set_speed(SPEEDS[self.speed_slider.value()])
-        self.trainer.start()
-        QTimer.singleShot(WARM_UP_MS, self.trainer.warm_up)  # after start-up, not during it
-        title = preset if preset else f"custom {self.data.n_inputs} in × {self.data.n_outputs} out"
-        description = PRESETS[preset].description if preset else "a fresh network"
-        self.setWindowTitle(f"gdviz — {title} ({description})")
-        if preset:
-            self.settings.setValue("window/preset", preset)
-        self._dirty = True
-        self._update_buttons()
-
-    def _rebuild_views(self) -> None:
-        data = self.data
-        for widget, value in ((self.preset_box, self.preset_box.findData(self.preset)),
-                              (self.inputs_spin, data.n_inputs), (self.outputs_spin, data.n_outputs),
-                              (self.mode_box, MODES.index(self.mode))):
-            widget.blockSignals(True)
-            if isinstance(widget, QComboBox):
-                widget.setCurrentIndex(value if value >= 0 else widget.count() - 1)
-            else:
-                widget.setValue(value)
-            widget.blockSignals(False)
-        self.example_spin.blockSignals(True)
-        self.example_spin.setRange(0, data.n_examples - 1)
-        self.example_spin.setValue(self.example)
-        self.example_spin.blockSignals(False)
-        self.alpha_edit.setText(f"{self.alpha:g}")
-        self._set_alpha_message(None)
-
-        self.data_model = DataTableModel(data, self)
-        self.data_model.set_current_example(self.example)
-        self.data_model.data_edited.connect(self._on_data_edited)
-        self.data_model.edit_refused.connect(self._show_refusal)
-        self.data_view.setModel(self.data_model)
-        self.weight_model = WeightTableModel(data.input_names, data.output_names, "weight", self)
-        self.weight_model.edit_requested.connect(self._on_weight_edited)
-        self.weight_model.edit_refused.connect(self._show_refusal)
-        self.weight_model.checkable = True
-        self.weight_model.freeze_requested.connect(self._on_freeze_requested)
-        self.delta_model = WeightTableModel(data.input_names, data.output_names, "weight_delta", self)
-        self.weight_view.setModel(self.weight_model)
-        self.delta_view.setModel(self.delta_model)
-
-        for old in (self.network_view, self.arithmetic):
-            if old is not None:
-                old.setParent(None)
-                old.deleteLater()
-        current_view = max(self.views.currentIndex(), 0)
-        while self.views.count():
-            old = self.views.widget(0)
-            self.views.removeTab(0)
-            old.deleteLater()
-        self.network_view = NetworkView(data.input_names, data.output_names)
-        self.network_view.freeze_requested.connect(self._on_freeze_requested)
-        self.network_view.edge_selected.connect(self._select_edge)
-        self.error_plot = ErrorPlot(data.output_names, capacity=self.max_iterations)
-        self.error_plot.log_scale.setChecked(self.log_scale_action.isChecked())
-        self.error_plot.log_scale.toggled.connect(self.log_scale_action.setChecked)
-        self.error_plot.pin_button.clicked.connect(self.pin_run)
-        self.bowls = BowlsView(data.input_names, data.output_names)
-        self.surface = SurfaceView(data.input_names, data.output_names)
-        self.surface.weights_chosen.connect(self._mark_dirty)
-        self.views.addTab(self.error_plot, "Error curves")
-        self.views.addTab(self.bowls, "Error bowls")
-        self.views.addTab(self.surface, "Error surface")
-        self.views.setTabToolTip(1, "The error as each weight alone moves: the dot slides to the bottom as it learns")
-        self.views.setTabToolTip(2, "The error over two weights, with the path training took")
-        self.views.setCurrentIndex(current_view)
-        self.arithmetic = ArithmeticView(data.input_names, data.output_names)
-        self.arithmetic.output_box.currentIndexChanged.connect(self._on_arithmetic_output)
-        self.right.addWidget(self.arithmetic)
-        self.right.setSizes([260, 520])
-        self.centre.addWidget(self.network_view)
-        self.centre.addWidget(self.views)
-        self.centre.setSizes([400, 380])
-        self.weight_view.selectionModel().currentChanged.connect(
+    def _connect_tables(self) -> None:
+        controller = self.controller
+        model = self.tables.weight_model
+        model.edit_requested.connect(controller.set_weight)
+        model.edit_refused.connect(self.show_refusal)
+        model.freeze_requested.connect(controller.set_frozen)
+        self.tables.weight_view.selectionModel().currentChanged.connect(
             lambda index, _old: self._select_edge((index.row(), index.column())) if index.isValid() else None)
-        self.selected_edge, self.phase = None, None
-        square = data.n_inputs == data.n_outputs
-        self.as_printed_box.blockSignals(True)
-        self.as_printed_box.setChecked(False)
-        self.as_printed_box.blockSignals(False)
-        self.as_printed_box.setEnabled(square)
-        self.as_printed_box.setToolTip(
-            "Subtract outer(input, delta), as the book's listing prints it: the transpose of the "
-            "right update (an erratum). Watch the error grow in cycle mode." if square else
-            "Only a square network (as many inputs as outputs) can even run the printed update.")
 
-    def _stop_trainer(self) -> None:
-        if self.trainer is not None:
-            self.trainer.report.disconnect(self._on_report)
-            self.trainer.stop()
-            self.trainer = None
-
-    # ------------------------------------------------------------------------------------------
-    # user actions
+    # -- what the window does ----------------------------------------------------------------------
     @Slot()
     def step(self) -> None:
-        if not self.step_button.isEnabled():
+        if not self.controls.step_button.isEnabled():
             return
-        if not self.phase_box.isChecked():
-            self.trainer.step()
-            return
-        self.phase = {None: "predict", "predict": "compare", "compare": None}[self.phase]
-        if self.phase is None:  # learn: the real iteration
-            self.network_view.set_phase("learn")
-            self.trainer.step()
+        if self.controls.phase_box.isChecked():
+            self.phases.step()
         else:
-            self.network_view.set_phase(self.phase)
-            self._show_preview()
+            self.controller.step()
 
-    def _preview_training(self) -> Training:
-        """A throwaway copy of the trainer's state, one iteration ahead, for the phase view."""
-        preview = Training(self.data, self.weights, self.alpha, mode=self.mode, example=self.example,
-                           frozen=self.frozen, growth_limit=None)
-        preview.set_as_printed(self.as_printed_box.isChecked())
-        preview.log.first_iteration = self.log.last_iteration + 1
-        preview.step()
-        return preview
+    @Slot()
+    def forward(self) -> None:
+        if self.controller.in_the_past and not self.controls.phase_box.isChecked():
+            self.controller.step_forward()
+        else:
+            self.step()
 
-    def _show_preview(self) -> None:
-        preview = self._preview_training()
-        log = preview.log
-        self.network_view.set_state(self.weights, np.full(self.weights.shape, np.nan), self.frozen,
-                                    log.inputs[0], log.pred[0], log.targets[0])
-        self.arithmetic.show_row(log, 0, self.frozen, self.phase)
-        self.statusBar().showMessage(
-            {"predict": "Predict: each output is the weighted sum of the inputs (Step to compare)",
-             "compare": "Compare: delta = pred − target, error = delta² (Step to learn)"}[self.phase])
-
-    def _end_phases(self) -> None:
-        self.phase = None
-        if self.network_view is not None:
-            self.network_view.set_phase(None)
-        self._mark_dirty()
+    def _page(self, direction: int) -> None:
+        controller = self.controller
+        first = controller.log.first_iteration - 1
+        tenth = max(1, (controller.last_iteration - first) // 10)
+        controller.show_iteration(controller.shown_iteration + direction * tenth)
 
     @Slot()
     def toggle_play(self) -> None:
-        if self.playing:
-            self.playing, self.run_remaining = False, 0
-            self.trainer.pause()
-        elif self.play_button.isEnabled():
-            self.playing = True
-            self._end_phases()
-            self._show_notice(None)
-            self._rate_mark = (time.perf_counter(), self.log.last_iteration)
-            self.trainer.play()
-        self._update_buttons()
+        state = self.controller.state
+        if state is None or not self.controls.play_button.isEnabled():
+            return
+        if not state.playing:
+            self.phases.end()
+            self.status.playing_from(self.controller.shown_iteration)
+        self.controller.toggle_play()
 
     @Slot()
     def run_n(self) -> None:
-        if not self.run_button.isEnabled():
+        if not self.controls.run_button.isEnabled():
             return
-        self.run_total = self.run_remaining = self.run_spin.value()
-        self.playing = True
-        self._end_phases()
-        self._show_notice(None)
-        self._rate_mark = (time.perf_counter(), self.log.last_iteration)
-        self.trainer.run_iterations(self.run_total)
-        self._update_buttons()
+        count = self.controls.run_count()
+        if count is None:
+            return
+        self.phases.end()
+        self.status.playing_from(self.controller.shown_iteration)
+        self.controller.run(count)
 
     @Slot()
     def reset(self) -> None:
-        self.playing, self.run_remaining = False, 0
-        self._end_phases()
-        self._show_notice(None)
-        self.trainer.reset()
-        self._update_buttons()
+        self.phases.end()
+        self.controller.reset()
 
-    @Slot()
-    def export_log(self) -> bool:
-        """Ask for a file and write the iteration log there as CSV; True when written."""
-        if self.log.count == 0:
-            QMessageBox.information(self, "Export iteration log", "There is nothing to export yet: train first.")
-            return False
-        folder = str(self.settings.value("export/folder", str(Path.home())))
-        name = f"{self.preset or 'custom'}-{self.log.last_iteration}-iterations.csv"
-        path, _ = QFileDialog.getSaveFileName(self, "Export iteration log", str(Path(folder) / name),
-                                              "CSV files (*.csv);;All files (*)")
-        if not path:
-            return False
-        self.settings.setValue("export/folder", str(Path(path).parent))
-        snapshot = self.log.shared()  # no copy: training may go on, it only appends (Reset: a new log)
-        if snapshot.count > BACKGROUND_EXPORT_ROWS:
-            self._export_in_background(path, snapshot)
-            return True
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            write_csv(path, snapshot, self.data.input_names, self.data.output_names)
-        except OSError as exc:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, "Export failed", f"{describe_error(exc, path)}\nNothing was written.")
-            return False
-        QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(f"Exported {snapshot.count:,} iterations to {path}", 8000)
-        return True
+    def focus_home(self) -> None:
+        """Where the keyboard goes when the widget that had it is disabled: the diagram (it trains)."""
+        self.views.network_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _export_in_background(self, path: str, snapshot: IterationLog) -> None:
-        """A large log is written on a thread, with a progress dialog that can cancel it."""
-        job = ExportJob(path, snapshot, self.data.input_names, self.data.output_names, self)
-        dialog = QProgressDialog(f"Writing {snapshot.count:,} iterations to {Path(path).name}…",
-                                 "Cancel", 0, snapshot.count, self)
-        dialog.setWindowTitle("Export iteration log")
-        dialog.setMinimumDuration(300)
-        dialog.canceled.connect(job.cancel)
-        job.progressed.connect(dialog.setValue)
-        job.done.connect(self._on_export_done)
-        job.done.connect(dialog.reset)
-        self.export_job = job
-        self.export_action.setEnabled(False)
-        job.start()
+    @Slot(str)
+    def show_refusal(self, message: str) -> None:
+        """A value refused: said in the status bar and beside the widget that has the focus (not in
+        a modal box, which would stop the learner, and the window, until it is dismissed)."""
+        text = f"{message} The value was not changed."
+        self.status.show_message(text)
+        focus = QApplication.focusWidget()
+        if focus is not None and focus.window() is self:
+            QToolTip.showText(focus.mapToGlobal(focus.rect().bottomLeft()), text, focus)
 
-    @Slot(bool, str)
-    def _on_export_done(self, ok: bool, message: str) -> None:
-        self.export_job = None
-        self._update_buttons()
-        if ok or "cancelled" in message:
-            self.statusBar().showMessage(message, 8000)
-        else:
-            QMessageBox.critical(self, "Export failed", message)
+    def _select_edge(self, edge) -> None:
+        """An edge chosen in the diagram or the weight table: highlight it everywhere."""
+        self.views.network_view.select(edge)
+        self.tables.arithmetic.select_edge(edge)
+        if edge is not None:
+            self.views.bowls.set_output(edge[0])
+        self._show_now()
+
+    def _on_arithmetic_output(self, _index: int) -> None:
+        output = self.tables.arithmetic.output_box.currentData()
+        if output is not None and output >= 0 and self.views.bowls is not None:
+            self.views.bowls.set_output(output)
+            self._show_now()
 
     def _toggle_log_scale(self, on: bool) -> None:
-        if self.error_plot is not None:
-            self.error_plot.log_scale.setChecked(on)
+        self.views.error_plot.log_scale.setChecked(on)
+
+    def _toggle_legend(self, on: bool) -> None:
+        self.settings.setValue("view/legend", "true" if on else "false")
+        self.views.error_plot.set_legend_visible(on)
+
+    def _apply_theme(self, name: str, remember: bool = False) -> None:
+        app = QApplication.instance()
+        if not hasattr(self, "_system_look"):
+            self._system_look = (app.style().name(), app.palette())
+        if name not in THEMES:
+            name = "System"
+        if name == "System":
+            app.setStyle(QStyleFactory.create(self._system_look[0]))
+            app.setPalette(self._system_look[1])
+        else:
+            app.setStyle(QStyleFactory.create("Fusion"))
+            app.setPalette(style.dark_palette() if name == "Dark" else style.light_palette())
+        for action in self.theme_group.actions():
+            action.setChecked(action.text() == name)
+        if remember:
+            self.settings.setValue("view/theme", name)
+        self.controls.render_notice()
+        self._show_now()
+
+    def _show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in keys.SHORTCUTS)
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table><p>{keys.NOTE}</p>")
 
     def _about(self) -> None:
         QMessageBox.about(self, "About gdviz", (
-            "<b>gdviz</b> — watch gradient descent generalise.<br><br>"
+            f"<b>gdviz {gdviz.__version__}</b> — watch gradient descent generalise.<br><br>"
             "pred = weights · input, delta = pred − target, error = delta²,<br>"
             "weight_delta = delta × input, weight −= alpha × weight_delta.<br><br>"
             "After the chapter “Generalizing gradient descent” of <i>Grokking Deep Learning</i>."))
 
-    # -- controls -----------------------------------------------------------------------------
-    @Slot(int)
-    def _on_preset_chosen(self, index: int) -> None:
-        name = self.preset_box.itemData(index)
-        if name is not None:
-            self.load_preset(name)
-        else:
-            self.load_fresh(self.inputs_spin.value(), self.outputs_spin.value())
-
-    @Slot(int)
-    def _on_shape_changed(self, _value: int) -> None:
-        self.load_fresh(self.inputs_spin.value(), self.outputs_spin.value())
-
-    @Slot(int)
-    def _on_example_changed(self, example: int) -> None:
-        self.example = example
-        self.data_model.set_current_example(example)
-        self.trainer.set_example(example)
+    # -- rendering ---------------------------------------------------------------------------------
+    def _on_state(self) -> None:
+        state = self.controller.state
+        self.controls.render()
+        self.views.error_plot.set_cycle_length(state.data.n_examples if state.mode == "cycle" else None)
+        self.tables.weight_view.setEditTriggers(self.controls.edit_triggers_for(state.playing))
+        self.tables.weight_model.editable = not state.playing
+        self.status.show_rate(state.playing, self.controller.last_iteration)
+        if self.controller.state.preset:
+            self.settings.setValue("window/preset", state.preset)
         self._dirty = True
-        self._update_alpha_hint()
-
-    @Slot(int)
-    def _on_mode_changed(self, index: int) -> None:
-        self.mode = MODES[index]
-        self.trainer.set_mode(self.mode)
-        self._update_alpha_hint()
-
-    @Slot()
-    def _on_alpha_entered(self) -> None:
-        try:
-            alpha = parse_number(self.alpha_edit.text(), "alpha", positive=True)
-        except ValueError as exc:
-            self._set_alpha_message(f"{exc}; alpha stays {self.alpha:g}.")
-            return
-        self._set_alpha_message(None)
-        if alpha != self.alpha:
-            self.alpha = alpha
-            self.trainer.set_alpha(alpha)
-        self._update_alpha_hint()
-
-    def _set_alpha_message(self, message: str | None) -> None:
-        self.alpha_error = message
-        if message:
-            self.alpha_edit.setStyleSheet("QLineEdit { border: 2px solid #dc2626; }")
-            self.alpha_hint.setStyleSheet(ERROR_STYLE)
-            self.alpha_hint.setText(message)
-            self.statusBar().showMessage(message, 8000)
-        else:
-            self._update_alpha_hint()
-
-    def _update_alpha_hint(self) -> None:
-        if getattr(self, "alpha_error", None):
-            return
-        bound = stable_alpha(self.data, self.mode, self.example, self.frozen)
-        if not math.isfinite(bound):
-            self.alpha_hint.setText("Any alpha is stable here (no weight can move).")
-            self.alpha_hint.setStyleSheet("")
-            self.alpha_edit.setStyleSheet("")
-            return
-        text = f"Stable below {bound_text(bound, self.alpha)} = {bound_formula(self.mode)}"
-        if self.alpha > bound:
-            self.alpha_hint.setText(f"{text}: alpha {self.alpha:g} will overshoot and diverge.")
-            self.alpha_hint.setStyleSheet("color: #c2410c;")
-            self.alpha_edit.setStyleSheet("QLineEdit { border: 2px solid #ea580c; }")
-        else:
-            self.alpha_hint.setText(f"{text}.")
-            self.alpha_hint.setStyleSheet("")
-            self.alpha_edit.setStyleSheet("")
-
-    @Slot(int)
-    def _on_speed_changed(self, position: int) -> None:
-        speed = SPEEDS[position]
-        self.speed_label.setText(speed_text(speed))
-        self.trainer.set_speed(speed)
-
-    @Slot(object)
-    def _on_data_edited(self, data) -> None:
-        self.data = data
-        self.trainer.set_data(data)
-        self._dirty = True
-        self._update_alpha_hint()
-
-    @Slot(int, int, float)
-    def _on_weight_edited(self, output: int, input_: int, value: float) -> None:
-        self.trainer.set_weight(output, input_, value)
-
-    @Slot(int, int, bool)
-    def _on_freeze_requested(self, output: int, input_: int, frozen: bool) -> None:
-        self.trainer.set_frozen(output, input_, frozen)
-
-    @Slot(bool)
-    def _on_as_printed(self, on: bool) -> None:
-        self.trainer.set_as_printed(on)
-
-    def _mark_dirty(self) -> None:
-        self._dirty = True
-
-    def _select_edge(self, edge) -> None:
-        """An edge chosen in the diagram or the weight table: highlight it everywhere."""
-        self.selected_edge = edge
-        self.network_view.select(edge)
-        self.arithmetic.select_edge(edge)
-        if edge is not None:
-            self.bowls.set_output(edge[0])
-        self._dirty = True
-
-    @Slot(int)
-    def _on_arithmetic_output(self, _index: int) -> None:
-        output = self.arithmetic.output_box.currentData()
-        if output is not None and output >= 0:
-            self.bowls.set_output(output)
-            self._dirty = True
-
-    @Slot()
-    def pin_run(self) -> None:
-        """Keep the current total error curve as a faded ghost, labelled with its settings."""
-        if self.log.count == 0:
-            self.statusBar().showMessage("Nothing to pin yet: train first.", 5000)
-            return
-        frozen = [self.data.edge_name(o, i) for o, i in zip(*np.nonzero(self.frozen))]
-        label = f"alpha {self.alpha:g}, {self.mode}"
-        if frozen:
-            label += ", frozen " + " ".join(frozen)
-        if self.as_printed_box.isChecked():
-            label += ", as printed"
-        self.error_plot.pin(label, self.log)
-
-    def _session(self) -> Session:
-        training = Training(self.data, self._initial_weights, self.alpha, mode=self.mode,
-                            example=self.example, frozen=self.frozen)
-        training.set_weights(self.weights)
-        training.set_as_printed(self.as_printed_box.isChecked())
-        training.log = self.log.shared()  # read only, to write the file: no need to copy
-        return Session(self.preset, training)
-
-    @Slot()
-    def save_session(self) -> bool:
-        folder = str(self.settings.value("session/folder", str(Path.home())))
-        suggested = str(Path(folder) / f"{self.preset or 'custom'}.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save session", suggested,
-                                              "gdviz sessions (*.json);;All files (*)")
-        if not path:
-            return False
-        try:
-            save_session(path, self._session())
-        except OSError as exc:
-            QMessageBox.critical(self, "Save failed", f"{describe_error(exc, path)}\nNothing was written.")
-            return False
-        self.settings.setValue("session/folder", str(Path(path).parent))
-        self.statusBar().showMessage(f"Saved the session to {path}", 8000)
-        return True
-
-    @Slot()
-    def open_session(self, path: str | None = None) -> bool:
-        if not path:
-            folder = str(self.settings.value("session/folder", str(Path.home())))
-            path, _ = QFileDialog.getOpenFileName(self, "Open session", folder,
-                                                  "gdviz sessions (*.json);;All files (*)")
-            if not path:
-                return False
-        try:
-            session = load_session(path)
-        except (OSError, SessionError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            QMessageBox.warning(self, "Cannot open session",
-                                f"{path} cannot be opened: {reason}.\nThe current session is unchanged.")
-            return False
-        self._load(session.training, session.preset)
-        self.settings.setValue("session/folder", str(Path(path).parent))
-        self.statusBar().showMessage(f"Opened {path}", 8000)
-        return True
-
-    @Slot(str)
-    def _show_refusal(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
-        QMessageBox.warning(self, "Not a valid number", f"{message}\nThe value was not changed.")
-
-    def _show_notice(self, message: str | None) -> None:
-        self.notice.setText(message or "")
-        self.notice.setVisible(bool(message))
-
-    # ------------------------------------------------------------------------------------------
-    # reports from the trainer, and the display
-    @Slot(object)
-    def _on_report(self, report: Report) -> None:
-        if report.trainer is not self.trainer:
-            return  # sent before that trainer was replaced or stopped
-        self.reports_received += 1
-        if report.reset:
-            self.log = self._new_log()  # not clear(): an export may still be reading the old records
-        if report.records is not None:
-            self.log.extend(report.records)
-            self.trainer.grant()  # taken: the trainer may compute the next batch meanwhile
-        self.weights, self.frozen = report.weights, report.frozen
-        if report.commands_applied >= self.trainer.commands_sent:  # nothing newer is on its way
-            self.playing = report.playing
-            self.run_remaining = report.run_remaining
-        if report.divergence is not None:
-            self.playing = False
-            self._show_notice(report.divergence.message())
-            self.statusBar().showMessage(report.divergence.message(), 15000)
-        if report.error:
-            self._show_refusal(report.error)
-        if report.limit_reached:
-            self.playing = False
-            self._show_notice(
-                f"The log is full: it holds {report.iteration:,} iterations "
-                f"({LOG_LIMIT_BYTES / 1e9:g} GB), all of them kept. Export it (Ctrl+E) or Reset (R) to go on.")
-        self._dirty = True
-        self._update_buttons()
-        if not self.playing:  # a Step or an edit: one report, shown now rather than at the next frame
+        if not state.playing:  # a Step or an edit: shown now rather than at the next frame
             self._on_frame()
 
+    def _on_records(self) -> None:
+        self._dirty = True
+
+    def _on_log_replaced(self) -> None:
+        state = self.controller.state
+        capacity = log_capacity(state.data)
+        if self.views.rebuild(state.data, capacity):
+            self._connect_network_views()
+            self._on_pins()
+        if self.tables.rebuild(state.data):
+            self._connect_tables()
+            self._fit_tables_column()
+        self.phases.end()
+        title = state.preset or f"custom {state.data.n_inputs} in × {state.data.n_outputs} out"
+        description = PRESETS[state.preset].description if state.preset in PRESETS else "a network of your own"
+        self.setWindowTitle(f"gdviz — {title} ({description})")
+        self._show_now()
+
+    def _on_pins(self) -> None:
+        plot = self.views.error_plot
+        plot.set_pins(self.controller.pins)
+        menu = plot.pinned_menu
+        menu.clear()
+        for index, pin in enumerate(self.controller.pins):
+            menu.addAction(f"Remove {pin.label}", lambda k=index: self.controller.unpin(k))
+        if self.controller.pins:
+            menu.addSeparator()
+            menu.addAction("Remove all", lambda: self.controller.unpin(None))
+
+    def _on_phase(self) -> None:
+        self.controls.show_phase(self.phases.message)
+        self.views.network_view.set_phase(self.phases.phase)
+        self._show_now()
+
+    def _show_now(self) -> None:
+        self._dirty = True
+        self._on_frame(force=True)
+
     @Slot()
-    def _on_frame(self) -> None:
+    def _on_frame(self, force: bool = False) -> None:
+        controller = self.controller
+        plot = self.views.error_plot
+        if controller.state is None or plot is None:
+            return
         if self._dirty:
             self._dirty = False
-            self.refresh_views()
-        elif self.error_plot.due(self.log):  # curves still catching up after the last report
-            self.error_plot.refresh(self.log)
+            self.refresh_views(force)
+        elif plot.due(controller.log):  # curves still catching up after the last report
+            plot.refresh(controller.log)
 
-    def refresh_views(self) -> None:
-        """Show the latest copies: tables, diagram, curves and status bar.
+    def refresh_views(self, force: bool = False) -> None:
+        """Show the iteration shown: tables, diagram, arithmetic, bowls or surface, curves, status.
 
         While playing faster than the eye can read, the tables, the arithmetic text and the bowls
         or surface redraw at most READABLE_HZ times a second (the diagram and curves keep the
         frame rate): a bowls redraw alone costs a frame's time.
         """
-        log = self.log
+        controller, views, tables = self.controller, self.views, self.tables
+        state, log = controller.state, controller.log
         now = time.perf_counter()
-        readable = not self.playing or now - self._text_refreshed_at >= 1 / READABLE_HZ
+        readable = force or not state.playing or now - self._text_refreshed_at >= 1 / style.READABLE_HZ
+        moment = controller.moment()
+        preview = self.phases.preview if self.phases.phase in ("predict", "compare") else None
         if readable:
             self._text_refreshed_at = now
-            self.weight_model.set_matrix(self.weights, self.frozen)
-        if log.count:
-            last = log.count - 1
-            deltas = log.weight_deltas[last]
-            inputs, pred, targets = log.inputs[last], log.pred[last], log.targets[last]
+            tables.show_matrices(moment.weights, moment.weight_deltas, state.frozen)
+        if preview is not None:
+            row = self.phases.row
+            views.network_view.set_state(moment.weights, np.full(moment.weights.shape, np.nan), state.frozen,
+                                         preview.inputs[row], preview.pred[row], preview.targets[row])
+            tables.arithmetic.show_row(preview, row, state.frozen, self.phases.phase, moment.iteration + 1)
         else:
-            deltas = np.full(self.weights.shape, np.nan)
-            inputs = self.data.inputs[self.example]
-            pred, targets = self.weights @ inputs, self.data.targets[self.example]
-        if readable:
-            self.delta_model.set_matrix(np.nan_to_num(deltas, nan=0.0), self.frozen)
-        if self.phase is None:
-            self.network_view.set_state(self.weights, deltas, self.frozen, inputs, pred, targets)
+            views.network_view.set_state(moment.weights, moment.weight_deltas, state.frozen, moment.inputs,
+                                         moment.pred, moment.targets)
             if readable:
-                self.arithmetic.show_row(log, log.count - 1 if log.count else None, self.frozen)
-        current = self.views.currentWidget()
-        if readable and (current is self.bowls or current is self.surface):
-            if self.mode == "batch":
-                x, t = self.data.inputs, self.data.targets
+                tables.arithmetic.show_row(log, moment.row, state.frozen, iteration=moment.iteration)
+        current = views.tabs.currentWidget()
+        if readable and current in (views.bowls, views.surface):
+            if state.mode == "batch":
+                x, t = state.data.inputs, state.data.targets
             else:
-                k = int(example_for(log.last_iteration + 1, self.mode, self.example, self.data.n_examples))
-                x, t = self.data.inputs[k : k + 1], self.data.targets[k : k + 1]
-            if current is self.bowls:
-                self.bowls.refresh(self.weights, x, t, self.frozen)
+                k = int(example_for(moment.iteration + 1, state.mode, state.example, state.data.n_examples))
+                x, t = state.data.inputs[k : k + 1], state.data.targets[k : k + 1]
+            if current is views.bowls:
+                views.bowls.refresh(moment.weights, x, t, state.frozen)
             else:
-                self.surface.refresh(self.weights, x, t, log)
-        if self.error_plot.due(log) or (not self.playing and self.error_plot.shown != log.count):
-            self.error_plot.refresh(log)  # paced while playing; a Step's point is shown at once
-        self.iteration_label.setText(f"Iteration {log.last_iteration:,}")
-        self.error_label.setText(
-            f"Total error {log.error_total[-1]:.6g}" if log.count else "Total error –")
-        now, mark = time.perf_counter(), self._rate_mark
-        if now - mark[0] >= 1.0:
-            self.rate = (log.last_iteration - mark[1]) / (now - mark[0]) if self.playing else 0.0
-            self._rate_mark = (now, log.last_iteration)
-        self.rate_label.setText(f"{self.rate:,.0f} it/s" if self.playing else "paused")
-        if self.run_total and self.run_remaining:
-            self.progress.setRange(0, self.run_total)
-            self.progress.setValue(self.run_total - self.run_remaining)
+                path = log.weights[: max(moment.iteration - log.first_iteration + 1, 0)]
+                views.surface.refresh(moment.weights, x, t, path)
+        plot = views.error_plot
+        if plot.due(log) or (not state.playing and plot.shown != log.count):
+            plot.refresh(log)  # paced while playing; a Step's point is shown at once
+        plot.set_cursor(moment.iteration if log.count else None)
+        views.timeline.show_position(moment.iteration, log.first_iteration - 1, log.last_iteration)
+        error = float(log.error_total[moment.row]) if moment.row is not None else None
+        self.status.show_iteration(moment.iteration, log.last_iteration, error)
 
-    def _update_buttons(self) -> None:
-        self.play_button.setText("Pause" if self.playing else "Play")
-        self.play_action.setText("&Pause" if self.playing else "&Play")
-        self.step_button.setEnabled(not self.playing)
-        self.step_action.setEnabled(not self.playing)
-        self.run_button.setEnabled(not self.playing)
-        self.run_action.setEnabled(not self.playing)
-        self.play_button.setEnabled(True)
-        self.reset_button.setEnabled(self.log.count > 0 or self.playing or
-                                     not np.array_equal(self.weights, self._initial_weights))
-        self.reset_action.setEnabled(self.reset_button.isEnabled())
-        self.export_action.setEnabled(self.log.count > 0 and self.export_job is None)
-        self.weight_model.editable = not self.playing
-        self.weight_view.setEditTriggers(
-            QAbstractItemView.NoEditTriggers if self.playing else
-            QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed | QAbstractItemView.AnyKeyPressed)
-        self.progress.setVisible(self.run_remaining > 0)
+    # -- the window on the screen --------------------------------------------------------------------
+    def _place_on_screen(self) -> None:
+        """The saved geometry, or the screen's whole available area (kept on the screen once the
+        window is shown and its frame is known: see :meth:`showEvent`)."""
+        geometry = self.settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.setGeometry(self.screen().availableGeometry())
 
-    # ------------------------------------------------------------------------------------------
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if getattr(self, "_placed", False):
+            return
+        self._placed = True
+        self._keep_on_screen()
+        sizes = self.settings.value("window/splitter")
+        if sizes is None or not self.splitter.restoreState(sizes):
+            self._default_splitter_sizes()
+        for key, splitter in (("window/views_splitter", self.views), ("window/tables_splitter", self.tables)):
+            state = self.settings.value(key)
+            if state is not None and splitter.restoreState(state):
+                splitter.restored = True
+
+    def _keep_on_screen(self) -> None:
+        """The frame (title bar and borders included) inside the screen's available area."""
+        screen = self.screen().availableGeometry()
+        frame = self.frameGeometry()
+        if screen.contains(frame):
+            return
+        extra_width, extra_height = frame.width() - self.width(), frame.height() - self.height()
+        self.resize(min(frame.width(), screen.width()) - extra_width,
+                    min(frame.height(), screen.height()) - extra_height)
+        frame = self.frameGeometry()
+        self.move(max(screen.left(), min(frame.left(), screen.right() + 1 - frame.width())),
+                  max(screen.top(), min(frame.top(), screen.bottom() + 1 - frame.height())))
+
+    def _default_splitter_sizes(self) -> None:
+        width = self.width()
+        right = max(int(width * 0.3), self._tables_width())
+        left = max(self.controls.minimumWidth(), int(width * 0.2))
+        self.splitter.setSizes([left, max(width - left - right, 300), right])
+
+    def _tables_width(self) -> int:
+        state = self.controller.state
+        columns = min(state.data.n_inputs, LARGEST_NUMBER_TABLE) if state is not None else 3
+        return self.tables.width_for_numbers(columns)
+
+    def _fit_tables_column(self) -> None:
+        """A wider network needs a wider right column to show its numbers whole: widen it if it can."""
+        sizes = self.splitter.sizes()
+        needed = self._tables_width()
+        if len(sizes) == 3 and sizes[2] < needed:
+            taken = min(needed - sizes[2], max(sizes[1] - 300, 0))
+            self.splitter.setSizes([sizes[0], sizes[1] - taken, sizes[2] + taken])
+
+    def _load_compiled_loops(self) -> None:
+        from gdviz.core import compiled
+
+        if compiled.load_in_background() is not None:
+            self._compiled_check.start()
+
+    def _check_compiled(self) -> None:
+        from gdviz.core import compiled
+
+        if compiled.ready():
+            self._compiled_check.stop()
+            if compiled.problem():
+                self.status.show_message(compiled.problem(), 20000)
+
     def closeEvent(self, event):  # noqa: N802
-        if self.export_job is not None:  # an unfinished export is cancelled: no partial file
-            self.export_job.cancel()
-            self.export_job.wait()
-            self.export_job = None
+        self.files.close()  # an unfinished export or save is cancelled: no partial file
         self.frame_timer.stop()
+        self._warm_up.stop()
+        self._compiled_check.stop()
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self._stop_trainer()
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/views_splitter", self.views.saveState())
+        self.settings.setValue("window/tables_splitter", self.tables.saveState())
+        QApplication.instance().removeEventFilter(self.key_router)
+        self.controller.shutdown()
         super().closeEvent(event)
+
+
+WARM_UP_MS = 1500  # when the compiled loops start loading, on their own thread (after start-up, not during it)

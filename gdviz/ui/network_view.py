@@ -1,8 +1,12 @@
 """The network as a node/edge diagram: inputs on the left, outputs on the right.
 
 Edge thickness follows |weight| (the largest is thick, a weight near 0 a hairline that stays
-visible), colour follows sign, frozen weights are dashed. Hovering an edge shows its weight and
-last weight_delta; right-clicking it asks to freeze or thaw it.
+visible), colour follows sign, frozen weights are dashed, and the strongest edges are drawn on
+top. Hover and selection are shown by an outline, never by thickness (which means |weight|).
+Label columns have a fixed width, worked out from the widest text a label can hold, so the
+columns hold still while numbers change. When the nodes are closer than a line of text, only
+every k-th label is written, so labels never overlap. Hovering an edge shows its weight and
+weight_delta; right-clicking it asks to freeze or thaw it.
 """
 
 from __future__ import annotations
@@ -14,17 +18,19 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
+from gdviz.core.dataset import edge_name
+from gdviz.ui import style
 from gdviz.ui.parsing import format_number
-from gdviz.ui.table_models import NEGATIVE, POSITIVE
 
-HIGHLIGHT = QColor(250, 204, 21, 150)  # what the current phase touches
 HAIRLINE = 0.8
 THICKEST = 9.0
+VALUE_TEMPLATE = "-0.0000"  # a value's usual widest text: the label columns' width (rarer, wider ones are elided)
+OUTPUT_HEADER = "pred / target"  # over the outputs' labels: "hurt  0.555 / 0.1"
 
 
 def short(value: float) -> str:
     """A node value: 4 significant digits, so labels stay short."""
-    return f"{value:.4g}"
+    return "–" if not math.isfinite(value) else f"{value:.4g}"
 
 
 class NetworkView(QWidget):
@@ -34,7 +40,12 @@ class NetworkView(QWidget):
     def __init__(self, input_names, output_names, parent=None):
         super().__init__(parent)
         self.setMouseTracking(True)
-        self.setMinimumSize(360, 220)
+        self.setMinimumSize(260, 160)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a place for the keys to go that trains
+        self.setToolTip("")
+        self.set_names(input_names, output_names)
+
+    def set_names(self, input_names, output_names) -> None:
         self.input_names, self.output_names = list(input_names), list(output_names)
         m, n = len(output_names), len(input_names)
         self.weights = np.zeros((m, n))
@@ -46,7 +57,7 @@ class NetworkView(QWidget):
         self.hovered: tuple[int, int] | None = None
         self.selected: tuple[int, int] | None = None
         self.phase: str | None = None  # predict / compare / learn: what to highlight
-        self.setToolTip("")
+        self.update()
 
     # -- state --------------------------------------------------------------------------------
     def set_state(self, weights, weight_deltas, frozen, inputs, pred, targets) -> None:
@@ -66,37 +77,55 @@ class NetworkView(QWidget):
 
     def edge_widths(self) -> np.ndarray:
         """The pen width of every edge (rows outputs, columns inputs)."""
-        largest = float(np.abs(self.weights).max(initial=0.0))
+        finite = np.abs(self.weights[np.isfinite(self.weights)])
+        largest = float(finite.max(initial=0.0))
         thickest = THICKEST if self.weights.size <= 16 else max(3.0, THICKEST * 4 / math.sqrt(self.weights.size))
-        if largest <= 0 or not math.isfinite(largest):
+        if largest <= 0:
             return np.full(self.weights.shape, HAIRLINE)
-        return HAIRLINE + (thickest - HAIRLINE) * np.abs(self.weights) / largest
+        return HAIRLINE + (thickest - HAIRLINE) * np.abs(np.nan_to_num(self.weights)) / largest
 
     def input_label(self, i: int) -> str:
         return f"{self.input_names[i]}  {short(self.inputs[i])}"
 
     def output_label(self, o: int) -> str:
-        pred = "–" if not math.isfinite(self.pred[o]) else short(self.pred[o])
-        return f"{self.output_names[o]}  pred {pred} / target {short(self.targets[o])}"
+        return f"{self.output_names[o]}  {short(self.pred[o])} / {short(self.targets[o])}"
 
     # -- geometry -----------------------------------------------------------------------------
+    def _rows(self) -> int:
+        return max(len(self.input_names), len(self.output_names))
+
     def _font(self) -> QFont:
-        rows = max(len(self.input_names), len(self.output_names))
-        spacing = (self.height() - 60) / max(rows, 1)
+        """As large as the rows allow (6.5–10.5 pt), and small enough that the label columns and
+        80 px of edges fit the width."""
+        spacing = (self.height() - 60) / max(self._rows(), 1)
         font = QFont(self.font())
-        font.setPointSizeF(max(6.5, min(10.5, spacing * 0.42)))
+        size = max(6.5, min(10.5, spacing * 0.42))
+        font.setPointSizeF(size)
+        left, right = self.label_widths(QFontMetricsF(font))
+        room = self.width() - 80 - 2 * (20 + 14)
+        if left + right > room and left + right > 0:
+            font.setPointSizeF(max(6.5, size * room / (left + right)))
         return font
+
+    def label_widths(self, metrics: QFontMetricsF) -> tuple[float, float]:
+        """The two label columns' widths: the longest name with the widest value text."""
+        value = metrics.horizontalAdvance(VALUE_TEMPLATE)
+        left = max(metrics.horizontalAdvance(f"{name}  ") for name in self.input_names) + value
+        right = max(metrics.horizontalAdvance(f"{name}  / ") for name in self.output_names) + 2 * value
+        right = max(right, metrics.horizontalAdvance(OUTPUT_HEADER))
+        return left, right
 
     def _layout(self):
         metrics = QFontMetricsF(self._font())
-        left_text = max(metrics.horizontalAdvance(self.input_label(i)) for i in range(len(self.input_names)))
-        right_text = max(metrics.horizontalAdvance(self.output_label(o)) for o in range(len(self.output_names)))
-        radius = max(5.0, min(14.0, (self.height() - 60) / max(len(self.input_names), len(self.output_names)) * 0.3))
+        left_text, right_text = self.label_widths(metrics)
+        radius = max(4.0, min(14.0, (self.height() - 60) / self._rows() * 0.3))
         x_in = 12 + left_text + 8 + radius
         x_out = self.width() - (12 + right_text + 8 + radius)
-        if x_out - x_in < 80:  # too narrow: keep edges visible, labels may be elided by clipping
-            x_in, x_out = self.width() * 0.3, self.width() * 0.7
-        top, bottom = 16.0, self.height() - 40.0
+        if x_out - x_in < 80:  # too narrow even at the smallest font: keep 80 px of edges, elide labels
+            spare = max(self.width() - 80, 0) / max(left_text + right_text, 1)
+            x_in = min(x_in, 20 + radius + left_text * spare)
+            x_out = x_in + 80
+        top, bottom = metrics.height() + 6.0, self.height() - 40.0  # room for the outputs' header
 
         def column(count):
             step = (bottom - top) / count
@@ -105,6 +134,21 @@ class NetworkView(QWidget):
         inputs = [QPointF(x_in, y) for y in column(len(self.input_names))]
         outputs = [QPointF(x_out, y) for y in column(len(self.output_names))]
         return inputs, outputs, radius, metrics
+
+    @staticmethod
+    def label_every(points: list[QPointF], height: float) -> int:
+        """Write every k-th label of a column so that no two overlap."""
+        if len(points) < 2:
+            return 1
+        gap = points[1].y() - points[0].y()
+        return max(1, math.ceil(height * 1.05 / gap))
+
+    def labelled(self, side: str) -> list[int]:
+        """The nodes of ``side`` ("inputs" or "outputs") whose labels are written."""
+        inputs, outputs, _, metrics = self._layout()
+        points = inputs if side == "inputs" else outputs
+        every = self.label_every(points, metrics.height())
+        return list(range(0, len(points), every))
 
     def edge_at(self, point: QPointF, tolerance: float = 6.0) -> tuple[int, int] | None:
         """``(output, input)`` of the edge nearest ``point`` within ``tolerance`` pixels."""
@@ -127,27 +171,39 @@ class NetworkView(QWidget):
     def edge_tooltip(self, output: int, input_: int) -> str:
         weight = self.weights[output, input_]
         delta = self.weight_deltas[output, input_]
-        lines = [f"{self.input_names[input_]} -> {self.output_names[output]}",
+        lines = [edge_name(self.input_names[input_], self.output_names[output], screen=True),
                  f"weight {format_number(weight)}",
-                 "last weight_delta " + ("–" if not math.isfinite(delta) else format_number(delta))]
-        if self.frozen[output, input_]:
-            lines.append("frozen (right-click to thaw)")
-        else:
-            lines.append("right-click to freeze")
+                 "weight_delta " + ("–" if not math.isfinite(delta) else format_number(delta))]
+        lines.append("frozen (right-click to thaw)" if self.frozen[output, input_] else "right-click to freeze")
         return "\n".join(lines)
 
     # -- events -------------------------------------------------------------------------------
+    def node_at(self, point: QPointF) -> tuple[str, int] | None:
+        """``("inputs", i)`` or ``("outputs", o)`` of the node under ``point``."""
+        inputs, outputs, radius, _ = self._layout()
+        for side, points in (("inputs", inputs), ("outputs", outputs)):
+            for k, centre in enumerate(points):
+                if math.hypot(point.x() - centre.x(), point.y() - centre.y()) <= radius + 2:
+                    return side, k
+        return None
+
     def mouseMoveEvent(self, event):  # noqa: N802
         edge = self.edge_at(event.position())
         if edge != self.hovered:
             self.hovered = edge
             self.update()
-        if edge is None:
+        node = self.node_at(event.position())
+        if node is not None:  # its label, written or not (a crowded column writes every k-th)
+            side, k = node
+            tip = self.input_label(k) if side == "inputs" else self.output_label(k)
+            QToolTip.showText(event.globalPosition().toPoint(), tip, self)
+        elif edge is None:
             QToolTip.hideText()
         else:
             QToolTip.showText(event.globalPosition().toPoint(), self.edge_tooltip(*edge), self)
 
     def mousePressEvent(self, event):  # noqa: N802
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
         if event.button() == Qt.MouseButton.LeftButton:
             self.edge_selected.emit(self.edge_at(event.position()))
 
@@ -162,67 +218,82 @@ class NetworkView(QWidget):
         output, input_ = edge
         frozen = bool(self.frozen[output, input_])
         menu = QMenu(self)
-        name = f"{self.input_names[input_]} -> {self.output_names[output]}"
+        name = edge_name(self.input_names[input_], self.output_names[output], screen=True)
         action = menu.addAction(f"Thaw {name}" if frozen else f"Freeze {name}")
         if menu.exec(event.globalPos()) is action:
             self.freeze_requested.emit(output, input_, not frozen)
 
     def paintEvent(self, event):  # noqa: N802
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         inputs, outputs, radius, metrics = self._layout()
         painter.setFont(self._font())
-        text_colour = self.palette().windowText().color()
+        palette = self.palette()
+        text_colour = palette.windowText().color()
         widths = self.edge_widths()
-        for o, end in enumerate(outputs):
-            for i, start in enumerate(inputs):
-                colour = QColor(POSITIVE if self.weights[o, i] >= 0 else NEGATIVE)
-                pen = QPen(colour, float(widths[o, i]))
-                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                if self.frozen[o, i]:
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                if self.hovered == (o, i) or self.selected == (o, i):
-                    pen.setWidthF(pen.widthF() + 2.5)
-                if self.phase in ("predict", "learn"):
-                    glow = QPen(HIGHLIGHT, float(widths[o, i]) + 7)
-                    painter.setPen(glow)
-                    painter.drawLine(start, end)
-                painter.setPen(pen)
+        order = np.argsort(np.abs(np.nan_to_num(self.weights)), axis=None, kind="stable")  # strongest last: on top
+        marked = {self.hovered, self.selected} - {None}
+        for flat in order:
+            o, i = divmod(int(flat), len(self.input_names))
+            start, end = inputs[i], outputs[o]
+            if self.phase in ("predict", "learn"):
+                painter.setPen(QPen(style.HIGHLIGHT, float(widths[o, i]) + 7))
                 painter.drawLine(start, end)
-        node_fill = self.palette().base().color()
+            if (o, i) in marked:  # an outline around the edge: its width still means |weight|
+                outline = QColor(palette.highlight().color())
+                if (o, i) != self.selected:
+                    outline.setAlphaF(0.55)
+                painter.setPen(QPen(outline, float(widths[o, i]) + 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+                painter.drawLine(start, end)
+            pen = QPen(style.sign_colour(self.weights[o, i], palette), float(widths[o, i]))
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            if self.frozen[o, i]:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawLine(start, end)
         lit = {"predict": inputs, "compare": outputs}.get(self.phase, [])
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(HIGHLIGHT))
+        painter.setBrush(QBrush(style.HIGHLIGHT))
         for point in lit:
             painter.drawEllipse(point, radius + 6, radius + 6)
         painter.setPen(QPen(text_colour, 1.5))
-        painter.setBrush(QBrush(node_fill))
+        painter.setBrush(QBrush(palette.base().color()))
         for point in inputs + outputs:
             painter.drawEllipse(point, radius, radius)
         painter.setPen(text_colour)
         height = metrics.height()
+        every_in, every_out = self.label_every(inputs, height), self.label_every(outputs, height)
         for i, point in enumerate(inputs):
-            box = QRectF(0, point.y() - height / 2, point.x() - radius - 8, height)
-            painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.input_label(i))
+            if i % every_in == 0:
+                box = QRectF(0, point.y() - height / 2, point.x() - radius - 8, height)
+                text = metrics.elidedText(self.input_label(i), Qt.TextElideMode.ElideLeft, box.width())
+                painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
         for o, point in enumerate(outputs):
-            box = QRectF(point.x() + radius + 8, point.y() - height / 2, self.width(), height)
-            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.output_label(o))
-        self._paint_legend(painter, metrics)
+            if o % every_out == 0:
+                box = QRectF(point.x() + radius + 8, point.y() - height / 2, self.width() - point.x() - radius - 10,
+                             height)
+                text = metrics.elidedText(self.output_label(o), Qt.TextElideMode.ElideRight, box.width())
+                painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        if outputs:
+            painter.drawText(QRectF(outputs[0].x() + radius + 8, 2, self.width(), height),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, OUTPUT_HEADER)
+        self._paint_legend(painter, metrics, every_in > 1 or every_out > 1)
 
-    def _paint_legend(self, painter: QPainter, metrics: QFontMetricsF) -> None:
+    def _paint_legend(self, painter: QPainter, metrics: QFontMetricsF, thinned: bool) -> None:
         y = self.height() - 16
         x = 12.0
-        for colour, label, dashed in ((POSITIVE, "positive", False), (NEGATIVE, "negative", False),
-                                      (self.palette().windowText().color(), "frozen", True)):
+        text = self.palette().windowText().color()
+        for colour, label, dashed in ((style.sign_colour(1.0), "positive", False),
+                                      (style.sign_colour(-1.0), "negative", False), (text, "frozen", True)):
             pen = QPen(colour, 3)
             if dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
                 pen.setWidthF(1.5)
             painter.setPen(pen)
             painter.drawLine(QPointF(x, y), QPointF(x + 22, y))
-            painter.setPen(self.palette().windowText().color())
+            painter.setPen(text)
             painter.drawText(QPointF(x + 28, y + metrics.ascent() / 2 - 1), label)
             x += 28 + metrics.horizontalAdvance(label) + 18
-        painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1), "thickness ∝ |weight|")
-
-
+        note = "thickness ∝ |weight|" + ("; hover a node for its label" if thinned else "")
+        if x + metrics.horizontalAdvance(note) < self.width():  # a narrow diagram keeps the colours' key only
+            painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1), note)

@@ -27,9 +27,9 @@ def parse_number(text: str, what: str = "value", *, positive: bool = False) -> f
     return value + 0.0  # -0 becomes 0
 
 
-def format_number(value: float) -> str:
-    """A weight or error for a table cell: 7 significant digits, no trailing zeros.
+def format_number(value: float, digits: int = 7) -> str:
+    """A weight or error for a table cell: ``digits`` significant digits, no trailing zeros.
 
     (The cell's tooltip and the CSV export carry every digit.)
     """
-    return f"{value:.7g}"
+    return f"{value:.{digits}g}"

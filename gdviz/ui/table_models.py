@@ -6,21 +6,26 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from gdviz.core.dataset import DataSet
+from gdviz.core.dataset import DataSet, edge_name
+from gdviz.ui import style
 from gdviz.ui.parsing import format_number, parse_number
 
-POSITIVE = QColor(37, 99, 235)  # blue
-NEGATIVE = QColor(234, 88, 12)  # orange
 RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # Enums are spelled in full (Qt.ItemDataRole.DisplayRole): PySide6's short forms (Qt.DisplayRole)
 # cost ~7 µs a lookup, and a repaint calls data() for every role of every cell.
+DISPLAY, EDIT, BACKGROUND, TOOLTIP = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+                                      Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT, CHECK = Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.CheckStateRole
+
+TINT_LOW, TINT_HIGH = 0.08, 0.45  # behind numbers: strong enough to read, faint enough to read through
+MATRIX_LOW, MATRIX_HIGH = 0.12, 1.0  # a colour matrix has no numbers to keep readable
 
 
-def tint(value: float, largest: float) -> QColor:
-    """A background that shows sign by hue and size by strength."""
-    colour = QColor(POSITIVE if value >= 0 else NEGATIVE)
-    strength = 0.0 if largest <= 0 else min(abs(value) / largest, 1.0)
-    colour.setAlphaF(0.08 + 0.37 * strength)
+def tint(value: float, largest: float, low: float = TINT_LOW, high: float = TINT_HIGH) -> QColor:
+    """A background that shows sign by hue and size by strength (see :func:`tint_legend`)."""
+    colour = style.sign_colour(value)
+    strength = 0.0 if largest <= 0 or not np.isfinite(value) else min(abs(value) / largest, 1.0)
+    colour.setAlphaF(low + (high - low) * strength)
     return colour
 
 
@@ -29,7 +34,9 @@ class WeightTableModel(QAbstractTableModel):
 
     Editing (only when :attr:`editable`) never changes the matrix itself: a valid number is
     announced with :attr:`edit_requested` (the trainer owns the weights), anything else with
-    :attr:`edit_refused`.
+    :attr:`edit_refused`. :attr:`digits` (significant digits shown) is set by the view to what
+    its cells can hold; with :attr:`numbers_shown` off the table is a colour matrix and each
+    number is in its cell's tooltip.
     """
 
     edit_requested = Signal(int, int, float)
@@ -42,6 +49,9 @@ class WeightTableModel(QAbstractTableModel):
         self.matrix = np.zeros((len(output_names), len(input_names)))
         self.frozen = np.zeros(self.matrix.shape, dtype=bool)
         self.editable = False
+        self.checkable = False  # the weights table: a tick freezes the weight
+        self.digits = 7
+        self.numbers_shown = True
         self._cells: dict[tuple[int, int], tuple[float, str, QColor]] = {}
         self._largest = 0.0  # the matrix's largest magnitude, for the tints
 
@@ -49,9 +59,28 @@ class WeightTableModel(QAbstractTableModel):
         self.matrix = np.array(matrix, dtype=float)
         if frozen is not None:
             self.frozen = np.array(frozen, dtype=bool)
-        self._largest = float(np.abs(self.matrix).max(initial=0.0))
+        finite = np.abs(self.matrix[np.isfinite(self.matrix)])
+        self._largest = float(finite.max(initial=0.0))
+        self._changed()
+
+    def set_digits(self, digits: int) -> None:
+        if digits != self.digits:
+            self.digits = digits
+            self._changed()
+
+    def set_numbers_shown(self, shown: bool) -> None:
+        if shown != self.numbers_shown:
+            self.numbers_shown = shown
+            self._changed()
+
+    def _changed(self) -> None:
         self._cells.clear()
         self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def text(self, value: float, digits: int | None = None) -> str:
+        if not np.isfinite(value):
+            return "–"
+        return format_number(value, digits or self.digits)
 
     def _cell(self, row: int, column: int) -> tuple[float, str, QColor]:
         """A cell's value, text and tint, worked out once per matrix: a repaint asks for each
@@ -59,8 +88,13 @@ class WeightTableModel(QAbstractTableModel):
         cell = self._cells.get((row, column))
         if cell is None:
             value = float(self.matrix[row, column])
-            cell = self._cells[row, column] = (value, format_number(value), tint(value, self._largest))
+            colour = (tint(value, self._largest) if self.numbers_shown
+                      else tint(value, self._largest, MATRIX_LOW, MATRIX_HIGH))
+            cell = self._cells[row, column] = (value, self.text(value) if self.numbers_shown else "", colour)
         return cell
+
+    def edge(self, row: int, column: int) -> str:
+        return edge_name(self.input_names[column], self.output_names[row], screen=True)
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802 (Qt's name)
         return 0 if parent.isValid() else self.matrix.shape[0]
@@ -68,33 +102,33 @@ class WeightTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):  # noqa: N802
         return 0 if parent.isValid() else self.matrix.shape[1]
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if role == DISPLAY:
             names = self.input_names if orientation == Qt.Orientation.Horizontal else self.output_names
             return names[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             return "input" if orientation == Qt.Orientation.Horizontal else "output"
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == DISPLAY:
             return self._cell(row, column)[1]
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == EDIT:
+            return self.text(self._cell(row, column)[0], 17)
+        if role == BACKGROUND:
             return self._cell(row, column)[2]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            edge = f"{self.input_names[column]} -> {self.output_names[row]}"
+        if role == TOOLTIP:
             frozen = " (frozen)" if self.frozen[row, column] else ""
-            return f"{self.what} {edge}{frozen}: {self._cell(row, column)[0]!r}"
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+            value = self._cell(row, column)[0]
+            return f"{self.what} {self.edge(row, column)}{frozen}: {value!r}"
+        if role == ALIGNMENT:
             return RIGHT_ALIGNED
-        if role == Qt.ItemDataRole.CheckStateRole and self.checkable:
+        if role == CHECK and self.checkable:
             return Qt.CheckState.Checked if self.frozen[row, column] else Qt.CheckState.Unchecked
         return None
-
-    checkable = False  # the weights table: a tick freezes the weight
 
     def flags(self, index):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -102,16 +136,15 @@ class WeightTableModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags | Qt.ItemFlag.ItemIsEditable if self.editable else flags
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
-        if role == Qt.ItemDataRole.CheckStateRole and self.checkable:
+    def setData(self, index, value, role=EDIT):  # noqa: N802
+        if role == CHECK and self.checkable:
             frozen = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
             self.freeze_requested.emit(index.row(), index.column(), frozen)
             return True
-        if role != Qt.ItemDataRole.EditRole or not self.editable:
+        if role != EDIT or not self.editable:
             return False
-        edge = f"{self.input_names[index.column()]} -> {self.output_names[index.row()]}"
         try:
-            number = parse_number(str(value), f"weight {edge}")
+            number = parse_number(str(value), f"weight {self.edge(index.row(), index.column())}")
         except ValueError as exc:
             self.edit_refused.emit(str(exc))
             return False
@@ -122,8 +155,9 @@ class WeightTableModel(QAbstractTableModel):
 class DataTableModel(QAbstractTableModel):
     """One row per example; the inputs' columns, then the targets' columns.
 
-    Cells accept finite numbers only. A valid edit replaces :attr:`data_set` and is announced
-    with :attr:`data_edited`; anything else with :attr:`edit_refused`, changing nothing.
+    Cells accept finite numbers only. A valid edit is announced with :attr:`data_edited` (a new
+    data set: the trainer owns the data, and the table shows it when the state says so);
+    anything else with :attr:`edit_refused`, changing nothing.
     """
 
     data_edited = Signal(object)
@@ -132,11 +166,26 @@ class DataTableModel(QAbstractTableModel):
     def __init__(self, data_set: DataSet, parent=None):
         super().__init__(parent)
         self.data_set = data_set
-        self.current_example = 0
+        self.current_example: int | None = 0  # None: every example is used (cycle, batch)
 
-    def set_current_example(self, example: int) -> None:
-        self.current_example = example
-        self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, self.rowCount() - 1)
+    def set_data_set(self, data_set: DataSet) -> None:
+        if data_set is self.data_set:
+            return
+        same_shape = (data_set.inputs.shape, data_set.targets.shape) == (self.data_set.inputs.shape,
+                                                                         self.data_set.targets.shape)
+        if not same_shape:
+            self.beginResetModel()
+        self.data_set = data_set
+        if same_shape:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        else:
+            self.endResetModel()
+
+    def set_current_example(self, example: int | None) -> None:
+        if example != self.current_example:
+            self.current_example = example
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, self.rowCount() - 1)
 
     def _column(self, column: int) -> tuple[str, int, str]:
         n = self.data_set.n_inputs
@@ -150,49 +199,50 @@ class DataTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):  # noqa: N802
         return 0 if parent.isValid() else self.data_set.n_inputs + self.data_set.n_outputs
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal:
             kind, _, name = self._column(section)
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return name if kind == "input" else f"→ {name}"
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == TOOLTIP:
                 return f"{kind} {name}"
-        elif role == Qt.ItemDataRole.DisplayRole:
+        elif role == DISPLAY:
             marker = "▶ " if section == self.current_example else ""
             return f"{marker}game {section}"
-        elif role == Qt.ItemDataRole.ToolTipRole:
+        elif role == TOOLTIP:
             return f"example {section}" + (" (being trained on)" if section == self.current_example else "")
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None
         kind, column, _ = self._column(index.column())
         array = self.data_set.inputs if kind == "input" else self.data_set.targets
         value = float(array[index.row(), column])
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == DISPLAY:
             return format_number(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == EDIT:
+            return repr(value)
+        if role == ALIGNMENT:
             return RIGHT_ALIGNED
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             return f"{kind} {value!r}"
         return None
 
     def flags(self, index):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
-        if role != Qt.ItemDataRole.EditRole:
+    def setData(self, index, value, role=EDIT):  # noqa: N802
+        if role != EDIT:
             return False
         kind, column, name = self._column(index.column())
+        what = f"{kind} {name} of game {index.row()}"
         try:
-            number = parse_number(str(value), f"{kind} {name} of game {index.row()}")
+            number = parse_number(str(value), what)
             if abs(number) > 1e100:
-                raise ValueError(f"{kind} {name}: {number:g} is too large (keep it within ±1e100)")
+                raise ValueError(f"{what}: {number:g} is too large (keep it within ±1e100)")
         except ValueError as exc:
             self.edit_refused.emit(str(exc))
             return False
-        self.data_set = self.data_set.with_value(kind, index.row(), column, number)
-        self.dataChanged.emit(index, index)
-        self.data_edited.emit(self.data_set)
+        self.data_edited.emit(self.data_set.with_value(kind, index.row(), column, number))
         return True

@@ -1,18 +1,17 @@
-"""The trainer thread: runs the core engine off the GUI thread and reports every iteration.
+"""The trainer thread: owns the session's :class:`Training`, applies typed commands between
+iterations, and reports every iteration and the state after it.
 
-Protocol (all public methods are called from the GUI thread and only queue a command; the
-thread applies commands between iterations, so a change lands at an iteration boundary):
-
-- ``step()`` does one iteration; ``play()``/``pause()`` animate at ``set_speed(n)`` iterations a
-  second (``None`` = as fast as possible); ``run(n)`` does n iterations as fast as possible.
-- Every batch of consecutive iterations is sent with :attr:`Trainer.report` as a
-  :class:`Report` holding a *copy* of their records and of the weights after them, so the
-  window never reads an array the trainer is still writing, and no iteration is lost.
-- Pacing: the trainer keeps to its speed (``FULL_SPEED`` at max), sends at most ~120 batches a
-  second, and after each batch waits for a *grant* (:meth:`grant`), which the window gives when
-  it has taken the batch. So at most one report is in flight and the queue cannot grow without
-  bound however slow the window is. At full speed the iterations run in compiled loops that
-  release the GIL (:mod:`gdviz.core.compiled`), so the window paints on the other core meanwhile.
+- Commands (:data:`Command`) are queued from the GUI thread with :meth:`Trainer.send` and
+  applied in order between iterations, so a change lands at an iteration boundary.
+- After every command and every batch of iterations the trainer emits a :class:`Report`: the
+  new :class:`~gdviz.core.state.SessionState` and a *copy* of the batch's records, so the
+  window never reads an array the trainer is writing and no iteration is lost.
+- Pacing: the trainer keeps to its speed (``FULL_SPEED`` at max and for Run N), sends at most
+  ~120 batches a second, and after each batch waits for a :class:`Grant`, which the controller
+  sends once it has taken the batch: at most one batch is ever in flight, however slow the
+  window. The iterations run in the compiled loops (:mod:`gdviz.core.compiled`: the same numbers
+  as numpy's, bit for bit) once they are loaded; they release the GIL, so the window paints on
+  the other core meanwhile.
 """
 
 from __future__ import annotations
@@ -22,12 +21,13 @@ import queue
 import time
 from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QThread, Signal
 
 from gdviz.core import compiled
+from gdviz.core.dataset import DataSet
 from gdviz.core.engine import NUMPY_LOOPS
 from gdviz.core.log import IterationLog
+from gdviz.core.state import SessionState, state_of
 from gdviz.core.training import Divergence, Training
 
 COMPUTE_BUDGET = 0.008
@@ -45,101 +45,151 @@ MAX_CATCH_UP = 0.1
 """Seconds of iterations the trainer may be behind its pace before it stops trying to catch up."""
 
 
+# -- commands --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Load:
+    """Train this from now on (a preset, a session, an undo, a branch); ``generation`` tags its reports."""
+
+    training: Training
+    preset: str | None
+    generation: int
+    speed: int | None
+    max_iterations: int  # the log's limit: training stops there
+
+
+@dataclass(frozen=True)
+class Step:
+    pass
+
+
+@dataclass(frozen=True)
+class Play:
+    pass
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class TogglePlay:
+    pass
+
+
+@dataclass(frozen=True)
+class Run:
+    iterations: int
+
+
+@dataclass(frozen=True)
+class SetSpeed:
+    speed: int | None  # iterations a second; None: as fast as possible
+
+
+@dataclass(frozen=True)
+class SetAlpha:
+    alpha: float
+
+
+@dataclass(frozen=True)
+class SetMode:
+    mode: str
+
+
+@dataclass(frozen=True)
+class SetExample:
+    example: int
+
+
+@dataclass(frozen=True)
+class SetData:
+    data: DataSet
+
+
+@dataclass(frozen=True)
+class SetWeight:
+    output: int
+    input: int
+    value: float
+
+
+@dataclass(frozen=True)
+class SetFrozen:
+    output: int
+    input: int
+    frozen: bool
+
+
+@dataclass(frozen=True)
+class SetAsPrinted:
+    on: bool
+
+
+@dataclass(frozen=True)
+class Sync:
+    """Answered with a report carrying ``token``: every earlier command has been applied."""
+
+    token: int
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The controller has taken the last batch: the trainer may send the next."""
+
+
+@dataclass(frozen=True)
+class Quit:
+    pass
+
+
+Command = (Load | Step | Play | Pause | TogglePlay | Run | SetSpeed | SetAlpha | SetMode | SetExample
+           | SetData | SetWeight | SetFrozen | SetAsPrinted | Sync | Grant | Quit)
+
+
 @dataclass(frozen=True)
 class Report:
-    """What the trainer did since the last report: a copy, owned by the receiver."""
+    """What the trainer did since the last report: copies, owned by the receiver."""
 
-    records: IterationLog | None  # the iterations done (None: a command that trained nothing)
-    weights: np.ndarray  # the weights after them
-    frozen: np.ndarray
-    iteration: int  # iterations done since the last reset
-    playing: bool  # animating or running N
-    run_remaining: int  # iterations of a Run N still to do (0 when none)
-    commands_applied: int = 0  # how many commands (grants aside) the trainer had applied
-    trainer: object = None  # the Trainer that sent it (a window ignores a replaced trainer's)
-    reset: bool = False  # the training was reset before this report
+    generation: int  # the Load it belongs to (a report of a replaced training is ignored)
+    state: SessionState  # after everything below
+    records: IterationLog | None = None  # the iterations done (None: a command that trained nothing)
     divergence: Divergence | None = None
-    error: str | None = None  # a command was refused (e.g. a weight that is not a number)
+    refused: str | None = None  # a command was refused (e.g. an alpha of 0)
     limit_reached: bool = False  # training stopped because the log is full
+    sync: int | None = None  # the token of a Sync just answered
 
 
 class Trainer(QThread):
+    """The thread that trains. Start it, :meth:`send` it commands, :meth:`stop` it."""
+
     report = Signal(object)
 
-    def __init__(self, training: Training, max_iterations: int | None = None, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self._training = training  # touched only by the thread once it has started
-        self.max_iterations = max_iterations  # the log's limit: training stops there
-        self._commands: queue.SimpleQueue = queue.SimpleQueue()
-        self._speed: float | None = None
+        self.max_iterations = 0  # the log's limit: training stops there (set by Load)
+        self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
+        self._training: Training | None = None  # touched only by the thread once it has started
+        self._preset: str | None = None
+        self._generation = 0
+        self._speed: int | None = None
         self._playing = False
+        self._run_total = 0
         self._run_remaining = 0
         self._granted = True
         self._quit = False
         self._pace_start = 0.0
         self._paced_done = 0
         self._reported_at = 0.0
-        self.reports_sent = 0  # written by the trainer thread; read by tests and benchmarks
-        self.commands_sent = 0  # GUI thread only
-        self._commands_applied = 0  # trainer thread only
+        self.reports_sent = 0  # written by the trainer thread; read by the benchmark
 
-    # -- commands (GUI thread) ----------------------------------------------------------------
-    def _send(self, name: str, *args) -> None:
-        if name != "grant":
-            self.commands_sent += 1
-        self._commands.put((name, args))
+    def send(self, command: Command) -> None:
+        """Queue a command (from any thread); it is applied between two iterations."""
+        self._commands.put(command)
 
-    def step(self) -> None:
-        self._send("step")
-
-    def play(self) -> None:
-        self._send("play")
-
-    def pause(self) -> None:
-        self._send("pause")
-
-    def run_iterations(self, count: int) -> None:
-        self._send("run", int(count))
-
-    def reset(self) -> None:
-        self._send("reset")
-
-    def set_speed(self, per_second: float | None) -> None:
-        self._send("speed", per_second)
-
-    def set_alpha(self, alpha: float) -> None:
-        self._send("call", "set_alpha", alpha)
-
-    def set_mode(self, mode: str) -> None:
-        self._send("call", "set_mode", mode)
-
-    def set_example(self, example: int) -> None:
-        self._send("call", "set_example", example)
-
-    def set_data(self, data) -> None:
-        self._send("call", "set_data", data)
-
-    def set_weight(self, output: int, input_: int, value: float) -> None:
-        self._send("call", "set_weight", output, input_, value)
-
-    def set_frozen(self, output: int, input_: int, frozen: bool) -> None:
-        self._send("call", "set_frozen", output, input_, frozen)
-
-    def set_as_printed(self, on: bool) -> None:
-        self._send("call", "set_as_printed", on)
-
-    def warm_up(self) -> None:
-        """Start loading the compiled loops, on a thread of their own: numba's import and cache take
-        ~0.7 s, which the trainer's commands (a Step, say) must not wait behind."""
-        compiled.load_in_background()
-
-    def grant(self) -> None:
-        """The window is ready for the next batch."""
-        self._send("grant")
-
-    def stop(self, timeout_ms: int = 2000) -> bool:
+    def stop(self, timeout_ms: int = 5000) -> bool:
         """End the thread (within one block of iterations) and wait for it."""
-        self._send("quit")
+        self.send(Quit())
         self.requestInterruption()
         return self.wait(timeout_ms)
 
@@ -147,21 +197,19 @@ class Trainer(QThread):
     def run(self) -> None:  # QThread's entry point: the thread's whole life
         while not self._quit:
             try:
-                command = self._commands.get(timeout=self._idle_timeout())
+                command: Command | None = self._commands.get(timeout=self._idle_timeout())
             except queue.Empty:
                 command = None
             changed, reported = False, False
             while command is not None:
-                if command[0] != "grant":
-                    self._commands_applied += 1
-                    changed = True
-                reported = self._apply(*command) or reported
+                changed = changed or not isinstance(command, Grant)
+                reported = self._apply(command) or reported
                 try:
                     command = self._commands.get_nowait()
                 except queue.Empty:
                     command = None
-            if changed and not reported and not self._quit:
-                self._emit(None)  # the window learns the state after its commands
+            if changed and not reported and not self._quit and self._training is not None:
+                self._emit()  # the window learns the state after its commands
             if not self._quit and self._playing and self._granted:
                 self._advance()
 
@@ -171,7 +219,7 @@ class Trainer(QThread):
 
     def _rate(self) -> float:
         """Iterations a second now: the chosen speed, or FULL_SPEED for max and Run N."""
-        return FULL_SPEED if self._full_speed() else self._speed
+        return FULL_SPEED if self._full_speed() or self._speed is None else self._speed
 
     def _idle_timeout(self) -> float | None:
         """Seconds until the next batch is due (None: nothing to do until a command comes).
@@ -185,48 +233,87 @@ class Trainer(QThread):
                      self._reported_at + REPORT_INTERVAL)
         return max(0.0, due_at - time.perf_counter())
 
-    def _apply(self, name: str, args: tuple) -> bool:
+    def _stop_playing(self) -> None:
+        self._playing, self._run_total, self._run_remaining = False, 0, 0
+
+    def _apply(self, command: Command) -> bool:  # noqa: C901 - one case per command
         """Carry out one command; True if it sent a report of its own."""
-        training = self._training
-        if name == "quit":
+        if isinstance(command, Quit):
             self._quit = True
-        elif name == "grant":
+            return False
+        if isinstance(command, Grant):
             self._granted = True
-        elif name == "step":
-            if self.max_iterations is not None and training.iteration >= self.max_iterations:
-                self._emit(None, limit_reached=True)
+            return False
+        if isinstance(command, Load):
+            self._training, self._preset, self._generation = command.training, command.preset, command.generation
+            self._speed, self.max_iterations = command.speed, command.max_iterations
+            self._stop_playing()
+            self._granted = True
+            return False
+        if isinstance(command, SetSpeed):
+            self._speed = command.speed
+            self._restart_pace()
+            return False
+        training = self._training
+        if training is None:
+            return False
+        if isinstance(command, Sync):
+            self._emit(sync=command.token)
+            return True
+        if isinstance(command, Step):
+            if training.iteration >= self.max_iterations:
+                self._emit(limit_reached=True)
             else:
-                self._emit(training.step(), records_expected=True)
+                self._emit(training.step())
             return True
-        elif name == "play":
-            self._playing, self._run_remaining = True, 0
+        if isinstance(command, Play | TogglePlay):
+            if isinstance(command, TogglePlay) and self._playing:
+                self._stop_playing()
+            elif training.iteration >= self.max_iterations:
+                self._emit(limit_reached=True)
+                return True
+            else:
+                self._playing, self._run_total, self._run_remaining = True, 0, 0
+                self._restart_pace()
+        elif isinstance(command, Pause):
+            self._stop_playing()
+        elif isinstance(command, Run):
+            self._playing = command.iterations > 0
+            self._run_total = self._run_remaining = command.iterations
             self._restart_pace()
-        elif name == "pause":
-            self._playing, self._run_remaining = False, 0
-        elif name == "run":
-            self._playing, self._run_remaining = args[0] > 0, args[0]
-        elif name == "speed":
-            self._speed = args[0]
-            self._restart_pace()
-        elif name == "reset":
-            self._playing, self._run_remaining = False, 0
-            training.reset()
-            self._emit(None, reset=True)
-            return True
-        elif name == "call":
+        else:
             try:
-                getattr(training, args[0])(*args[1:])
+                self._change(training, command)
             except ValueError as exc:
-                self._emit(None, error=str(exc))
+                self._emit(refused=str(exc))
                 return True
         return False
+
+    @staticmethod
+    def _change(training: Training, command: Command) -> None:
+        """A setting: applies from the next iteration on (ValueError if refused)."""
+        if isinstance(command, SetAlpha):
+            training.set_alpha(command.alpha)
+        elif isinstance(command, SetMode):
+            training.set_mode(command.mode)
+        elif isinstance(command, SetExample):
+            training.set_example(command.example)
+        elif isinstance(command, SetData):
+            training.set_data(command.data)
+        elif isinstance(command, SetWeight):
+            training.set_weight(command.output, command.input, command.value)
+        elif isinstance(command, SetFrozen):
+            training.set_frozen(command.output, command.input, command.frozen)
+        elif isinstance(command, SetAsPrinted):
+            training.set_as_printed(command.on)
 
     def _restart_pace(self) -> None:
         self._pace_start, self._paced_done = time.perf_counter(), 0
 
     def _advance(self) -> None:
         training = self._training
-        full_speed = self._full_speed()
+        if training is None:
+            return
         rate = self._rate()
         wanted = math.floor((time.perf_counter() - self._pace_start) * rate) - self._paced_done
         if wanted <= 0:
@@ -236,54 +323,47 @@ class Trainer(QThread):
             wanted = max(1, math.floor(rate * REPORT_INTERVAL))
         if self._run_remaining:
             wanted = min(wanted, self._run_remaining)
-        limit_reached = False
-        if self.max_iterations is not None:
-            room = self.max_iterations - training.iteration
-            wanted, limit_reached = min(wanted, room), wanted >= room
-        # Full speed uses the compiled loops, which release the GIL so the window paints meanwhile.
-        fast = compiled.loops() if full_speed else None  # loaded once per process, then kept
-        training.loops = fast or NUMPY_LOOPS
-        deadline = time.perf_counter() + COMPUTE_BUDGET
-        result = training.run(wanted, deadline=deadline, should_stop=self._interrupted,
+        room = self.max_iterations - training.iteration
+        wanted, limit_reached = min(wanted, room), wanted >= room
+        training.loops = self._loops()
+        result = training.run(wanted, deadline=time.perf_counter() + COMPUTE_BUDGET,
+                              should_stop=self._interrupted,
                               block=1024 if training.loops is not NUMPY_LOOPS else 64)
-        training.loops = NUMPY_LOOPS
         limit_reached = limit_reached and training.iteration >= self.max_iterations
-        if limit_reached:
-            self._playing, self._run_remaining = False, 0
         self._paced_done += result.iterations
         if self._run_remaining:
             self._run_remaining -= result.iterations
             if self._run_remaining <= 0:
-                self._playing, self._run_remaining = False, 0
-        if result.divergence:
-            self._playing, self._run_remaining = False, 0
-        self._emit(result, records_expected=True, limit_reached=limit_reached)
+                self._stop_playing()
+        if result.divergence or limit_reached:
+            self._stop_playing()
+        self._emit(result, limit_reached=limit_reached)
         self._reported_at = time.perf_counter()
+
+    @staticmethod
+    def _loops():
+        """The compiled loops once loaded (on their own thread: never waited for here), else numpy's."""
+        return (compiled.loops() if compiled.ready() else None) or NUMPY_LOOPS
 
     def _interrupted(self) -> bool:
         return not self._commands.empty() or self.isInterruptionRequested()
 
-    def _emit(self, result, *, records_expected: bool = False, reset: bool = False,
-              error: str | None = None, limit_reached: bool = False) -> None:
+    def _emit(self, result=None, *, refused: str | None = None,
+              limit_reached: bool = False, sync: int | None = None) -> None:
         training = self._training
+        assert training is not None
         # a batch whose first iteration diverged has no record, but the log's note (why training
         # stopped) must still reach the window's log, and so the CSV
         log = training.log
-        records = log.take() if records_expected and (log.count or log.note) else None
+        records = log.take() if result is not None and (log.count or log.note) else None
         if records is not None:
             self._granted = False  # wait for the window to take this batch
         self.reports_sent += 1
         self.report.emit(Report(
+            generation=self._generation,
+            state=state_of(training, self._preset, playing=self._playing, speed=self._speed,
+                           run_total=self._run_total, run_remaining=self._run_remaining),
             records=records,
-            weights=training.weights.copy(),
-            frozen=training.frozen.copy(),
-            iteration=training.iteration,
-            playing=self._playing,
-            run_remaining=self._run_remaining,
-            commands_applied=self._commands_applied,
-            trainer=self,
-            reset=reset,
             divergence=result.divergence if result is not None else None,
-            error=error,
-            limit_reached=limit_reached,
+            refused=refused, limit_reached=limit_reached, sync=sync,
         ))

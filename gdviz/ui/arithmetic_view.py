@@ -1,0 +1,108 @@
+"""An iteration's arithmetic written out as the book writes it, with its real numbers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+
+from gdviz.core.arithmetic import Line, iteration_lines
+from gdviz.core.log import IterationLog
+from gdviz.ui import style
+
+
+class ArithmeticView(QWidget):
+    """One iteration's numbers in the book's layout; copyable; one edge's lines highlighted."""
+
+    def __init__(self, input_names, output_names, parent=None):
+        super().__init__(parent)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # long sums wrap, never hide
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.TypeWriter)
+        self.text.setFont(font)
+        self.text.setToolTip("The iteration shown, as the book writes it. Select and copy (Ctrl+C) any of it.")
+        self.title = QLabel()
+        self.output_box = QComboBox()
+        self.output_box.setToolTip("Show the lines of one output")
+        self.output_box.currentIndexChanged.connect(lambda _i: self._render())
+        row = QHBoxLayout()
+        row.addWidget(self.title, 1)
+        row.addWidget(self.output_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.text)
+        self.lines: list[Line] = []
+        self.selected: tuple[int, int] | None = None
+        self.phase: str | None = None  # when stepping by phase: show the lines up to this phase
+        self.set_names(input_names, output_names)
+
+    def set_names(self, input_names, output_names) -> None:
+        self.input_names, self.output_names = list(input_names), list(output_names)
+        self.output_box.blockSignals(True)
+        self.output_box.clear()
+        self.output_box.addItem("all outputs", -1)
+        for o, name in enumerate(output_names):
+            self.output_box.addItem(name, o)
+        if len(output_names) > 3:
+            self.output_box.setCurrentIndex(1)
+        self.output_box.setVisible(len(output_names) > 1)
+        self.output_box.blockSignals(False)
+        self.lines, self.selected, self.phase = [], None, None
+        self._render()
+
+    def show_row(self, log: IterationLog, row: int | None, frozen, phase: str | None = None,
+                 iteration: int | None = None) -> None:
+        """Show log row ``row`` (None: nothing yet), iteration number ``iteration``."""
+        self.lines = [] if row is None else iteration_lines(log, row, self.input_names, self.output_names, frozen)
+        self.phase = phase
+        number = iteration if iteration is not None else (log.first_iteration + row if row is not None else None)
+        what = {"predict": ": predict", "compare": ": compare"}.get(phase or "", ", step by step")
+        self.title.setText("The arithmetic" if number is None else f"Iteration {number:,}{what}")
+        self._render()
+
+    def select_edge(self, edge: tuple[int, int] | None) -> None:
+        self.selected = edge
+        if edge is not None and self.output_box.currentData() not in (-1, edge[0]):
+            self.output_box.setCurrentIndex(edge[0] + 1)  # renders
+        else:
+            self._render()
+
+    def visible_lines(self) -> list[Line]:
+        output = self.output_box.currentData()
+        phases = {"predict": ("predict",), "compare": ("predict", "compare")}.get(self.phase or "")
+        return [line for line in self.lines if (output == -1 or line.output in (output, -1))
+                and (phases is None or line.phase in phases)]
+
+    def changeEvent(self, event):  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
+        super().changeEvent(event)
+
+    def _render(self) -> None:
+        lines = self.visible_lines()
+        text = "\n".join(line.text for line in lines) if lines else "Step once to see the arithmetic of an iteration."
+        if text != self.text.toPlainText():
+            self.text.setPlainText(text)
+        selections = []
+        if self.selected is not None:
+            output, input_ = self.selected
+            marked = QTextCharFormat()
+            highlight = QColor(style.HIGHLIGHT)
+            highlight.setAlpha(110 if not style.is_dark(self.palette()) else 90)
+            marked.setBackground(highlight)
+            marked.setProperty(QTextCharFormat.Property.FullWidthSelection, True)
+            block = self.text.document().firstBlock()
+            for line in lines:
+                if line.output == output and line.input in (None, input_):
+                    selection = QTextEdit.ExtraSelection()
+                    selection.cursor = QTextCursor(block)
+                    selection.format = marked
+                    selections.append(selection)
+                block = block.next()
+        self.text.setExtraSelections(selections)
+
+    def highlighted_texts(self) -> list[str]:
+        return [s.cursor.block().text() for s in self.text.extraSelections()]

@@ -1,0 +1,140 @@
+"""The error bowls: for each weight, the error as that weight alone moves."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from gdviz.core import bowls
+from gdviz.core.dataset import edge_name
+
+MAX_BOWLS = 16  # more weights than this: the bowls of one output at a time (the chooser pages)
+CELL_WIDTH, CELL_HEIGHT = 190, 140  # a bowl never gets smaller: the grid scrolls instead
+TANGENT = "#dc2626"
+GREY = "#9ca3af"
+
+
+class BowlsView(QWidget):
+    """A parabola per weight, a dot at the weight shown and a short tangent whose slope is
+    2 × its next weight_delta. The grid scrolls; big networks show one output's bowls at a time."""
+
+    output_chosen = Signal(int)
+
+    def __init__(self, input_names, output_names, parent=None):
+        super().__init__(parent)
+        self.input_names, self.output_names = list(input_names), list(output_names)
+        paged = len(input_names) * len(output_names) > MAX_BOWLS
+        self.output: int | None = 0 if paged else None
+        self.output_box = QComboBox()
+        for o, name in enumerate(output_names):
+            self.output_box.addItem(f"output {name}", o)
+        self.output_box.setToolTip("Big networks show one output's bowls at a time")
+        self.output_box.currentIndexChanged.connect(lambda index: self.set_output(index, announce=True))
+        row = QHBoxLayout()
+        self.caption = QLabel()
+        row.addWidget(self.caption, 1)
+        row.addWidget(self.output_box)
+        self.output_box.setVisible(paged)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.graphics)
+        self.scroll.setWidgetResizable(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.scroll, 1)
+        self.plots: dict[tuple[int, int], tuple] = {}
+        self._build()
+
+    def edges(self) -> list[tuple[int, int]]:
+        outputs = range(len(self.output_names)) if self.output is None else [self.output]
+        return [(o, i) for o in outputs for i in range(len(self.input_names))]
+
+    def columns(self) -> int:
+        return max(1, min(len(self.input_names), max(1, (self.scroll.viewport().width() - 8) // CELL_WIDTH)))
+
+    def set_output(self, output: int, announce: bool = False) -> None:
+        if self.output is not None and output != self.output:
+            self.output = output
+            self.output_box.blockSignals(True)
+            self.output_box.setCurrentIndex(output)
+            self.output_box.blockSignals(False)
+            self._build()
+            if announce:
+                self.output_chosen.emit(output)
+
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        if self.plots and self.columns() != self._built_columns:
+            self._build()
+
+    def changeEvent(self, event):  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange and self.plots:
+            self._build()
+        super().changeEvent(event)
+
+    def _build(self) -> None:
+        self.graphics.clear()
+        self.plots = {}
+        self._greyed: dict[tuple[int, int], bool] = {}  # each plot's style: greyed (frozen) or not
+        self._built_columns = columns = self.columns()
+        palette = self.palette()
+        text = palette.windowText().color()
+        self.graphics.setBackground(palette.base().color())
+        edges = self.edges()
+        rows = math.ceil(len(edges) / columns)
+        self.graphics.setMinimumSize(columns * CELL_WIDTH, rows * CELL_HEIGHT)
+        for k, (o, i) in enumerate(edges):
+            plot = self.graphics.addPlot(row=k // columns, col=k % columns)
+            plot.setTitle(self._title(o, i, False), size="9pt", color=text)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setPen(text)
+                plot.getAxis(side).setTextPen(text)
+                plot.getAxis(side).setStyle(tickFont=QFont(self.font().family(), 7))
+            curve = plot.plot(pen=pg.mkPen(text, width=1.5))
+            tangent = plot.plot(pen=pg.mkPen(TANGENT, width=2))
+            dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(TANGENT), pen=None)
+            plot.addItem(dot)
+            self.plots[(o, i)] = (plot, curve, tangent, dot)
+        shown = len(edges)
+        total = len(self.input_names) * len(self.output_names)
+        self.caption.setText(f"{shown} of {total} weights: output {self.output_names[self.output]}"
+                             if self.output is not None else f"{total} weights")
+        self._last = None
+        if getattr(self, "_arguments", None) is not None:
+            self.refresh(*self._arguments)
+
+    def _title(self, o: int, i: int, frozen: bool) -> str:
+        name = edge_name(self.input_names[i], self.output_names[o], screen=True)
+        return f"{name} (frozen)" if frozen else name
+
+    def refresh(self, weights, inputs, targets, frozen) -> None:
+        """``inputs``/``targets``: the next iteration's example (1×…) or, in batch mode, every example."""
+        self._arguments = (weights, inputs, targets, frozen)
+        current = bowls.total_error(weights, inputs, targets)
+        text = self.palette().windowText().color()
+        for (o, i), (plot, curve, tangent, dot) in self.plots.items():
+            low, high = bowls.bowl_range(weights, inputs, targets, o, i)
+            values = np.linspace(low, high, 81)
+            curve.setData(values, bowls.error_along(weights, inputs, targets, o, i, values))
+            w = float(weights[o, i])
+            slope = bowls.slope(weights, inputs, targets, o, i)
+            half = (high - low) * 0.12
+            tangent.setData([w - half, w + half], [current - slope * half, current + slope * half])
+            dot.setData([w], [current])
+            grey = bool(frozen[o, i])
+            if self._greyed.get((o, i)) == grey:
+                continue  # restyling costs as much as the data: only when a weight is frozen or thawed
+            self._greyed[(o, i)] = grey
+            colour = QColor(GREY) if grey else text
+            curve.setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine if grey else Qt.PenStyle.SolidLine))
+            tangent.setVisible(not grey)
+            dot.setBrush(pg.mkBrush(GREY if grey else TANGENT))
+            plot.setTitle(self._title(o, i, grey), size="9pt", color=colour)

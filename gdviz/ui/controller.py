@@ -1,0 +1,405 @@
+"""The one owner of a session's state: between the window and the trainer thread.
+
+The window's panels render the controller's :attr:`~SessionController.state` (the trainer's
+latest report), its :attr:`~SessionController.log` and the iteration shown, and send it intents
+(``controller.set_alpha(0.02)``, ``controller.step()``). The controller turns intents into the
+trainer's typed commands, takes the trainer's reports, keeps the log, and makes undoable what
+replaces a session: a preset or shape change, Reset, opening a session, and branching off from
+a past iteration.
+
+Time travel: :attr:`shown` is the iteration the views show (None: follow the latest). Training
+or editing alpha, data, weights or frozen weights while a past iteration is shown starts a new
+branch from it; the iterations it leaves are kept as a pinned ghost curve, and Undo brings them
+back.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from gdviz.core import compiled
+from gdviz.core.dataset import DataSet
+from gdviz.core.log import IterationLog
+from gdviz.core.moment import Moment, moment_at, weights_after
+from gdviz.core.presets import PRESETS, fresh_training, preset_training
+from gdviz.core.session import Session
+from gdviz.core.state import DEFAULT_SPEED, SessionState, state_of, training_from
+from gdviz.core.training import STARTING_ROWS
+from gdviz.ui import trainer as commands
+from gdviz.ui.trainer import Report, Trainer
+
+LOG_LIMIT_BYTES = 1_000_000_000  # the window's log stops growing here (3.5 million 3×3 iterations)
+MAX_PINNED = 5
+UNDO_LIMIT = 20  # each step may keep a whole log alive
+
+
+@dataclass(frozen=True, eq=False)
+class Pin:
+    """A run's total error curve kept as a ghost to compare with."""
+
+    label: str
+    iterations: np.ndarray
+    errors: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """Everything that an undo step restores."""
+
+    state: SessionState
+    log: IterationLog
+    pins: tuple[Pin, ...]
+    shown: int | None
+    notice: str = ""
+
+
+def log_capacity(data: DataSet) -> int:
+    """How many iterations the window keeps for a network of this shape (LOG_LIMIT_BYTES of records)."""
+    return LOG_LIMIT_BYTES // IterationLog.bytes_per_record(data.n_inputs, data.n_outputs)
+
+
+def empty_log(data: DataSet) -> IterationLog:
+    """An empty log with room for :func:`log_capacity` records.
+
+    Allocated whole at once: the system only hands out pages as they are written, so memory
+    follows the records actually kept, and the log never pauses to copy itself. A log's records
+    are never written over (an export or an undo step may still hold them): Reset, a branch and
+    a new session each start a new log.
+    """
+    capacity = log_capacity(data)
+    return IterationLog(data.n_inputs, data.n_outputs, capacity=capacity, max_capacity=capacity)
+
+
+class _SwapSession(QUndoCommand):
+    """An undo step that swaps the session with the one it keeps: its first redo makes the change."""
+
+    def __init__(self, controller: SessionController, text: str, change):
+        super().__init__(text)
+        self._controller, self._change, self._other = controller, change, None
+
+    def redo(self) -> None:
+        current = self._controller.snapshot()
+        if self._other is None:
+            self._change()
+        else:
+            self._controller.restore(self._other)
+        self._other = current
+
+    def undo(self) -> None:
+        current = self._controller.snapshot()
+        self._controller.restore(self._other)
+        self._other = current
+
+
+class SessionController(QObject):
+    """Owns the trainer, the log, the last state, the pins and the undo stack."""
+
+    state_changed = Signal()  # self.state is new
+    records_added = Signal()  # the log grew
+    log_replaced = Signal()  # self.log is another log (a new network, Reset, a branch, an undo)
+    shown_changed = Signal()  # the iteration shown moved
+    pins_changed = Signal()
+    notice_changed = Signal()  # why training stopped by itself (or "")
+    refused = Signal(str)  # an intent that changed nothing, and why
+    message = Signal(str)  # a passing word for the status bar
+    synced = Signal(int)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self.trainer: Trainer | None = None
+        self.state: SessionState | None = None
+        self.log = IterationLog(1, 1)
+        self.shown: int | None = None
+        self.pins: tuple[Pin, ...] = ()
+        self.notice = ""
+        self._generation = 0
+        self._tokens = itertools.count(1)
+
+    # -- life ------------------------------------------------------------------------------------
+    def start(self, preset: str) -> None:
+        """Start the trainer thread on ``preset`` (not undoable: there was nothing before)."""
+        self.trainer = Trainer(self)
+        self.trainer.report.connect(self._on_report)
+        self.trainer.start()
+        self._install(state_of(preset_training(preset), preset), empty_log(PRESETS[preset].data()))
+
+    def shutdown(self) -> None:
+        """Stop the trainer thread and wait for it, and for a load of the compiled loops."""
+        if self.trainer is not None:
+            self.trainer.report.disconnect(self._on_report)
+            self.trainer.stop()
+            self.trainer.deleteLater()
+            self.trainer = None
+        compiled.wait_for_loader()
+
+    @property
+    def running(self) -> bool:
+        return self.trainer is not None
+
+    # -- what the views show -----------------------------------------------------------------------
+    @property
+    def last_iteration(self) -> int:
+        return self.log.last_iteration
+
+    @property
+    def shown_iteration(self) -> int:
+        """The iteration the views show: the one chosen on the timeline, or the latest."""
+        return self.last_iteration if self.shown is None else self.shown
+
+    @property
+    def in_the_past(self) -> bool:
+        return self.shown is not None and self.shown < self.last_iteration
+
+    def moment(self) -> Moment:
+        assert self.state is not None
+        return moment_at(self.log, self.state, self.shown_iteration)
+
+    @property
+    def log_full(self) -> bool:
+        return self.state is not None and self.state.iteration >= log_capacity(self.state.data)
+
+    def snapshot(self) -> Snapshot:
+        assert self.state is not None
+        return Snapshot(self.state.replace(playing=False, run_total=0, run_remaining=0), self.log, self.pins,
+                        self.shown, self.notice)
+
+    # -- intents: training -------------------------------------------------------------------------
+    def step(self) -> None:
+        """One new iteration (from the iteration shown: a new branch if it is in the past)."""
+        self._leave_the_past()
+        self._set_notice("")
+        self._send(commands.Step())
+
+    def play(self) -> None:
+        self._leave_the_past()
+        self._set_notice("")
+        self._send(commands.Play())
+
+    def pause(self) -> None:
+        self._send(commands.Pause())
+
+    def toggle_play(self) -> None:
+        assert self.state is not None
+        if self.state.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def run(self, iterations: int) -> None:
+        if iterations < 1:
+            self.refused.emit(f"Run needs at least 1 iteration, not {iterations:,}.")
+            return
+        self._leave_the_past()
+        self._set_notice("")
+        self._send(commands.Run(iterations))
+
+    def set_speed(self, speed: int | None) -> None:
+        self._send(commands.SetSpeed(speed))
+
+    def sync(self) -> int:
+        """Ask the trainer to answer once every earlier command is applied: :attr:`synced` (token)."""
+        token = next(self._tokens)
+        self._send(commands.Sync(token))
+        return token
+
+    # -- intents: settings -------------------------------------------------------------------------
+    def set_alpha(self, alpha: float) -> None:
+        self._leave_the_past()
+        self._send(commands.SetAlpha(alpha))
+
+    def set_mode(self, mode: str) -> None:
+        self._send(commands.SetMode(mode))
+
+    def set_example(self, example: int) -> None:
+        self._send(commands.SetExample(example))
+
+    def set_data(self, data: DataSet) -> None:
+        self._leave_the_past()
+        self._send(commands.SetData(data))
+
+    def set_weight(self, output: int, input_: int, value: float) -> None:
+        self._leave_the_past()
+        self._send(commands.SetWeight(output, input_, value))
+
+    def set_frozen(self, output: int, input_: int, frozen: bool) -> None:
+        self._leave_the_past()
+        self._send(commands.SetFrozen(output, input_, frozen))
+
+    def set_as_printed(self, on: bool) -> None:
+        self._send(commands.SetAsPrinted(on))
+
+    # -- intents: whole sessions (undoable) --------------------------------------------------------
+    def load_preset(self, name: str) -> None:
+        preset = PRESETS[name]  # KeyError: not a preset (the window offers only presets)
+        self._replace(f"Choose preset {name}", lambda: state_of(preset_training(name), name),
+                      lambda: empty_log(preset.data()))
+
+    def load_shape(self, n_inputs: int, n_outputs: int) -> None:
+        training = fresh_training(n_inputs, n_outputs)
+        self._replace(f"New {n_inputs} × {n_outputs} network", lambda: state_of(training),
+                      lambda: empty_log(training.data))
+
+    def load_session(self, session: Session, name: str) -> None:
+        """Open a session read from a file (checked whole by gdviz.core.session)."""
+        def log() -> IterationLog:
+            if session.log.capacity >= log_capacity(session.state.data):
+                return session.log  # read straight into a log of the window's size: no copy
+            whole = empty_log(session.state.data)
+            whole.extend(session.log)
+            return whole
+
+        self._replace(f"Open {name}", lambda: session.state, log, shown=session.shown)
+
+    def reset(self) -> None:
+        """Back to the initial weights with an empty log (undoable: the log is kept)."""
+        assert self.state is not None
+        state = self.state
+        self._replace("Reset", lambda: state.replace(weights=state.initial_weights, iteration=0),
+                      lambda: empty_log(state.data), pins=self.pins)
+
+    def _replace(self, text: str, make_state, make_log, *, shown: int | None = None,
+                 pins: tuple[Pin, ...] = ()) -> None:
+        def change() -> None:
+            speed = self.state.speed if self.state is not None else DEFAULT_SPEED
+            self._install(make_state().replace(speed=speed, playing=False, run_total=0, run_remaining=0),
+                          make_log(), shown=shown, pins=pins)
+
+        self.undo_stack.push(_SwapSession(self, text, change))
+
+    # -- time travel -------------------------------------------------------------------------------
+    def show_iteration(self, iteration: int | None) -> None:
+        """Show ``iteration`` (clamped to the log); None or the last one: follow the latest.
+
+        Going back pauses training: the past is for looking at (training from there branches)."""
+        assert self.state is not None
+        if iteration is not None:
+            iteration = max(self.log.first_iteration - 1, min(int(iteration), self.last_iteration))
+            if iteration == self.last_iteration:
+                iteration = None
+        if iteration is not None and self.state.playing:
+            self.pause()
+        if iteration != self.shown:
+            self.shown = iteration
+            self.shown_changed.emit()
+
+    def step_back(self) -> None:
+        self.show_iteration(self.shown_iteration - 1)
+
+    def step_forward(self) -> None:
+        """The next logged iteration; at the end, a new one (as Step)."""
+        if self.in_the_past:
+            self.show_iteration(self.shown_iteration + 1)
+        else:
+            self.step()
+
+    def _leave_the_past(self) -> None:
+        """Before training or an edit while a past iteration is shown: branch from it (undoable)."""
+        if not self.in_the_past:
+            if self.shown is not None:
+                self.shown = None
+                self.shown_changed.emit()
+            return
+        branch_point = self.shown_iteration
+        self.undo_stack.push(_SwapSession(self, f"Branch from iteration {branch_point:,}",
+                                          lambda: self._branch(branch_point)))
+
+    def _branch(self, iteration: int) -> None:
+        assert self.state is not None
+        old = self.log
+        kept = iteration - old.first_iteration + 1  # rows of iterations up to `iteration`
+        log = empty_log(self.state.data)
+        log.extend(old.slice(0, kept))
+        left = slice(kept, old.count)
+        ghost = Pin(f"branch from {iteration:,}", old.iterations[left].astype(np.float64),
+                    old.error_total[left].copy())
+        state = self.state.replace(weights=np.array(weights_after(old, self.state, iteration)), iteration=iteration,
+                                   playing=False, run_total=0, run_remaining=0)
+        self._install(state, log, pins=(*self.pins, ghost)[-MAX_PINNED:])
+
+    # -- pins -------------------------------------------------------------------------------------
+    def pin_run(self) -> None:
+        """Keep the current total error curve as a faded ghost, labelled with its settings."""
+        assert self.state is not None
+        if self.log.count == 0:
+            self.message.emit("Nothing to pin yet: train first.")
+            return
+        state = self.state
+        frozen = [state.data.edge_name(o, i) for o, i in zip(*np.nonzero(state.frozen))]
+        label = f"alpha {state.alpha:g}, {state.mode}"
+        if frozen:
+            label += ", frozen " + " ".join(frozen)
+        if state.as_printed:
+            label += ", as printed"
+        pin = Pin(label, self.log.iterations.astype(np.float64), self.log.error_total.copy())
+        self.pins = (*self.pins, pin)[-MAX_PINNED:]
+        self.pins_changed.emit()
+
+    def unpin(self, index: int | None = None) -> None:
+        """Remove pin ``index``, or every pin."""
+        self.pins = () if index is None else self.pins[:index] + self.pins[index + 1:]
+        self.pins_changed.emit()
+
+    # -- the machinery ------------------------------------------------------------------------------
+    def restore(self, snapshot: Snapshot) -> None:
+        """Make ``snapshot`` the session (an undo or redo step)."""
+        speed = self.state.speed if self.state is not None else snapshot.state.speed
+        self._install(snapshot.state.replace(speed=speed), snapshot.log, shown=snapshot.shown, pins=snapshot.pins,
+                      notice=snapshot.notice)
+
+    def _install(self, state: SessionState, log: IterationLog, *, shown: int | None = None,
+                 pins: tuple[Pin, ...] = (), notice: str = "") -> None:
+        """Make ``state`` and ``log`` the session, and have the trainer go on from them."""
+        assert self.trainer is not None
+        if state.iteration != log.last_iteration:
+            state = state.replace(iteration=log.last_iteration)
+        self._generation += 1
+        starting = log.error_total[:STARTING_ROWS] if log.first_iteration == 1 else None
+        training = training_from(state, starting_errors=starting)
+        self.trainer.send(commands.Load(training, state.preset, self._generation, state.speed,
+                                        log_capacity(state.data)))
+        self.state, self.log, self.pins = state, log, pins
+        self.shown = shown if shown is None or shown < log.last_iteration else None
+        self.notice = notice
+        self.log_replaced.emit()
+        self.state_changed.emit()
+        self.shown_changed.emit()
+        self.pins_changed.emit()
+        self.notice_changed.emit()
+
+    def _send(self, command: commands.Command) -> None:
+        if self.trainer is not None:
+            self.trainer.send(command)
+
+    def _set_notice(self, text: str) -> None:
+        if text != self.notice:
+            self.notice = text
+            self.notice_changed.emit()
+
+    @Slot(object)
+    def _on_report(self, report: Report) -> None:
+        if report.generation != self._generation:
+            return  # sent before the trainer was given another session
+        if report.records is not None:
+            self.log.extend(report.records)
+            self._send(commands.Grant())  # taken: the trainer may compute the next batch meanwhile
+        self.state = report.state
+        if report.records is not None and report.records.count:
+            self.records_added.emit()
+        self.state_changed.emit()
+        if report.divergence is not None:
+            self._set_notice(report.divergence.message())
+        if report.limit_reached:
+            self._set_notice(f"The log is full: it holds {report.state.iteration:,} iterations "
+                             f"({LOG_LIMIT_BYTES / 1e9:g} GB), all of them kept. Export it (Ctrl+E) or "
+                             "Reset (R) to go on.")
+        if report.refused:
+            self.refused.emit(report.refused)
+        if report.sync is not None:
+            self.synced.emit(report.sync)

@@ -1,0 +1,62 @@
+"""Step by phase: each Step shows one phase of the next iteration — predict, compare, learn."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from gdviz.core.log import IterationLog
+from gdviz.core.moment import next_iteration
+from gdviz.ui.controller import SessionController
+
+MESSAGES = {
+    "predict": "Predict: each output is the weighted sum of the inputs (Step to compare)",
+    "compare": "Compare: delta = pred − target, error = delta² (Step to learn)",
+    "learn": "Learn: each weight moved by alpha × its weight_delta (Step to predict the next iteration)",
+}
+
+
+class PhaseStepper(QObject):
+    """The phase shown, and the iteration it previews: the one after the iteration shown (from
+    the log when it is there, so stepping by phase through the past changes nothing)."""
+
+    changed = Signal()
+
+    def __init__(self, controller: SessionController, parent: QObject | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self.phase: str | None = None  # None, "predict", "compare" or "learn" (just done)
+        self.preview: IterationLog | None = None
+        self.row = 0  # the previewed iteration's row in ``preview``
+
+    @property
+    def message(self) -> str:
+        return MESSAGES.get(self.phase or "", "")
+
+    def step(self) -> None:
+        """The next phase; at "learn" the iteration is done for real (or shown, in the past)."""
+        controller = self.controller
+        if self.phase in (None, "learn"):
+            self._preview()
+            self.phase = "predict"
+        elif self.phase == "predict":
+            self.phase = "compare"
+        else:
+            self.phase = "learn"
+            self.preview = None
+            controller.step_forward()
+        self.changed.emit()
+
+    def _preview(self) -> None:
+        controller = self.controller
+        assert controller.state is not None
+        shown = controller.shown_iteration
+        if controller.in_the_past:
+            self.preview, self.row = controller.log, shown + 1 - controller.log.first_iteration
+        else:
+            self.preview, self.row = next_iteration(controller.state), 0
+
+    def end(self) -> None:
+        """Back to showing whole iterations (Play, Run, Reset, a new session, the box unticked)."""
+        if self.phase is not None:
+            self.phase, self.preview = None, None
+            self.changed.emit()

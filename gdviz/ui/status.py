@@ -1,0 +1,62 @@
+"""The status bar: a passing message, the iteration shown, its total error, and the rate."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from gdviz.ui.widgets import ElidedLabel
+
+MESSAGE_MS = 8000
+RATE_EVERY = 0.5  # seconds between two measurements of the rate
+FIRST_RATE_AFTER = 0.25  # no rate is said before this much of a run has been seen
+
+
+class StatusLine:
+    """Each label is as wide as its widest text from the start: a label that may change size
+    makes the status bar lay itself out and repaint again on every new text. A message that is
+    too long for its room is cut with "…" (its tooltip has it whole), never run under the labels."""
+
+    def __init__(self, bar: QStatusBar):
+        self.bar = bar
+        self.message = ElidedLabel()
+        bar.addWidget(self.message, 1)
+        self.iteration_label, self.error_label, self.rate_label = QLabel(), QLabel(), QLabel()
+        widest = {self.iteration_label: "Iteration 88,888,888 of 88,888,888",
+                  self.error_label: "Total error -8.88888e-888", self.rate_label: "888,888 it/s"}
+        for label, text in widest.items():
+            label.setFixedSize(label.fontMetrics().horizontalAdvance(text) + 12, label.sizeHint().height())
+            bar.addPermanentWidget(label)
+        self._clear = QTimer(bar)
+        self._clear.setSingleShot(True)
+        self._clear.timeout.connect(lambda: self.message.set_full_text(""))
+        self._mark: tuple[float, int] | None = None  # when and at which iteration the rate was last measured
+        self.rate: float | None = None
+
+    def show_message(self, text: str, milliseconds: int = MESSAGE_MS) -> None:
+        self.message.set_full_text(text)
+        self._clear.start(milliseconds)
+
+    def show_iteration(self, shown: int, last: int, error: float | None) -> None:
+        self.iteration_label.setText(f"Iteration {shown:,}" if shown == last else f"Iteration {shown:,} of {last:,}")
+        self.error_label.setText("Total error –" if error is None else f"Total error {error:.6g}")
+
+    def playing_from(self, iteration: int) -> None:
+        """Training starts: the rate is measured afresh (and not said until there is one)."""
+        self._mark, self.rate = (time.perf_counter(), iteration), None
+
+    def show_rate(self, playing: bool, iteration: int) -> None:
+        if not playing:
+            self._mark, self.rate = None, None
+            self.rate_label.setText("paused")
+            return
+        now = time.perf_counter()
+        if self._mark is None:
+            self._mark = (now, iteration)
+        since, start = self._mark
+        if now - since >= (RATE_EVERY if self.rate is not None else FIRST_RATE_AFTER):
+            self.rate = (iteration - start) / (now - since)
+            self._mark = (now, iteration)
+        self.rate_label.setText("measuring…" if self.rate is None else f"{self.rate:,.0f} it/s")

@@ -1,0 +1,121 @@
+"""Colours and sizes of the window, for light and dark palettes alike.
+
+Fixed hues carry meaning (blue: a positive weight, orange: a negative one); everything else
+comes from the palette, so text, backgrounds and lines follow a light or a dark desktop (or
+View → Theme).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+POSITIVE = QColor(37, 99, 235)  # blue
+NEGATIVE = QColor(234, 88, 12)  # orange
+POSITIVE_ON_DARK = QColor(96, 165, 250)  # lighter, so thin lines stay visible on a dark base
+NEGATIVE_ON_DARK = QColor(251, 146, 60)
+ERROR_RED = QColor(220, 38, 38)
+WARNING_ORANGE = QColor(194, 65, 12)
+WARNING_ORANGE_ON_DARK = QColor(251, 146, 60)
+HIGHLIGHT = QColor(250, 204, 21, 150)  # what the current phase of an iteration touches
+CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ca8a04", "#db2777", "#4f46e5", "#65a30d"]
+CURVE_COLOURS_ON_DARK = ["#fb7185", "#4ade80", "#c084fc", "#22d3ee", "#facc15", "#f472b6", "#818cf8", "#a3e635"]
+PIN_COLOURS = ["#64748b", "#0ea5e9", "#f97316", "#84cc16", "#d946ef"]
+
+FRAME_MS = 16  # the window repaints at most this often (≈ 60 Hz)
+READABLE_HZ = 12  # tables, arithmetic, bowls and surface while playing: as often as anyone can read
+
+
+def palette() -> QPalette:
+    return QGuiApplication.palette()
+
+
+def is_dark(pal: QPalette | None = None) -> bool:
+    """Whether the window's background is dark (the text is lighter than the base)."""
+    pal = pal or palette()
+    return pal.color(QPalette.ColorRole.Base).lightnessF() < pal.color(QPalette.ColorRole.Text).lightnessF()
+
+
+def sign_colour(value: float, pal: QPalette | None = None) -> QColor:
+    dark = is_dark(pal)
+    if value >= 0:
+        return QColor(POSITIVE_ON_DARK if dark else POSITIVE)
+    return QColor(NEGATIVE_ON_DARK if dark else NEGATIVE)
+
+
+def curve_colour(index: int, count: int, pal: QPalette | None = None) -> QColor:
+    """Output ``index``'s curve colour: eight distinct ones, then hues spread over the rest."""
+    colours = CURVE_COLOURS_ON_DARK if is_dark(pal) else CURVE_COLOURS
+    if count <= len(colours):
+        return QColor(colours[index])
+    colour = QColor.fromHsvF((index / count) % 1.0, 0.75, 0.95 if is_dark(pal) else 0.75)
+    return colour
+
+
+def warning_colour(pal: QPalette | None = None) -> QColor:
+    return QColor(WARNING_ORANGE_ON_DARK if is_dark(pal) else WARNING_ORANGE)
+
+
+def error_colour(pal: QPalette | None = None) -> QColor:
+    return QColor("#f87171") if is_dark(pal) else QColor(ERROR_RED)
+
+
+def luminance(colour: QColor) -> float:
+    """WCAG relative luminance."""
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two opaque colours (1 to 21; 4.5 reads as normal text)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def blend(over: QColor, under: QColor) -> QColor:
+    """``over`` (with its alpha) painted on ``under``: the colour a user sees."""
+    alpha = over.alphaF()
+    return QColor.fromRgbF(*(alpha * getattr(over, c)() + (1 - alpha) * getattr(under, c)()
+                             for c in ("redF", "greenF", "blueF")))
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for View → Theme → Dark (Qt's Fusion style draws with it)."""
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#1f2329", QPalette.ColorRole.WindowText: "#e5e7eb",
+        QPalette.ColorRole.Base: "#16191d", QPalette.ColorRole.AlternateBase: "#23272e",
+        QPalette.ColorRole.ToolTipBase: "#2b3038", QPalette.ColorRole.ToolTipText: "#e5e7eb",
+        QPalette.ColorRole.Text: "#e5e7eb", QPalette.ColorRole.Button: "#2b3038",
+        QPalette.ColorRole.ButtonText: "#e5e7eb", QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#3b82f6", QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#60a5fa", QPalette.ColorRole.PlaceholderText: "#9ca3af",
+        QPalette.ColorRole.Light: "#3a404a", QPalette.ColorRole.Midlight: "#30353d",
+        QPalette.ColorRole.Mid: "#4b5563", QPalette.ColorRole.Dark: "#111317", QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, colour in roles.items():
+        pal.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7280"))
+    return pal
+
+
+def light_palette() -> QPalette:
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#f3f4f6", QPalette.ColorRole.WindowText: "#111827",
+        QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f3f4f6",
+        QPalette.ColorRole.ToolTipBase: "#ffffdc", QPalette.ColorRole.ToolTipText: "#111827",
+        QPalette.ColorRole.Text: "#111827", QPalette.ColorRole.Button: "#e5e7eb",
+        QPalette.ColorRole.ButtonText: "#111827", QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#2563eb", QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#1d4ed8", QPalette.ColorRole.PlaceholderText: "#6b7280",
+        QPalette.ColorRole.Light: "#ffffff", QPalette.ColorRole.Midlight: "#e5e7eb",
+        QPalette.ColorRole.Mid: "#9ca3af", QPalette.ColorRole.Dark: "#6b7280", QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, colour in roles.items():
+        pal.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9ca3af"))
+    return pal

@@ -1,0 +1,232 @@
+"""The right column: the weights and weight_deltas tables (with a legend of their tints), and the
+iteration's arithmetic under them.
+
+A table shows as many significant digits as its cells hold (7 down to 3, never fewer), so an
+8 × 8 network reads whole; past 8 columns or rows it becomes a colour matrix, each number in its
+cell's tooltip.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QLinearGradient, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QSplitter,
+    QStyle,
+    QStyleOptionButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdviz.core.dataset import DataSet
+from gdviz.ui import style
+from gdviz.ui.arithmetic_view import ArithmeticView
+from gdviz.ui.table_models import TINT_HIGH, TINT_LOW, WeightTableModel
+
+MOST_DIGITS, FEWEST_DIGITS = 7, 3
+LARGEST_NUMBER_TABLE = 8  # more inputs or outputs than this: a colour matrix
+TICKS_UP_TO = 4  # inputs: up to this many, each weight cell has a freeze tick (else: right-click)
+SAMPLE_VALUES = (-0.123456789, -1.23456789e-05, -12.3456789, -123456.789)  # widest texts at each precision
+
+
+class WeightsTable(QTableView):
+    """A table of one matrix that fits its numbers to its cells."""
+
+    freeze_requested = Signal(int, int, bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setMinimumSectionSize(8)
+        self.verticalHeader().setMinimumSectionSize(8)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cells
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    def model(self) -> WeightTableModel:  # type: ignore[override]
+        return super().model()  # type: ignore[return-value]
+
+    def matrix_mode(self) -> bool:
+        model = self.model()
+        return model is not None and max(model.rowCount(), model.columnCount()) > LARGEST_NUMBER_TABLE
+
+    def cell_padding(self) -> int:
+        padding = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 8
+        if self.model() is not None and self.model().checkable:
+            option = QStyleOptionButton()
+            padding += self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, option, self) + 6
+        return padding
+
+    def text_width(self, digits: int, values=SAMPLE_VALUES) -> int:
+        metrics = QFontMetrics(self.font())
+        finite = [v for v in values if np.isfinite(v)]
+        return max((metrics.horizontalAdvance(f"{v:.{digits}g}") for v in finite), default=0)
+
+    def width_for_numbers(self, columns: int, digits: int = FEWEST_DIGITS) -> int:
+        """The width a table of ``columns`` columns needs to show any ``digits`` significant digits."""
+        header = self.verticalHeader().sizeHint().width() if self.model() is not None else 40
+        return header + columns * (self.text_width(digits) + self.cell_padding()) + 2 * self.frameWidth() + 4
+
+    def fit(self) -> None:
+        """Digits to what the cells hold, or a colour matrix past 8 × 8."""
+        model = self.model()
+        if model is None:
+            return
+        matrix = self.matrix_mode()
+        model.set_numbers_shown(not matrix)
+        mode = QHeaderView.ResizeMode.Stretch
+        self.verticalHeader().setSectionResizeMode(mode if matrix else QHeaderView.ResizeMode.ResizeToContents)
+        if matrix:
+            return
+        columns = max(model.columnCount(), 1)
+        room = (self.viewport().width() - 2) / columns - self.cell_padding()
+        values = model.matrix.ravel().tolist()
+        digits = next((d for d in range(MOST_DIGITS, FEWEST_DIGITS, -1) if self.text_width(d, values) <= room),
+                      FEWEST_DIGITS)
+        model.set_digits(digits)
+
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        self.fit()
+
+    def _context_menu(self, position) -> None:
+        model, index = self.model(), self.indexAt(position)
+        if model is None or not index.isValid() or model.what != "weight":
+            return
+        frozen = bool(model.frozen[index.row(), index.column()])
+        menu = QMenu(self)
+        name = model.edge(index.row(), index.column())
+        action = menu.addAction(f"Thaw {name}" if frozen else f"Freeze {name}")
+        if menu.exec(self.viewport().mapToGlobal(position)) is action:
+            self.freeze_requested.emit(index.row(), index.column(), not frozen)
+
+
+class TintLegend(QWidget):
+    """What the tables' tints mean: hue for the sign, strength for the size."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.largest = 0.0
+        self.matrix = False
+        self.setMinimumHeight(self.fontMetrics().height() + 6)
+        self.setToolTip("The tint of a cell: orange for negative, blue for positive; the stronger, the "
+                        "larger its size, up to the largest in the table")
+
+    def set_scale(self, largest: float, matrix: bool) -> None:
+        if (largest, matrix) != (self.largest, self.matrix):
+            self.largest, self.matrix = largest, matrix
+            self.update()
+
+    def paintEvent(self, event):  # noqa: N802
+        painter = QPainter(self)
+        metrics = self.fontMetrics()
+        text = self.palette().windowText().color()
+        low, high = ("−" + f"{self.largest:.3g}", "+" + f"{self.largest:.3g}")
+        left_w, right_w = metrics.horizontalAdvance(low) + 6, metrics.horizontalAdvance(high) + 6
+        bar = QRectF(left_w, 3, max(20.0, self.width() - left_w - right_w), self.height() - 6)
+        gradient = QLinearGradient(QPointF(bar.left(), 0), QPointF(bar.right(), 0))
+        strong, faint = (1.0, 0.12) if self.matrix else (TINT_HIGH, TINT_LOW)
+        for position, value, alpha in ((0.0, -1.0, strong), (0.5, -1.0, faint), (0.5, 1.0, faint), (1.0, 1.0, strong)):
+            colour = style.sign_colour(value, self.palette())
+            colour.setAlphaF(alpha)
+            gradient.setColorAt(position, style.blend(colour, self.palette().base().color()))
+        painter.fillRect(bar, gradient)
+        painter.setPen(text)
+        painter.drawText(QRectF(0, 0, left_w - 3, self.height()), Qt.AlignmentFlag.AlignRight
+                         | Qt.AlignmentFlag.AlignVCenter, low)
+        painter.drawText(QRectF(bar.right() + 3, 0, right_w, self.height()), Qt.AlignmentFlag.AlignLeft
+                         | Qt.AlignmentFlag.AlignVCenter, high)
+        painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, "0")
+
+
+class TablesPanel(QSplitter):
+    """Weights and weight_deltas tabs over the arithmetic."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setChildrenCollapsible(False)
+        self.tabs = QTabWidget()
+        self.weight_view = WeightsTable()
+        self.delta_view = WeightsTable()
+        self.weight_view.setToolTip("Weights after the iteration shown: rows are outputs, columns inputs. "
+                                    "Double-click to edit while paused; right-click (or tick) to freeze.")
+        self.delta_view.setToolTip("The weight_deltas of the iteration shown (delta × input)")
+        self.legend = TintLegend()
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(2)
+        self.tabs.addTab(self.weight_view, "Weights")
+        self.tabs.addTab(self.delta_view, "Weight deltas")
+        self.tabs.currentChanged.connect(lambda _i: self.update_legend())
+        top_layout.addWidget(self.tabs, 1)
+        top_layout.addWidget(self.legend)
+        self.arithmetic = ArithmeticView((), ())
+        self.addWidget(top)
+        self.addWidget(self.arithmetic)
+        self.setStretchFactor(0, 1)
+        self.setStretchFactor(1, 2)
+        self.weight_model: WeightTableModel | None = None
+        self.delta_model: WeightTableModel | None = None
+        self._names: tuple = ()
+        self.setMinimumWidth(240)
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if not getattr(self, "_fitted_once", False) and not getattr(self, "restored", False):
+            self._fitted_once = True
+            self.fit_tables_height()
+
+    def rebuild(self, data: DataSet) -> bool:
+        names = (data.input_names, data.output_names)
+        if names == self._names:
+            return False
+        self._names = names
+        self.weight_model = WeightTableModel(*names, "weight", self)
+        self.weight_model.checkable = data.n_inputs <= TICKS_UP_TO
+        self.delta_model = WeightTableModel(*names, "weight_delta", self)
+        self.weight_view.setModel(self.weight_model)
+        self.delta_view.setModel(self.delta_model)
+        self.weight_view.fit()
+        self.delta_view.fit()
+        self.arithmetic.set_names(*names)
+        self.fit_tables_height()
+        return True
+
+    def show_matrices(self, weights: np.ndarray, weight_deltas: np.ndarray, frozen: np.ndarray) -> None:
+        assert self.weight_model is not None and self.delta_model is not None
+        self.weight_model.set_matrix(weights, frozen)
+        self.delta_model.set_matrix(weight_deltas, frozen)
+        self.weight_view.fit()
+        self.delta_view.fit()
+        self.update_legend()
+
+    def update_legend(self) -> None:
+        view = self.tabs.currentWidget()
+        model = view.model() if isinstance(view, WeightsTable) else None
+        if model is not None:
+            self.legend.set_scale(model._largest, view.matrix_mode())
+
+    def width_for_numbers(self, columns: int) -> int:
+        return self.weight_view.width_for_numbers(columns)
+
+    def fit_tables_height(self) -> None:
+        """The tables as tall as their rows need (up to half the column); the arithmetic the rest."""
+        view = self.weight_view
+        if view.model() is None or self.height() <= 0:
+            return
+        rows = view.model().rowCount()
+        row_height = max(view.verticalHeader().defaultSectionSize(), view.fontMetrics().height() + 6)
+        wanted = (self.tabs.tabBar().sizeHint().height() + view.horizontalHeader().sizeHint().height()
+                  + min(rows, 8) * row_height + 2 * view.frameWidth() + self.legend.minimumHeight() + 16)
+        if view.matrix_mode():
+            wanted = self.height() // 2
+        top = min(wanted, self.height() // 2)
+        self.setSizes([top, self.height() - top])

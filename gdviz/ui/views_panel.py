@@ -1,0 +1,74 @@
+"""The centre of the window: the network diagram, and under it the error curves (with the
+timeline), the error bowls and the error surface, as tabs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from gdviz.core.dataset import DataSet
+from gdviz.ui.bowls_view import BowlsView
+from gdviz.ui.error_plot import ErrorPlot
+from gdviz.ui.network_view import NetworkView
+from gdviz.ui.surface_view import SurfaceView
+from gdviz.ui.timeline import Timeline
+
+
+class ViewsPanel(QSplitter):
+    """Built for one network; :meth:`rebuild` for another shape or names."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setChildrenCollapsible(False)
+        self.network_view = NetworkView((), ())
+        self.tabs = QTabWidget()
+        self.curves_page = QWidget()
+        self.timeline = Timeline()
+        self.error_plot: ErrorPlot | None = None
+        self.bowls: BowlsView | None = None
+        self.surface: SurfaceView | None = None
+        page = QVBoxLayout(self.curves_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(2)
+        page.addWidget(self.timeline)
+        self.addWidget(self.network_view)
+        self.addWidget(self.tabs)
+        self.setStretchFactor(0, 4)
+        self.setStretchFactor(1, 5)
+        self._names: tuple = ()
+
+    def rebuild(self, data: DataSet, capacity: int) -> bool:
+        """New views for ``data``'s names (True), or nothing when the names are the same (False)."""
+        names = (data.input_names, data.output_names)
+        if names == self._names:
+            return False
+        self._names = names
+        self.network_view.set_names(*names)
+        current = max(self.tabs.currentIndex(), 0)
+        self.tabs.blockSignals(True)  # no views to show until they are all built
+        while self.tabs.count():
+            old = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if old is not self.curves_page:
+                old.deleteLater()
+        legend_visible = self.error_plot.legend.isVisible() if self.error_plot is not None else True
+        log_scale = self.error_plot.log_scale.isChecked() if self.error_plot is not None else False
+        if self.error_plot is not None:
+            self.error_plot.setParent(None)
+            self.error_plot.deleteLater()
+        self.error_plot = ErrorPlot(data.output_names, capacity=capacity)
+        self.error_plot.legend.setVisible(legend_visible)
+        self.error_plot.log_scale.setChecked(log_scale)
+        self.curves_page.layout().insertWidget(0, self.error_plot, 1)
+        self.bowls = BowlsView(*names)
+        self.surface = SurfaceView(*names)
+        self.tabs.addTab(self.curves_page, "Error curves")
+        self.tabs.addTab(self.bowls, "Error bowls")
+        self.tabs.addTab(self.surface, "Error surface")
+        self.tabs.setTabToolTip(0, "Each output's error and the total, against iteration; the timeline picks the "
+                                   "iteration every view shows")
+        self.tabs.setTabToolTip(1, "The error as each weight alone moves: the dot slides to the bottom as it learns")
+        self.tabs.setTabToolTip(2, "The error over two weights, with the path training took")
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        return True

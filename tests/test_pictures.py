@@ -1,0 +1,199 @@
+"""Readable and honest pictures at any size: big networks, steady diagram, curves, colour scales,
+dark mode."""
+
+import numpy as np
+from conftest import sync, wait_until_stopped
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from gdviz.ui import style
+
+
+def run(qtbot, window, count):
+    window.controls.run_field.setValue(count)
+    window.run_n()
+    sync(qtbot, window)
+    wait_until_stopped(qtbot, window)
+
+
+def test_at_8_by_8_every_weight_cell_shows_its_whole_number(window, qtbot):
+    window.resize(1400, 900)
+    window.controller.load_shape(8, 8)
+    sync(qtbot, window)
+    window._default_splitter_sizes()
+    run(qtbot, window, 20)
+    QApplication.processEvents()
+    for view in (window.tables.weight_view, window.tables.delta_view):
+        window.tables.tabs.setCurrentWidget(view)
+        QApplication.processEvents()
+        model, metrics = view.model(), QFontMetrics(view.font())
+        assert model.numbers_shown
+        for row in range(8):
+            for column in range(8):
+                index = model.index(row, column)
+                text = model.data(index)
+                value = float(model.matrix[row, column])
+                assert model.digits >= 3 and text == f"{value:.{model.digits}g}"  # at least 3 significant digits
+                assert metrics.horizontalAdvance(text) + 6 <= view.visualRect(index).width(), (row, column, text)
+        assert view.horizontalScrollBar().maximum() == 0  # no scrolling
+
+
+def test_past_8_by_8_the_weights_are_a_colour_matrix_with_the_number_on_hover(window, qtbot):
+    window.controller.load_shape(12, 9)
+    sync(qtbot, window)
+    model = window.tables.weight_model
+    assert not model.numbers_shown and model.data(model.index(0, 0)) == ""
+    tip = model.data(model.index(2, 3), Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"weight x4→y3: {float(model.matrix[2, 3])!r}"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.BackgroundRole).alphaF() > 0
+
+
+def test_a_32_by_32_network_builds_and_every_curve_and_bowl_is_reachable(window, qtbot):
+    window.controller.load_shape(32, 32)
+    sync(qtbot, window)
+    run(qtbot, window, 50)
+    plot = window.views.error_plot
+    assert "24 of 32 outputs hidden" in plot.legend.text()
+    actions = [a for a in plot.outputs_menu.actions() if a.isCheckable() and a.text().startswith("error ")]
+    assert [a.text() for a in actions] == [f"error y{o}" for o in range(1, 33)]
+    actions[31].setChecked(True)
+    x, y = plot.curve_data()["error y32"]
+    assert y.tolist() == window.controller.log.error[:, 31].tolist()
+    assert "23 of 32 outputs hidden" in plot.legend.text()
+    window.views.tabs.setCurrentWidget(window.views.bowls)
+    bowls = window.views.bowls
+    box = bowls.output_box  # each output's page of bowls; a page is built when chosen
+    assert box.isVisible() and [box.itemData(k) for k in range(box.count())] == list(range(32))
+    for output in (0, 17, 31):
+        box.setCurrentIndex(output)
+        assert set(bowls.plots) == {(output, i) for i in range(32)}
+        rows = -(-len(bowls.plots) // bowls._built_columns)
+        assert bowls.graphics.minimumHeight() >= 100 * rows  # every bowl keeps its size: the grid scrolls
+        assert bowls.scroll.verticalScrollBar().maximum() > 0
+
+
+def test_the_diagram_labels_never_collide_at_32_by_32(window, qtbot):
+    window.controller.load_shape(32, 32)
+    sync(qtbot, window)
+    view = window.views.network_view
+    view.resize(600, 400)
+    inputs, outputs, radius, metrics = view._layout()
+    for side, points in (("inputs", inputs), ("outputs", outputs)):
+        written = view.labelled(side)
+        ys = [points[k].y() for k in written]
+        assert min(b - a for a, b in zip(ys, ys[1:])) >= metrics.height()
+        assert len(written) > 1
+
+
+def test_the_strongest_edges_are_drawn_on_top(window, qtbot):
+    view = window.views.network_view
+    order = np.argsort(np.abs(view.weights), axis=None, kind="stable")
+    assert np.abs(view.weights).ravel()[order[-1]] == np.abs(view.weights).max()
+
+
+def test_the_diagram_holds_still_while_its_numbers_change(window, qtbot):
+    view = window.views.network_view
+    before = view._layout()
+    run(qtbot, window, 500)
+    after = view._layout()
+    assert [p.x() for p in before[1]] == [p.x() for p in after[1]]
+    assert [p.x() for p in before[0]] == [p.x() for p in after[0]]
+
+
+def test_hover_and_selection_never_change_an_edges_thickness(window, qtbot):
+    view = window.views.network_view
+    widths = view.edge_widths().copy()
+    view.hovered, view.selected = (0, 0), (1, 1)
+    assert np.array_equal(view.edge_widths(), widths)
+    image = view.grab()  # painting them works
+    assert not image.isNull()
+
+
+def test_curve_pieces_keep_one_stacking_order(window, qtbot, monkeypatch):
+    from gdviz.ui import error_plot
+
+    monkeypatch.setattr(error_plot, "SEGMENT", 50)  # pieces of 50 points, so a short run has many
+    window.controller.load_preset("multi-in-out")
+    sync(qtbot, window)
+    run(qtbot, window, 400)
+    plot = window.views.error_plot
+    qtbot.waitUntil(lambda: plot.shown == 400)
+    series = [*plot.curves, plot.total_curve]
+    for curve in series:
+        assert len(curve.items) > 4 and {item.zValue() for item in curve.items} == {curve.z}
+    assert len({curve.z for curve in series}) == len(series)
+
+
+def test_a_curve_of_one_point_has_a_marker(window, qtbot):
+    window.step()
+    sync(qtbot, window)
+    total = window.views.error_plot.total_curve
+    assert total.items[0].opts["symbol"] == "o"
+    window.step()
+    sync(qtbot, window)
+    assert total.items[0].opts["symbol"] is None
+
+
+def test_in_cycle_mode_a_mean_per_cycle_shows_the_trend(window, qtbot):
+    window.controller.set_mode("cycle")
+    sync(qtbot, window)
+    run(qtbot, window, 40)
+    plot = window.views.error_plot
+    assert plot.cycle_mean.isEnabled()
+    plot.cycle_mean.setChecked(True)
+    x, y = plot.curve_data()["total, mean per cycle"]
+    totals = window.controller.log.error_total
+    assert x.tolist() == [4.0 * k for k in range(1, 11)]
+    assert np.allclose(y, totals.reshape(10, 4).mean(axis=1))
+
+
+def test_the_legend_sits_outside_the_data_and_can_be_hidden(window, qtbot):
+    plot = window.views.error_plot
+    assert plot.legend.geometry().bottom() <= plot.plot.geometry().top()
+    window.legend_action.trigger()
+    assert not plot.legend.isVisible()
+
+
+def test_the_surface_has_a_colour_bar(window, qtbot):
+    run(qtbot, window, 20)
+    window.views.tabs.setCurrentWidget(window.views.surface)
+    bar = window.views.surface.colour_bar
+    low, high = bar.levels()
+    assert low < high
+    assert window.tables.legend.largest == abs(window.tables.weight_model.matrix).max()
+
+
+def test_dark_mode_keeps_everything_readable(window, qtbot):
+    window._apply_theme("Dark")
+    QApplication.processEvents()
+    palette = window.palette()
+    assert style.is_dark(palette)
+    base, text = palette.base().color(), palette.text().color()
+    plot = window.views.error_plot
+    assert plot.plot.backgroundBrush().color() == base
+    assert plot.total_curve.pen.color() == palette.windowText().color()
+    for o in range(3):
+        assert style.contrast(style.curve_colour(o, 3, palette), base) >= 3
+    for value in (1.0, -1.0):
+        assert style.contrast(style.sign_colour(value, palette), base) >= 3  # edges and tints
+    model = window.tables.weight_model
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            background = style.blend(model.data(model.index(row, column), Qt.ItemDataRole.BackgroundRole), base)
+            assert style.contrast(text, background) >= 4.5
+    highlight = style.blend(style.HIGHLIGHT, base)
+    assert style.contrast(text, highlight) >= 3
+    window._apply_theme("Light")
+    QApplication.processEvents()
+    assert not style.is_dark(window.palette())
+    assert window.views.error_plot.plot.backgroundBrush().color() == window.palette().base().color()
+
+
+def test_node_tooltips_give_every_label_when_only_some_are_written(window, qtbot):
+    window.controller.load_shape(32, 32)
+    sync(qtbot, window)
+    view = window.views.network_view
+    view.resize(500, 300)
+    inputs, outputs, radius, metrics = view._layout()
+    assert view.node_at(QPointF(outputs[5])) == ("outputs", 5)
