@@ -142,7 +142,7 @@ def test_tab_leaves_the_data_table(window, qtbot):
 def test_help_lists_the_keyboard_shortcuts(window, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
-    window._show_shortcuts()
+    window.actions.show_shortcuts()
     text = shown[-1]
     for words in ("Space", "Right", "Left", "Home", "Page Up", "Ctrl+Z", "Ctrl+R", "focus"):
         assert words in text
@@ -238,14 +238,14 @@ def test_undo_restores_what_a_preset_change_replaced(window, qtbot):
     combo.activated.emit(combo.currentIndex())
     sync(qtbot, window)
     assert controller.state.preset == "single" and controller.log.count == 0 and controller.pins == ()
-    window.undo_action.trigger()
+    window.actions.undo.trigger()
     sync(qtbot, window)
     state, log, pins = before
     assert controller.state.preset == "multi-in-out" and controller.log is log and controller.pins == pins
     assert controller.state.data.inputs[0, 0] == 7 and controller.state.frozen[0, 1]
     assert np.array_equal(controller.state.weights, state.weights)
     assert combo.currentData() == "multi-in-out" and window.controls.inputs_field.value() == 3
-    window.redo_action.trigger()
+    window.actions.redo.trigger()
     sync(qtbot, window)
     assert controller.state.preset == "single"
 
@@ -256,7 +256,7 @@ def test_undo_restores_what_a_shape_change_replaced(window, qtbot):
     window.controller.load_shape(4, 2)
     sync(qtbot, window)
     assert window.controller.state.data.n_inputs == 4
-    window.undo_action.trigger()
+    window.actions.undo.trigger()
     sync(qtbot, window)
     assert window.controller.state.preset == "multi-in-out" and window.controller.log.count == 1
     assert window.tables.weight_model.columnCount() == 3

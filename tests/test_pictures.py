@@ -111,9 +111,9 @@ def test_hover_and_selection_never_change_an_edges_thickness(window, qtbot):
 
 
 def test_curve_pieces_keep_one_stacking_order(window, qtbot, monkeypatch):
-    from gdviz.ui import error_plot
+    from gdviz.ui import curve_series
 
-    monkeypatch.setattr(error_plot, "SEGMENT", 50)  # pieces of 50 points, so a short run has many
+    monkeypatch.setattr(curve_series, "SEGMENT", 50)  # pieces of 50 points, so a short run has many
     window.controller.load_preset("multi-in-out")
     sync(qtbot, window)
     run(qtbot, window, 400)
@@ -151,7 +151,7 @@ def test_in_cycle_mode_a_mean_per_cycle_shows_the_trend(window, qtbot):
 def test_the_legend_sits_outside_the_data_and_can_be_hidden(window, qtbot):
     plot = window.views.error_plot
     assert plot.legend.geometry().bottom() <= plot.plot.geometry().top()
-    window.legend_action.trigger()
+    window.actions.legend.trigger()
     assert not plot.legend.isVisible()
 
 
@@ -165,7 +165,7 @@ def test_the_surface_has_a_colour_bar(window, qtbot):
 
 
 def test_dark_mode_keeps_everything_readable(window, qtbot):
-    window._apply_theme("Dark")
+    window.apply_theme("Dark")
     QApplication.processEvents()
     palette = window.palette()
     assert style.is_dark(palette)
@@ -184,7 +184,7 @@ def test_dark_mode_keeps_everything_readable(window, qtbot):
             assert style.contrast(text, background) >= 4.5
     highlight = style.blend(style.HIGHLIGHT, base)
     assert style.contrast(text, highlight) >= 3
-    window._apply_theme("Light")
+    window.apply_theme("Light")
     QApplication.processEvents()
     assert not style.is_dark(window.palette())
     assert window.views.error_plot.plot.backgroundBrush().color() == window.palette().base().color()

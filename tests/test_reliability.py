@@ -20,7 +20,7 @@ BAD_NUMBERS = ["", "   ", "abc", "nan", "NaN", "inf", "-inf", "1e400", "0,5", "1
 
 def export(qtbot, win, monkeypatch, path):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    win.export_action.trigger()
+    win.actions.export.trigger()
     wait_for_files(qtbot, win)
     return path.exists()
 
@@ -272,7 +272,7 @@ def test_a_large_export_runs_on_a_thread_and_closing_cancels_it_leaving_no_file(
     monkeypatch.setattr(Job, "_progress", held_progress)
     path = tmp_path / "big.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    win.export_action.trigger()
+    win.actions.export.trigger()
     assert win.files.busy
     qtbot.waitUntil(held.is_set)
     win.close()  # mid-export
@@ -308,7 +308,7 @@ def test_reset_and_training_during_a_large_export_leave_the_file_as_it_was_asked
     monkeypatch.setattr(Job, "_progress", held_progress)
     path = tmp_path / "big.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    window.export_action.trigger()
+    window.actions.export.trigger()
     assert window.files.busy
     try:
         window.reset()

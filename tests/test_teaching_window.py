@@ -96,14 +96,14 @@ def test_pinned_runs_are_kept_up_to_five_and_removable(window, qtbot):
     for alpha in ("0.01", "0.005", "0.002", "0.001", "0.02", "0.015"):
         set_alpha(window, alpha)
         sync(qtbot, window)
-        window.pin_action.trigger()
+        window.actions.pin.trigger()
     labels = [label for label, _ghost in window.views.error_plot.pinned]
     assert len(labels) == 5 and labels[0] == "alpha 0.005, example" and labels[-1] == "alpha 0.015, example"
     window.controller.unpin(0)
     assert len(window.views.error_plot.pinned) == 4
     window.controller.set_frozen(0, 0, True)
     sync(qtbot, window)
-    window.pin_action.trigger()
+    window.actions.pin.trigger()
     assert window.views.error_plot.pinned[-1][0] == "alpha 0.015, example, frozen toes->hurt"
     window.reset()
     sync(qtbot, window)
@@ -116,7 +116,7 @@ def test_session_save_and_open_round_trip(window, qtbot, monkeypatch, tmp_path):
     run(qtbot, window, 25)
     path = tmp_path / "session.gdviz"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    window.save_action.trigger()
+    window.actions.save.trigger()
     wait_for_files(qtbot, window)
     saved_weights, saved_log = window.controller.state.weights.copy(), window.controller.log.slice(0, 25)
     window.controller.load_preset("single")
@@ -131,7 +131,7 @@ def test_session_save_and_open_round_trip(window, qtbot, monkeypatch, tmp_path):
     window.step()
     sync(qtbot, window)
     assert window.controller.log.example[-1] == 25 % 4  # the cycle goes on where it was
-    window.undo_action.trigger()  # opening a session is undone like any other replacement
+    window.actions.undo.trigger()  # opening a session is undone like any other replacement
     sync(qtbot, window)
     assert window.controller.state.preset == "single"
 
@@ -140,7 +140,7 @@ def test_save_without_the_log_keeps_settings_and_weights_only(window, qtbot, mon
     run(qtbot, window, 30)
     path = tmp_path / "small.gdviz"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    window.save_small_action.trigger()
+    window.actions.save_small.trigger()
     wait_for_files(qtbot, window)
     weights = window.controller.state.weights.copy()
     window.files.open_session(str(path))

@@ -42,7 +42,7 @@ def weights_after_from_the_cli(iterations):
 
 def export(qtbot, window, monkeypatch, path):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    window.export_action.trigger()
+    window.actions.export.trigger()
     wait_for_files(qtbot, window)
     return list(csv.DictReader(io.StringIO(path.read_text())))
 
@@ -155,13 +155,13 @@ def test_branching_from_seven_then_step_and_undo(window, qtbot, monkeypatch, tmp
     assert ghost.iterations.tolist() == [8.0, 9.0, 10.0] and ghost.errors.tolist() == ten.error_total[7:].tolist()
     rows = export(qtbot, window, monkeypatch, tmp_path / "branch.csv")
     assert [int(r["iteration"]) for r in rows] == list(range(1, 9))
-    assert window.undo_action.text() == "&Undo Branch from iteration 7"
-    window.undo_action.trigger()
+    assert window.actions.undo.text() == "&Undo Branch from iteration 7"
+    window.actions.undo.trigger()
     sync(qtbot, window)
     assert window.controller.log.count == 10 and window.controller.log.equals(ten)
     assert window.controller.shown_iteration == 7
     assert window.controller.pins == ()
-    window.redo_action.trigger()
+    window.actions.redo.trigger()
     sync(qtbot, window)
     assert window.controller.log.count == 8
 
@@ -238,7 +238,7 @@ def test_a_session_remembers_the_iteration_shown(window, qtbot, monkeypatch, tmp
     keys(qtbot, window, Qt.Key.Key_Left, 4)
     path = tmp_path / "s.gdviz"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    window.save_action.trigger()
+    window.actions.save.trigger()
     wait_for_files(qtbot, window)
     window.controller.load_preset("single")
     sync(qtbot, window)

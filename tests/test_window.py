@@ -26,7 +26,7 @@ def table(model):
 
 def export_to(qtbot, win, monkeypatch, path):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "CSV files (*.csv)"))
-    win.export_action.trigger()
+    win.actions.export.trigger()
     wait_for_files(qtbot, win)
     return path
 
@@ -158,7 +158,7 @@ def test_reset_restores_the_preset_and_undo_brings_the_log_back(window, qtbot):
     assert window.controller.log.count == 0 and cell(window.tables.weight_model, 2, 1) == "1.3"
     assert window.status.iteration_label.text() == "Iteration 0"
     assert not window.controls.reset_button.isEnabled()
-    window.undo_action.trigger()
+    window.actions.undo.trigger()
     sync(qtbot, window)
     assert window.controller.log.count == 100 and window.status.iteration_label.text() == "Iteration 100"
     window.step()

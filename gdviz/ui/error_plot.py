@@ -20,87 +20,12 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton
 
 from gdviz.core.log import IterationLog
 from gdviz.ui import style
+from gdviz.ui.curve_series import Series, TimedPlotWidget
 
 ALL_AT_ONCE = 20_000  # up to this many points every curve is redrawn each time; beyond, one a time
 SHOWN_AT_FIRST = 8  # outputs whose curves are on at the start (the chooser shows the others)
-SEGMENT = 200_000  # points in one piece of a long curve
 MIN_SPAN = 10  # iterations: the x axis shows at least this many (whole-number ticks from the start)
 TOTAL_Z, MEAN_Z, PIN_Z = 50, 60, -1  # drawing order: pins under the curves, the total over the outputs
-
-
-class _Series:
-    """One curve drawn as pieces of SEGMENT points each: a piece that is full never changes
-    again, so a redraw costs the last piece only, however long the curve gets (pyqtgraph
-    re-scans an item's whole data on every setData). Every piece has the curve's z value, so
-    the curves keep one stacking order all along."""
-
-    def __init__(self, plot_item: pg.PlotItem, name: str, pen, z: float):
-        self.plot_item, self.pen, self.z, self.name = plot_item, pen, z, name
-        self.items = [self._new_item()]
-        self.points = 0
-        self.visible = True
-
-    def _new_item(self) -> pg.PlotDataItem:
-        item = self.plot_item.plot(pen=self.pen)
-        item.setZValue(self.z)
-        item.setVisible(getattr(self, "visible", True))
-        return item
-
-    def update(self, x: np.ndarray, y: np.ndarray) -> None:
-        n = len(x)
-        if n < self.points:  # the log was replaced
-            self.clear()
-        pieces = max(1, -(-(n - 1) // SEGMENT))
-        changed_from = max(0, -(-(self.points - 1) // SEGMENT) - 1) if self.points > 1 else 0
-        while len(self.items) < pieces:
-            self.items.append(self._new_item())
-        for k in range(changed_from, pieces):
-            start, stop = k * SEGMENT, min((k + 1) * SEGMENT + 1, n)  # pieces share an end point
-            self.items[k].setData(x[start:stop], y[start:stop])
-        # a curve of one point has no line to draw: it gets a marker until it has two
-        lone = n == 1
-        first = self.items[0]
-        if lone != (first.opts.get("symbol") is not None):
-            first.setSymbol("o" if lone else None)
-            if lone:
-                first.setSymbolSize(7)
-                first.setSymbolBrush(self.pen.color())
-                first.setSymbolPen(self.pen.color())
-        self.points = n
-
-    def clear(self) -> None:
-        for item in self.items[1:]:
-            self.plot_item.removeItem(item)
-        del self.items[1:]
-        self.items[0].setData([], [])
-        self.points = 0
-
-    def set_visible(self, visible: bool) -> None:
-        self.visible = visible
-        for item in self.items:
-            item.setVisible(visible)
-
-    def set_pen(self, pen) -> None:
-        self.pen = pen
-        for item in self.items:
-            item.setPen(pen)
-
-    def data(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every point of the curve, pieces joined."""
-        xs = [item.xData if k == 0 else item.xData[1:] for k, item in enumerate(self.items) if item.xData is not None]
-        ys = [item.yData if k == 0 else item.yData[1:] for k, item in enumerate(self.items) if item.yData is not None]
-        return (np.concatenate(xs), np.concatenate(ys)) if xs else (np.zeros(0), np.zeros(0))
-
-
-class _TimedPlotWidget(pg.PlotWidget):
-    """A PlotWidget that remembers how long its last paint took."""
-
-    paint_seconds = 0.0
-
-    def paintEvent(self, event):  # noqa: N802
-        started = time.perf_counter()
-        super().paintEvent(event)
-        self.paint_seconds = time.perf_counter() - started
 
 
 class ErrorPlot(QWidget):
@@ -118,7 +43,7 @@ class ErrorPlot(QWidget):
     def __init__(self, output_names, capacity: int = 1024, parent=None):
         super().__init__(parent)
         self.output_names = list(output_names)
-        self.plot = _TimedPlotWidget()
+        self.plot = TimedPlotWidget()
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "error")
@@ -126,10 +51,10 @@ class ErrorPlot(QWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         count = len(self.output_names)
-        self.curves = [_Series(item, f"error {name}", pg.mkPen(style.curve_colour(o, count), width=1), 10 + o * 0.01)
+        self.curves = [Series(item, f"error {name}", pg.mkPen(style.curve_colour(o, count), width=1), 10 + o * 0.01)
                        for o, name in enumerate(self.output_names)]
-        self.total_curve = _Series(item, "total", pg.mkPen("k", width=2), TOTAL_Z)
-        self.mean_curve = _Series(item, "total, mean per cycle", pg.mkPen("k", width=2), MEAN_Z)
+        self.total_curve = Series(item, "total", pg.mkPen("k", width=2), TOTAL_Z)
+        self.mean_curve = Series(item, "total, mean per cycle", pg.mkPen("k", width=2), MEAN_Z)
         self.mean_curve.set_visible(False)
         for o, curve in enumerate(self.curves):
             curve.set_visible(o < SHOWN_AT_FIRST)

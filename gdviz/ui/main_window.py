@@ -11,13 +11,13 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSplitter, QStyleFactory, QToolTip
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QToolTip
 
-import gdviz
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
 from gdviz.core.training import example_for
 from gdviz.ui import keys, style
+from gdviz.ui.actions import Actions
 from gdviz.ui.controller import SessionController, log_capacity
 from gdviz.ui.controls_panel import ControlsPanel
 from gdviz.ui.file_actions import FileActions
@@ -26,8 +26,6 @@ from gdviz.ui.resources import resource_path
 from gdviz.ui.status import StatusLine
 from gdviz.ui.tables_panel import LARGEST_NUMBER_TABLE, TablesPanel
 from gdviz.ui.views_panel import ViewsPanel
-
-THEMES = ("System", "Light", "Dark")
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +53,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self._dirty = False
         self._text_refreshed_at = 0.0
-        self._build_actions()
+        self.actions = Actions(self)
         self._connect()
         self.key_router = keys.KeyRouter(self)
         QApplication.instance().installEventFilter(self.key_router)
@@ -63,7 +61,7 @@ class MainWindow(QMainWindow):
         self.frame_timer.setInterval(style.FRAME_MS)
         self.frame_timer.timeout.connect(self._on_frame)
         self.frame_timer.start()
-        self._apply_theme(str(self.settings.value("view/theme", "System")))
+        self.apply_theme(str(self.settings.value("view/theme", "System")))
         name = preset or str(self.settings.value("window/preset", DEFAULT_PRESET))
         self.controller.start(name if name in PRESETS else DEFAULT_PRESET)
         self._place_on_screen()
@@ -76,85 +74,13 @@ class MainWindow(QMainWindow):
         self._compiled_check.timeout.connect(self._check_compiled)
 
     # -- building ----------------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcuts=(), tip: str = "", checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setToolTip(tip or text.replace("&", ""))
-        action.setStatusTip(tip or text.replace("&", ""))
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        controller, files = self.controller, self.files
-        self.open_action = self._action("&Open session…", lambda: files.open_session(), ["Ctrl+O"],
-                                        "Open a saved session (network, data, weights, settings, log)")
-        self.save_action = self._action("&Save session…", lambda: files.save_session(True), ["Ctrl+S"],
-                                        "Save this session: network, data, weights, settings and the log")
-        self.save_small_action = self._action(
-            "Save session &without the log…", lambda: files.save_session(False),
-            tip="Save the settings and the current weights only: a small file to share")
-        self.export_action = self._action("&Export iteration log…", files.export_log, ["Ctrl+E"],
-                                          "Save every iteration's numbers as a CSV file")
-        self.quit_action = self._action("&Quit", self.close, ["Ctrl+Q"])
-        self.undo_action = controller.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo_action = controller.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            self.addAction(action)
-        self.step_action = self._action("&Step", self.step, ["S"], "One iteration (S; Right at the end of the log)")
-        self.forward_action = self._action("&Forward", self.forward, ["Right"],
-                                           "The next iteration of the log; at its end, a new one (Right)")
-        self.back_action = self._action("&Back", controller.step_back, ["Left"], "Back one iteration (Left)")
-        self.first_action = self._action("First iteration", lambda: controller.show_iteration(0), ["Home"])
-        self.latest_action = self._action("Latest iteration", lambda: controller.show_iteration(None), ["End"])
-        self.page_back_action = self._action("Back a tenth", lambda: self._page(-1), ["PgUp"])
-        self.page_forward_action = self._action("Forward a tenth", lambda: self._page(1), ["PgDown"])
-        self.play_action = self._action("&Play", self.toggle_play, ["Space"], "Play or pause (Space)")
-        self.run_action = self._action("&Run N iterations", self.run_n, ["Ctrl+R"],
-                                       "Run the chosen number of iterations as fast as possible (Ctrl+R)")
-        self.reset_action = self._action("R&eset", self.reset, ["R"],
-                                         "Back to the initial weights; the log is cleared (R; Ctrl+Z undoes it)")
-        self.pin_action = self._action("&Pin run", controller.pin_run, ["P"],
-                                       "Keep this run's total error curve as a ghost to compare with (P)")
-        self.log_scale_action = self._action("&Log-scale error axis", self._toggle_log_scale, ["L"], checkable=True)
-        self.legend_action = self._action("Le&gend", self._toggle_legend, checkable=True)
-        self.legend_action.setChecked(self.settings.value("view/legend", "true") != "false")
-        menu = self.menuBar().addMenu("&File")
-        for item in (self.open_action, self.save_action, self.save_small_action, None, self.export_action, None,
-                     self.quit_action):
-            menu.addSeparator() if item is None else menu.addAction(item)
-        menu = self.menuBar().addMenu("&Edit")
-        menu.addAction(self.undo_action)
-        menu.addAction(self.redo_action)
-        menu = self.menuBar().addMenu("&Training")
-        for item in (self.step_action, self.play_action, self.run_action, self.reset_action, None,
-                     self.back_action, self.forward_action, self.page_back_action, self.page_forward_action,
-                     self.first_action, self.latest_action):
-            menu.addSeparator() if item is None else menu.addAction(item)
-        menu = self.menuBar().addMenu("&View")
-        for item in (self.log_scale_action, self.legend_action, self.pin_action):
-            menu.addAction(item)
-        theme_menu = menu.addMenu("&Theme")
-        self.theme_group = QActionGroup(self)
-        for name in THEMES:
-            action = theme_menu.addAction(name, lambda n=name: self._apply_theme(n, remember=True))
-            action.setCheckable(True)
-            self.theme_group.addAction(action)
-        menu = self.menuBar().addMenu("&Help")
-        menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, ["F1"]))
-        menu.addAction(self._action("&About gdviz", self._about))
-        controls = self.controls
+    def _connect(self) -> None:
+        controller, controls = self.controller, self.controls
         controls.step_button.clicked.connect(self.step)
         controls.play_button.clicked.connect(self.toggle_play)
         controls.reset_button.clicked.connect(self.reset)
         controls.run_button.clicked.connect(self.run_n)
         controls.phase_box.toggled.connect(lambda on: None if on else self.phases.end())
-
-    def _connect(self) -> None:
-        controller = self.controller
         controller.state_changed.connect(self._on_state)
         controller.records_added.connect(self._on_records)
         controller.log_replaced.connect(self._on_log_replaced)
@@ -180,8 +106,8 @@ class MainWindow(QMainWindow):
         plot = views.error_plot
         plot.iteration_chosen.connect(controller.show_iteration)
         plot.pin_button.clicked.connect(controller.pin_run)
-        plot.log_scale.toggled.connect(self.log_scale_action.setChecked)
-        plot.set_legend_visible(self.legend_action.isChecked())
+        plot.log_scale.toggled.connect(self.actions.log_scale.setChecked)
+        plot.set_legend_visible(self.actions.legend.isChecked())
         views.bowls.output_chosen.connect(lambda _o: self._show_now())
         views.surface.weights_chosen.connect(self._show_now)
 
@@ -211,7 +137,8 @@ class MainWindow(QMainWindow):
         else:
             self.step()
 
-    def _page(self, direction: int) -> None:
+    def page(self, direction: int) -> None:
+        """Back (-1) or forward (1) a tenth of the log."""
         controller = self.controller
         first = controller.log.first_iteration - 1
         tenth = max(1, (controller.last_iteration - first) // 10)
@@ -271,42 +198,15 @@ class MainWindow(QMainWindow):
             self.views.bowls.set_output(output)
             self._show_now()
 
-    def _toggle_log_scale(self, on: bool) -> None:
-        self.views.error_plot.log_scale.setChecked(on)
-
-    def _toggle_legend(self, on: bool) -> None:
-        self.settings.setValue("view/legend", "true" if on else "false")
-        self.views.error_plot.set_legend_visible(on)
-
-    def _apply_theme(self, name: str, remember: bool = False) -> None:
-        app = QApplication.instance()
-        if not hasattr(self, "_system_look"):
-            self._system_look = (app.style().name(), app.palette())
-        if name not in THEMES:
-            name = "System"
-        if name == "System":
-            app.setStyle(QStyleFactory.create(self._system_look[0]))
-            app.setPalette(self._system_look[1])
-        else:
-            app.setStyle(QStyleFactory.create("Fusion"))
-            app.setPalette(style.dark_palette() if name == "Dark" else style.light_palette())
-        for action in self.theme_group.actions():
+    def apply_theme(self, name: str, remember: bool = False) -> None:
+        """View → Theme: System, Light or Dark (remembered when the learner picks it)."""
+        name = style.apply_theme(name)
+        for action in self.actions.theme_group.actions():
             action.setChecked(action.text() == name)
         if remember:
             self.settings.setValue("view/theme", name)
         self.controls.render_notice()
         self._show_now()
-
-    def _show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in keys.SHORTCUTS)
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table><p>{keys.NOTE}</p>")
-
-    def _about(self) -> None:
-        QMessageBox.about(self, "About gdviz", (
-            f"<b>gdviz {gdviz.__version__}</b> — watch gradient descent generalise.<br><br>"
-            "pred = weights · input, delta = pred − target, error = delta²,<br>"
-            "weight_delta = delta × input, weight −= alpha × weight_delta.<br><br>"
-            "After the chapter “Generalizing gradient descent” of <i>Grokking Deep Learning</i>."))
 
     # -- rendering ---------------------------------------------------------------------------------
     def _on_state(self) -> None:

@@ -8,6 +8,7 @@ View → Theme).
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 POSITIVE = QColor(37, 99, 235)  # blue
 NEGATIVE = QColor(234, 88, 12)  # orange
@@ -21,6 +22,7 @@ CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ca8a04", "#db2777
 CURVE_COLOURS_ON_DARK = ["#fb7185", "#4ade80", "#c084fc", "#22d3ee", "#facc15", "#f472b6", "#818cf8", "#a3e635"]
 PIN_COLOURS = ["#64748b", "#0ea5e9", "#f97316", "#84cc16", "#d946ef"]
 
+THEMES = ("System", "Light", "Dark")
 FRAME_MS = 16  # the window repaints at most this often (≈ 60 Hz)
 READABLE_HZ = 12  # tables, arithmetic, bowls and surface while playing: as often as anyone can read
 
@@ -119,3 +121,25 @@ def light_palette() -> QPalette:
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9ca3af"))
     return pal
+
+
+_system_look: tuple[str, QPalette] | None = None  # the desktop's own style and palette, before any theme
+
+
+def apply_theme(name: str) -> str:
+    """Give the application the look of theme ``name`` (System, Light or Dark); returns the name
+    applied (System for an unknown one). Light and Dark draw with Qt's Fusion style."""
+    global _system_look
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    if _system_look is None:
+        _system_look = (app.style().name(), QPalette(app.palette()))
+    if name not in THEMES:
+        name = "System"
+    if name == "System":
+        app.setStyle(QStyleFactory.create(_system_look[0]))
+        app.setPalette(_system_look[1])
+    else:
+        app.setStyle(QStyleFactory.create("Fusion"))
+        app.setPalette(dark_palette() if name == "Dark" else light_palette())
+    return name

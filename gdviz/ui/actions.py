@@ -1,0 +1,109 @@
+"""The window's menus and their shortcuts (File, Edit, Training, View, Help)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+import gdviz
+from gdviz.ui import keys, style
+
+if TYPE_CHECKING:
+    from gdviz.ui.main_window import MainWindow
+
+
+class Actions:
+    """Every menu item, as ``window.actions.step`` and so on; built into ``window``'s menu bar."""
+
+    def __init__(self, window: MainWindow):
+        self.window = window
+        controller, files = window.controller, window.files
+        add = self._action
+        self.open = add("&Open session…", lambda: files.open_session(), ["Ctrl+O"],
+                        "Open a saved session (network, data, weights, settings, log)")
+        self.save = add("&Save session…", lambda: files.save_session(True), ["Ctrl+S"],
+                        "Save this session: network, data, weights, settings and the log")
+        self.save_small = add("Save session &without the log…", lambda: files.save_session(False),
+                              tip="Save the settings and the current weights only: a small file to share")
+        self.export = add("&Export iteration log…", files.export_log, ["Ctrl+E"],
+                          "Save every iteration's numbers as a CSV file")
+        self.quit = add("&Quit", window.close, ["Ctrl+Q"])
+        self.undo = controller.undo_stack.createUndoAction(window, "&Undo")
+        self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo = controller.undo_stack.createRedoAction(window, "&Redo")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (self.undo, self.redo):
+            window.addAction(action)
+        self.step = add("&Step", window.step, ["S"], "One iteration (S; Right at the end of the log)")
+        self.forward = add("&Forward", window.forward, ["Right"],
+                           "The next iteration of the log; at its end, a new one (Right)")
+        self.back = add("&Back", controller.step_back, ["Left"], "Back one iteration (Left)")
+        self.first = add("First iteration", lambda: controller.show_iteration(0), ["Home"])
+        self.latest = add("Latest iteration", lambda: controller.show_iteration(None), ["End"])
+        self.page_back = add("Back a tenth", lambda: window.page(-1), ["PgUp"])
+        self.page_forward = add("Forward a tenth", lambda: window.page(1), ["PgDown"])
+        self.play = add("&Play", window.toggle_play, ["Space"], "Play or pause (Space)")
+        self.run = add("&Run N iterations", window.run_n, ["Ctrl+R"],
+                       "Run the chosen number of iterations as fast as possible (Ctrl+R)")
+        self.reset = add("R&eset", window.reset, ["R"],
+                         "Back to the initial weights; the log is cleared (R; Ctrl+Z undoes it)")
+        self.pin = add("&Pin run", controller.pin_run, ["P"],
+                       "Keep this run's total error curve as a ghost to compare with (P)")
+        self.log_scale = add("&Log-scale error axis", self._set_log_scale, ["L"], checkable=True)
+        self.legend = add("Le&gend", self._set_legend, checkable=True)
+        self.legend.setChecked(window.settings.value("view/legend", "true") != "false")
+        self.shortcuts = add("&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+        self.about = add("&About gdviz", self.show_about)
+        self.theme_group = QActionGroup(window)
+        self._build_menus()
+
+    def _action(self, text: str, slot, shortcuts=(), tip: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setToolTip(tip or text.replace("&", ""))
+        action.setStatusTip(tip or text.replace("&", ""))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.window.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.window.menuBar()
+        menus = {
+            "&File": (self.open, self.save, self.save_small, None, self.export, None, self.quit),
+            "&Edit": (self.undo, self.redo),
+            "&Training": (self.step, self.play, self.run, self.reset, None, self.back, self.forward,
+                          self.page_back, self.page_forward, self.first, self.latest),
+            "&View": (self.log_scale, self.legend, self.pin),
+            "&Help": (self.shortcuts, self.about),
+        }
+        for title, items in menus.items():
+            menu = bar.addMenu(title)
+            for item in items:
+                menu.addSeparator() if item is None else menu.addAction(item)
+            if title == "&View":
+                themes = menu.addMenu("&Theme")
+                for name in style.THEMES:
+                    action = themes.addAction(name, lambda n=name: self.window.apply_theme(n, remember=True))
+                    action.setCheckable(True)
+                    self.theme_group.addAction(action)
+
+    def _set_log_scale(self, on: bool) -> None:
+        self.window.views.error_plot.log_scale.setChecked(on)
+
+    def _set_legend(self, on: bool) -> None:
+        self.window.settings.setValue("view/legend", "true" if on else "false")
+        self.window.views.error_plot.set_legend_visible(on)
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in keys.SHORTCUTS)
+        QMessageBox.information(self.window, "Keyboard shortcuts", f"<table>{rows}</table><p>{keys.NOTE}</p>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self.window, "About gdviz", (
+            f"<b>gdviz {gdviz.__version__}</b> — watch gradient descent generalise.<br><br>"
+            "pred = weights · input, delta = pred − target, error = delta²,<br>"
+            "weight_delta = delta × input, weight −= alpha × weight_delta.<br><br>"
+            "After the chapter “Generalizing gradient descent” of <i>Grokking Deep Learning</i>."))
