@@ -1,11 +1,26 @@
-"""Starting the application: ``gdviz`` with no arguments."""
+"""Starting the application: ``gdviz`` and ``gdviz SESSION``."""
 
 from __future__ import annotations
 
+import signal
+import socket
 import sys
+
+EXIT_INTERRUPTED = 130  # Ctrl+C, as a shell reports it
 
 
 def run_app(argv: list[str]) -> int:
+    if len(argv) > 1 or (argv and argv[0].startswith("-")):
+        print(f"gdviz: unknown command {' '.join(argv)!r}; try 'gdviz --help' "
+              "(or 'gdviz SESSION' to open a saved session)", file=sys.stderr)
+        return 2
+    from gdviz.ui.startup import window_problem
+
+    problem = window_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
+
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -13,19 +28,60 @@ def run_app(argv: list[str]) -> int:
     from gdviz.ui.main_window import MainWindow
     from gdviz.ui.resources import resource_path
 
-    if len(argv) > 1 or (argv and not argv[0].lower().endswith(".json")):
-        print(f"gdviz: unknown command {' '.join(argv)!r}; try 'gdviz --help' "
-              "(or 'gdviz SESSION.json' to open a saved session)", file=sys.stderr)
-        return 2
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName("gdviz")
     app.setApplicationName("gdviz")
     app.setApplicationVersion(gdviz.__version__)
     app.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
     window = MainWindow()
+    stop = close_on_signals(app, window)
     window.show()
     if argv:  # a session file: a malformed one is explained and the default session stays
-        window.open_session(argv[0])
+        window.files.open_session(argv[0])
     window.raise_()
     window.activateWindow()  # take keyboard focus (a bare X server has no window manager to give it)
-    return app.exec()
+    code = app.exec()
+    stop()
+    return code
+
+
+def close_on_signals(app, window):
+    """Ctrl+C (SIGINT) and SIGTERM close the window as its close button does — threads stopped,
+    a file being written cancelled and removed — then the application exits (130 after Ctrl+C,
+    0 after SIGTERM). Returns a function that puts the previous handlers back.
+
+    Python runs a signal handler only when the interpreter next runs, and Qt's event loop may
+    sleep in C++ for ever: so the C handler also writes to a socket that Qt watches, which wakes
+    the loop and lets the handler run."""
+    from PySide6.QtCore import QSocketNotifier
+
+    wake, woken = socket.socketpair()
+    for end in (wake, woken):
+        end.setblocking(False)
+    previous_fd = signal.set_wakeup_fd(wake.fileno())
+    notifier = QSocketNotifier(woken.fileno(), QSocketNotifier.Type.Read, app)
+    notifier.activated.connect(lambda *_: _drain(woken))
+
+    def handler(number, _frame):
+        window.close()
+        app.exit(EXIT_INTERRUPTED if number == signal.SIGINT else 0)
+
+    previous = {number: signal.signal(number, handler) for number in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for number, old in previous.items():
+            signal.signal(number, old)
+        signal.set_wakeup_fd(previous_fd)
+        notifier.setEnabled(False)
+        wake.close()
+        woken.close()
+
+    return restore
+
+
+def _drain(sock: socket.socket) -> None:
+    try:
+        while sock.recv(64):
+            pass
+    except BlockingIOError:
+        pass

@@ -1,0 +1,118 @@
+"""Starting and stopping the app: a machine that cannot show a window gets one line and exit
+status 1 (never Qt's abort and a core dump); Ctrl+C and SIGTERM close the window cleanly."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from gdviz.ui import startup
+
+
+def gdviz(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "gdviz", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def without(*names):
+    return {k: v for k, v in os.environ.items() if k not in names}
+
+
+def test_no_display_is_named_in_one_line_with_exit_status_1():
+    result = gdviz(env=without("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "no display" in result.stderr and "gdviz train" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_display_that_does_not_answer_is_named():
+    result = gdviz(env={**without("WAYLAND_DISPLAY", "QT_QPA_PLATFORM"), "DISPLAY": ":77"})
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "':77'" in result.stderr and "does not answer" in result.stderr
+
+
+def test_a_plugin_that_cannot_load_names_the_library_and_the_package(monkeypatch):
+    """As on a fresh Debian 12 without libxcb-cursor0 (simulated: the plugin fails to load as
+    the dynamic loader says so)."""
+    def load(path, mode=0):
+        raise OSError("libxcb-cursor.so.0: cannot open shared object file: No such file or directory")
+
+    monkeypatch.setattr(startup.ctypes, "CDLL", load)
+    monkeypatch.setattr(startup, "xcb_plugin", lambda: startup.Path("/somewhere/libqxcb.so"))
+    message = startup.window_problem({"DISPLAY": ":0"}, "linux")
+    assert message == ("gdviz: Qt's X11 plugin cannot load: libxcb-cursor.so.0 is missing; install it with "
+                       "'sudo apt install libxcb-cursor0' (Debian, Ubuntu) or 'sudo dnf install xcb-util-cursor' "
+                       "(Fedora).")
+
+
+def test_the_real_plugin_loads_here_and_offscreen_needs_no_display():
+    assert startup.missing_library() is None  # this machine has Qt's X libraries
+    assert startup.window_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert startup.window_problem({}, "darwin") is None
+    assert startup.window_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+
+
+@pytest.mark.parametrize("name, library", [
+    ("libxcb-icccm.so.4: cannot open shared object file: No such file or directory", "libxcb-icccm.so.4"),
+    ("/usr/lib/x.so: undefined symbol: foo", None),
+])
+def test_the_missing_library_is_read_from_the_loaders_message(name, library):
+    assert startup.library_named_in(name) == library
+
+
+SIGNALLED = textwrap.dedent("""
+    import os, signal, sys
+    from PySide6.QtCore import QSettings, QTimer
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
+    from gdviz.ui import app, main_window
+    from PySide6.QtWidgets import QFileDialog
+    export_to = os.path.join(sys.argv[1], "log.csv")
+    QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (export_to, ""))
+    signal_number = getattr(signal, sys.argv[2])
+    real_show = main_window.MainWindow.show
+
+    def show(window):
+        real_show(window)
+        if sys.argv[3] == "export":  # train, then start a long export, then the signal meanwhile
+            window.controller.run(300_000)
+            def check():
+                controller = window.controller
+                if controller.log.count == 300_000 and not controller.state.playing and not window.files.busy:
+                    window.files.export_log()
+                elif window.files.busy:
+                    timer.stop()
+                    os.kill(os.getpid(), signal_number)
+            timer = QTimer(window)
+            timer.timeout.connect(check)
+            timer.start(20)
+        else:
+            window.controls.speed_slider.setValue(window.controls.speed_slider.maximum())
+            window.toggle_play()
+            QTimer.singleShot(0, lambda: os.kill(os.getpid(), signal_number))
+
+    main_window.MainWindow.show = show
+    sys.exit(app.run_app([]))
+""")
+
+
+@pytest.mark.parametrize("name, code", [("SIGINT", 130), ("SIGTERM", 0)])
+def test_ctrl_c_and_sigterm_close_the_window_and_stop_every_thread(tmp_path, name, code):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", SIGNALLED, str(tmp_path), name, "play"], capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == code, result.stderr
+    # the offscreen platform's own notes aside ("This plugin does not support raise()"), nothing:
+    # no traceback, no "QThread: Destroyed while thread is still running"
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("This plugin does not support")]
+    assert lines == []
+
+
+def test_a_signal_during_an_export_leaves_no_file(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", SIGNALLED, str(tmp_path), "SIGTERM", "export"],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert [name for name in os.listdir(tmp_path) if name.endswith((".csv", ".part"))] == []
