@@ -146,21 +146,29 @@ def bench_csv(repeats: int, quick: bool) -> dict:
 
 
 WINDOW_SCRIPT = textwrap.dedent("""
-    import json, os, sys, time, resource
+    import json, os, random, sys, time, resource
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     sys.path.insert(0, sys.argv[2])
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QFileDialog
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, sys.argv[3])
     app = QApplication([])
-    from gdviz.ui import MainWindow
-    from gdviz.ui.main_window import SPEEDS
+    from gdviz.ui.main_window import MainWindow
+    from gdviz.core.state import SPEEDS
     from gdviz.core.log import IterationLog
 
     def rss():
         with open("/proc/self/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def peak_since_reset():  # the kernel's high-water mark, reset by writing 5 to clear_refs
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM"))
+
+    def reset_peak():
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
 
     class Painted(QObject):
         count = 0
@@ -175,6 +183,10 @@ WINDOW_SCRIPT = textwrap.dedent("""
             app.processEvents()
             time.sleep(0.0005)
 
+    def wait_painted(frames, started, limit=2.0):
+        while Painted.count == frames and time.perf_counter() - started < limit:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
     class TimerProbe:  # a 10 ms GUI-thread timer, a stand-in for a click: how late its ticks come
         def __init__(self):
             self.ticks = []
@@ -186,52 +198,71 @@ WINDOW_SCRIPT = textwrap.dedent("""
             delays = sorted(max(0.0, b - a - 0.010) for a, b in zip(self.ticks, self.ticks[1:]))
             return {"timer_p99_ms": 1000 * delays[int(0.99 * (len(delays) - 1))], "timer_max_ms": 1000 * delays[-1]}
 
+    def train(count):
+        window.controls.run_field.setValue(count)
+        window.run_n()
+        pump(0.05)
+        while window.controller.log.count < count or window.controller.state.playing:
+            pump(0.05)
+
+    mode, _, speed = sys.argv[1].partition(":")  # "speed" is max; "speed:5000" is 5,000 a second
+    if mode == "compile":  # numba's cache was emptied: the loops load (and compile) on their thread
+        from gdviz.core import compiled
     window = MainWindow("multi-in-out")
     window.resize(1360, 820)
     window.show()
     painted = Painted()  # frames: paints of the network diagram, which redraws every frame
-    window.network_view.installEventFilter(painted)
-    pump(2.5)  # past the trainer's warm-up (numba's import, ~70 MB once), which is not per-iteration
-    mode, _, speed = sys.argv[1].partition(":")  # "speed" is max; "speed:5000" is 5,000 a second
-    seconds = float(sys.argv[4])
+    window.views.network_view.installEventFilter(painted)
     result = {}
+    if mode == "compile":
+        probe = TimerProbe()
+        started = time.perf_counter()
+        window._load_compiled_loops()
+        window.controller.set_mode("batch")
+        train(1000)
+        result = {"batch_run_1000_s": time.perf_counter() - started, **probe.delays_ms(),
+                  "loaded_s": None}
+        while not compiled.ready():
+            pump(0.01)
+        result["loaded_s"] = time.perf_counter() - started
+        result["problem"] = compiled.problem()
+        window.close()
+        print(json.dumps(result))
+        sys.exit(0)
+    pump(2.5)  # past the trainer's warm-up (numba's import, ~70 MB once), which is not per-iteration
+    seconds = float(sys.argv[4])
     if mode == "speed":
         probe = TimerProbe()
-        window.speed_slider.setValue(SPEEDS.index(int(speed) if speed else None))
+        window.controls.speed_slider.setValue(SPEEDS.index(int(speed) if speed else None))
         rss0 = rss()
         window.toggle_play()
         started = time.perf_counter(); frames0 = Painted.count
         pump(seconds)
         elapsed = time.perf_counter() - started
         window.toggle_play()
-        iterations = window.log.count
+        iterations = window.controller.log.count
         result = {"iterations": iterations, "it_s": iterations / elapsed,
                   "fps": (Painted.count - frames0) / elapsed, **probe.delays_ms(),
                   "rss_growth_mb": (rss() - rss0) / 1e6}
     elif mode == "step":
         latencies = []
         for _ in range(30):
-            target = window.log.count + 1
+            target = window.controller.log.count + 1
             started, frames = time.perf_counter(), Painted.count
             window.step()
             # wait as the event loop does (GIL released), not spinning: a spinning GUI thread
             # keeps the trainer thread from the GIL for a switch interval (5 ms) at a time
-            while not (window.error_plot.shown == target and
-                       window.weight_model.matrix is not None and window.log.count == target):
+            while not (window.views.error_plot.shown == target and window.controller.log.count == target):
                 app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-            while Painted.count == frames and time.perf_counter() - started < 1.0:  # ...and painted
-                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+            wait_painted(frames, started)
             latencies.append(time.perf_counter() - started)
             pump(0.02)
         result = {"median_ms": 1000 * sorted(latencies)[len(latencies) // 2],
                   "max_ms": 1000 * max(latencies), "each_ms": [round(1000 * t, 1) for t in latencies]}
     elif mode == "memory":
         rss0 = rss()
-        window.run_spin.setValue(1_000_000)
         started = time.perf_counter()
-        window.run_n()
-        while window.log.count < 1_000_000 or window.playing:
-            pump(0.05)
+        train(1_000_000)
         elapsed = time.perf_counter() - started
         after = rss()
         pump(2.0)
@@ -243,7 +274,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}
         # the curves of a million points, zoomed out, zoomed in and panned: a repaint's cost and
         # how many points pyqtgraph draws (after clip-to-view and downsampling)
-        plot = window.error_plot
+        plot = window.views.error_plot
         views = {"1,000 iterations": (500_000, 501_000), "100 iterations": (1, 100),
                  "panned 1,000": (700_000, 701_000), "100,000 iterations": (200_000, 300_000), "all": None}
         curves = result["curves"] = {}
@@ -263,18 +294,48 @@ WINDOW_SCRIPT = textwrap.dedent("""
             drawn = sum(len(item.getData()[0]) for series in (*plot.curves, plot.total_curve)
                         for item in series.items if item.getData()[0] is not None)
             curves[name] = {"change_ms": change_ms, "paint_ms": sorted(paints)[3], "points_drawn": drawn}
-        # File > Export of the million rows: on a thread in this process, with a progress dialog
-        from PySide6.QtWidgets import QFileDialog
-        target = os.path.join(sys.argv[3], "export.csv")
-        QFileDialog.getSaveFileName = staticmethod(lambda *args, **kwargs: (target, ""))
-        probe = TimerProbe()
-        pump(0.1)  # ticks before the export starts too, so that a stall at its start counts
-        started = time.perf_counter()
-        window.export_log()
-        while window.export_job is not None:
-            pump(0.01)
-        result["export"] = {"seconds": time.perf_counter() - started, "mb": os.path.getsize(target) / 1e6,
-                            **probe.delays_ms()}
+        # scrubbing: any iteration shown, every view updated and painted
+        random.seed(1)
+        for tab in ("curves", "bowls"):
+            window.views.tabs.setCurrentIndex(0 if tab == "curves" else 1)
+            pump(0.3)
+            moves = []
+            for _ in range(200):
+                started, frames = time.perf_counter(), Painted.count
+                window.controller.show_iteration(random.randint(0, 1_000_000))
+                wait_painted(frames, started)
+                moves.append(1000 * (time.perf_counter() - started))
+                pump(0.005)
+            moves.sort()
+            result[f"scrub_{tab}"] = {"median_ms": moves[len(moves) // 2], "p99_ms": moves[int(0.99 * (len(moves) - 1))],
+                                      "max_ms": moves[-1]}
+        window.views.tabs.setCurrentIndex(0)
+        window.controller.show_iteration(None)
+        pump(0.3)
+        # File > Export of the million rows, then Save session and Open it: on a thread, with a
+        # progress dialog; how long, and how late a 10 ms GUI timer's ticks come meanwhile
+        for what, name in (("export", "export.csv"), ("save", "session.gdviz"), ("open", "session.gdviz")):
+            target = os.path.join(sys.argv[3], name)
+            QFileDialog.getSaveFileName = staticmethod(lambda *args, _t=target, **kwargs: (_t, ""))
+            probe = TimerProbe()
+            pump(0.1)  # ticks before the work starts too, so that a stall at its start counts
+            reset_peak()
+            rss_before = rss()
+            started = time.perf_counter()
+            if what == "export":
+                window.files.export_log()
+            elif what == "save":
+                window.files.save_session(True)
+            else:
+                window.files.open_session(target)
+            while window.files.busy:
+                pump(0.01)
+            seconds = time.perf_counter() - started
+            pump(0.1)
+            result[what] = {"seconds": seconds, "mb": os.path.getsize(target) / 1e6, **probe.delays_ms(),
+                            "peak_growth_mb": (peak_since_reset() - rss_before) / 1e6}
+        result["open"]["log_mb"] = 1_000_000 * IterationLog.bytes_per_record(3, 3) / 1e6
+        assert window.controller.log.count == 1_000_000
     window.close()
     print(json.dumps(result))
 """)
@@ -300,11 +361,21 @@ def run_windows(mode: str, repeats: int, seconds: float = 10.0) -> dict:
     return {**median_run(runs), "runs": runs}
 
 
-def run_window(mode: str, seconds: float = 10.0) -> dict:
+def run_window(mode: str, seconds: float = 10.0, env: dict | None = None) -> dict:
     with tempfile.TemporaryDirectory() as settings:
         result = subprocess.run([sys.executable, "-c", WINDOW_SCRIPT, mode, str(HERE.parent), settings,
-                                 str(seconds)], capture_output=True, text=True, check=True, timeout=600)
+                                 str(seconds)], capture_output=True, text=True, check=True, timeout=900, env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench_first_compile(repeats: int) -> dict:
+    """The first batch Run 1,000 after a fresh install: numba's cache empty, the loops compile on
+    their own thread while the window trains on numpy; the GUI timer's delays meanwhile."""
+    runs = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as cache:
+            runs.append(run_window("compile", env={**os.environ, "NUMBA_CACHE_DIR": cache}))
+    return {**median_run([{k: v for k, v in run.items() if k != "problem"} for run in runs]), "runs": runs}
 
 
 def bench_startup(repeats: int) -> float:
@@ -390,15 +461,26 @@ def main() -> int:
               f"RSS growth {memory['rss_growth_mb']:.0f} MB, "
               f"2 s later {memory['rss_after_2s_mb']:.0f} MB; {memory['rss_bytes_per_iteration']:.0f} B of RSS per "
               f"iteration, of which the log's record is {memory['log_bytes_per_iteration']} B")
-        export = memory["export"]
-        print(f"   File > Export of the {export['mb']:.0f} MB log: {export['seconds']:.1f} s; 10 ms timer delay "
-              f"meanwhile p99 {export['timer_p99_ms']:.1f} ms, max {export['timer_max_ms']:.1f} ms")
+        for what in ("export", "save", "open"):
+            figures = memory[what]
+            print(f"   File > {what} ({figures['mb']:.0f} MB): {figures['seconds']:.2f} s; 10 ms timer delay "
+                  f"meanwhile p99 {figures['timer_p99_ms']:.1f} ms, max {figures['timer_max_ms']:.1f} ms; "
+                  f"peak memory growth {figures['peak_growth_mb']:.0f} MB")
+        for tab in ("curves", "bowls"):
+            scrub = memory[f"scrub_{tab}"]
+            print(f"   scrubbing the 1,000,000 iterations ({tab} shown): an iteration shown and painted in "
+                  f"median {scrub['median_ms']:.1f} ms, p99 {scrub['p99_ms']:.1f} ms, max {scrub['max_ms']:.1f} ms")
         for name, figures in memory["curves"].items():
             print(f"   curves, view of {name:<18} change of view {figures['change_ms']:5.1f} ms, "
                   f"repaint {figures['paint_ms']:5.1f} ms, "
                   f"{figures['points_drawn']:,} points drawn of 4 × 1,000,000")
 
-    print("6. Start-up to window shown")
+    print("6. The first batch Run 1,000 after a fresh install (numba's cache empty)")
+    first = results["first_compile"] = bench_first_compile(1 if args.quick else 3)
+    print(f"   {first['batch_run_1000_s']:.2f} s to 1,000 iterations (loops loaded after {first['loaded_s']:.1f} s); "
+          f"10 ms timer delay p99 {first['timer_p99_ms']:.1f} ms, max {first['timer_max_ms']:.1f} ms")
+
+    print("7. Start-up to window shown")
     results["startup_s"] = bench_startup(repeats)
     print(f"   {results['startup_s']:.2f} s")
 

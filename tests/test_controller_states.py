@@ -284,8 +284,14 @@ class SessionMachine(RuleBasedStateMachine):
 
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
 def test_random_sequences_of_actions_keep_the_session_whole(qapp, qtbot, tmp_path):
+    from gdviz.ui.garbage import GuiThreadCollector
+
     global QTBOT, TMP
     QTBOT, TMP = qtbot, tmp_path
-    run_state_machine_as_test(SessionMachine, settings=settings(
-        max_examples=40, stateful_step_count=25, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
+    collector = GuiThreadCollector()  # as a window has: Qt objects are freed on this thread only
+    try:
+        run_state_machine_as_test(SessionMachine, settings=settings(
+            max_examples=40, stateful_step_count=25, deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
+    finally:
+        collector.stop()

@@ -34,7 +34,8 @@ def test_at_8_by_8_every_weight_cell_shows_its_whole_number(window, qtbot):
                 index = model.index(row, column)
                 text = model.data(index)
                 value = float(model.matrix[row, column])
-                assert model.digits >= 3 and text == f"{value:.{model.digits}g}"  # at least 3 significant digits
+                assert model.digits >= 3  # at least 3 significant digits, and every one the cell shows is right
+                assert text == f"{value:.{model.digits}g}".replace("-", "−")
                 assert metrics.horizontalAdvance(text) + 6 <= view.visualRect(index).width(), (row, column, text)
         assert view.horizontalScrollBar().maximum() == 0  # no scrolling
 
@@ -54,13 +55,15 @@ def test_a_32_by_32_network_builds_and_every_curve_and_bowl_is_reachable(window,
     sync(qtbot, window)
     run(qtbot, window, 50)
     plot = window.views.error_plot
-    assert "24 of 32 outputs hidden" in plot.legend.text()
+    assert "24 of 32 hidden" in plot.legend.text()
     actions = [a for a in plot.outputs_menu.actions() if a.isCheckable() and a.text().startswith("error ")]
     assert [a.text() for a in actions] == [f"error y{o}" for o in range(1, 33)]
     actions[31].setChecked(True)
     x, y = plot.curve_data()["error y32"]
     assert y.tolist() == window.controller.log.error[:, 31].tolist()
-    assert "23 of 32 outputs hidden" in plot.legend.text()
+    assert "23 of 32 hidden" in plot.legend.text()
+    from gdviz.ui import bowls_view
+
     window.views.tabs.setCurrentWidget(window.views.bowls)
     bowls = window.views.bowls
     box = bowls.output_box  # each output's page of bowls; a page is built when chosen
@@ -69,7 +72,7 @@ def test_a_32_by_32_network_builds_and_every_curve_and_bowl_is_reachable(window,
         box.setCurrentIndex(output)
         assert set(bowls.plots) == {(output, i) for i in range(32)}
         rows = -(-len(bowls.plots) // bowls._built_columns)
-        assert bowls.graphics.minimumHeight() >= 100 * rows  # every bowl keeps its size: the grid scrolls
+        assert bowls.graphics.minimumHeight() >= bowls_view.CELL_HEIGHT * rows  # bowls keep their size: it scrolls
         assert bowls.scroll.verticalScrollBar().maximum() > 0
 
 
@@ -182,8 +185,8 @@ def test_dark_mode_keeps_everything_readable(window, qtbot):
         for column in range(model.columnCount()):
             background = style.blend(model.data(model.index(row, column), Qt.ItemDataRole.BackgroundRole), base)
             assert style.contrast(text, background) >= 4.5
-    highlight = style.blend(style.HIGHLIGHT, base)
-    assert style.contrast(text, highlight) >= 3
+    highlight = style.blend(style.text_highlight(palette), base)  # a chosen edge's lines in the arithmetic
+    assert style.contrast(text, highlight) >= 4.5
     window.apply_theme("Light")
     QApplication.processEvents()
     assert not style.is_dark(window.palette())

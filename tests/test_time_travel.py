@@ -20,7 +20,7 @@ def cells(model):
 
 
 def texts(matrix):
-    return [[f"{v:.7g}" for v in row] for row in matrix]
+    return [[f"{v:.7g}".replace("-", "−") for v in row] for row in matrix]  # the tables' real minus sign
 
 
 def keys(qtbot, window, key, times=1):

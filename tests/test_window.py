@@ -21,7 +21,9 @@ def cell(model, row, column):
 
 
 def table(model):
-    return [[cell(model, r, c) for c in range(model.columnCount())] for r in range(model.rowCount())]
+    """Every cell's text, with a hyphen for the real minus sign the tables show."""
+    return [[cell(model, r, c).replace("−", "-") for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
 
 
 def export_to(qtbot, win, monkeypatch, path):
@@ -279,6 +281,20 @@ def test_export_failure_shows_the_reason_and_writes_nothing(window, qtbot, monke
     export_to(qtbot, window, monkeypatch, tmp_path / "missing" / "log.csv")
     assert dialogs[-1][0] == "critical" and "does not exist" in dialogs[-1][1]
     assert not (tmp_path / "missing").exists()
+
+
+def test_garbage_is_collected_on_the_gui_thread_while_a_window_is_open(make_window):
+    """Automatic collection would free cycles of Qt objects from whichever thread allocates (the
+    trainer's): seen as deadlocks inside a paint. A window turns it off and collects on a timer."""
+    import gc
+
+    from conftest import close
+
+    assert gc.isenabled()
+    win = make_window()
+    assert not gc.isenabled() and win.collector.timer.isActive()
+    close(win)
+    assert gc.isenabled()
 
 
 def test_close_while_playing_stops_every_thread(qtbot, qtlog, make_window):

@@ -13,9 +13,11 @@ it was computed: ``weight_delta[wlrec→hurt] = 8.5 × (−0.02) = −0.17 (as p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gdviz.core.dataset import edge_name
 from gdviz.core.log import NO_EXAMPLE, IterationLog
@@ -36,29 +38,46 @@ def number(value: float) -> str:
     return f"{float(value):.8g}".replace("-", MINUS)
 
 
-def operand(value: float) -> str:
+def operand(value: float, digits: int = 8) -> str:
     """A value that follows an operator: negative ones in parentheses, ``(−0.1)``."""
-    text = number(value)
+    text = number(value) if digits == 8 else exact(value)
     return f"({text})" if text.startswith(MINUS) else text
 
 
-def frozen_at(log: IterationLog, row: int, frozen_now: np.ndarray | None = None) -> np.ndarray:
+def exact(value: float) -> str:
+    """Every digit of ``value`` (the shortest text that reads back as it), with a real minus sign."""
+    return repr(float(value)).replace("-", MINUS)
+
+
+def difference(minuend: float, subtrahend: float, result: float) -> tuple[str, str]:
+    """``minuend`` and ``subtrahend`` written so that their difference reads as ``result``: with 8
+    digits when those show it, with every digit when rounding would hide it (``0.1 − 0.1 =
+    2.7755576e-17`` reads as a contradiction; ``0.10000000000000003 − 0.1`` does not)."""
+    rounded = float(number(minuend).replace(MINUS, "-")) - float(number(subtrahend).replace(MINUS, "-"))
+    if f"{rounded:.8g}" == f"{result:.8g}":
+        return number(minuend), operand(subtrahend)
+    return exact(minuend), operand(subtrahend, digits=17)
+
+
+def frozen_at(log: IterationLog, row: int, frozen_now: np.ndarray | None = None) -> NDArray[np.bool_]:
     """Which weights were frozen at log row ``row``: those whose weight_delta is 0 where the
     product the update takes is not (a frozen weight gets 0 instead). In ``batch`` mode the
     product is a mean over examples the row does not hold, so there the weights frozen now
     whose weight_delta was 0 count as frozen."""
     weight_deltas = log.weight_deltas[row]
-    zero = weight_deltas == 0
+    zero: NDArray[np.bool_] = weight_deltas == 0
     if log.example[row] == NO_EXAMPLE:
-        now = np.zeros(zero.shape, bool) if frozen_now is None else np.asarray(frozen_now, bool)
+        now: NDArray[np.bool_] = np.zeros(zero.shape, bool) if frozen_now is None else np.asarray(frozen_now, bool)
         return zero & now
     x, delta = log.inputs[row], log.delta[row]
     product = np.outer(x, delta) if log.as_printed[row] else np.outer(delta, x)
-    return zero & (product != 0) | zero & (np.zeros(zero.shape, bool) if frozen_now is None
-                                          else np.asarray(frozen_now, bool))
+    frozen: NDArray[np.bool_] = zero & (product != 0) | zero & (np.zeros(zero.shape, bool) if frozen_now is None
+                                                                else np.asarray(frozen_now, bool))
+    return frozen
 
 
-def iteration_lines(log: IterationLog, row: int, input_names, output_names, frozen=None) -> list[Line]:
+def iteration_lines(log: IterationLog, row: int, input_names: Sequence[str], output_names: Sequence[str],
+                    frozen: np.ndarray | None = None) -> list[Line]:
     """The lines for log row ``row`` (every output and weight). ``frozen``: the weights frozen
     now, a hint where the row cannot tell (see :func:`frozen_at`)."""
     x, t = log.inputs[row], log.targets[row]
@@ -75,7 +94,8 @@ def iteration_lines(log: IterationLog, row: int, input_names, output_names, froz
         tag = "" if single else f"[{out}]"
         terms = " + ".join(f"{number(x[i])}×{operand(weights[o, i])}" for i in range(len(input_names)))
         lines.append(Line(f"pred{tag} = {terms} = {number(pred[o])}", o))
-        lines.append(Line(f"delta{tag} = {number(pred[o])} {MINUS} {operand(t[o])} = {number(delta[o])}",
+        minuend, subtrahend = difference(pred[o], t[o], delta[o])
+        lines.append(Line(f"delta{tag} = {minuend} {MINUS} {subtrahend} = {number(delta[o])}",
                           o, phase="compare"))
         if batch:
             lines.append(Line(f"error{tag} = mean of (pred {MINUS} target)² = {number(error[o])}", o,

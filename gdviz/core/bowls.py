@@ -7,7 +7,10 @@ example (or the mean over the data set in ``batch`` mode) with inputs ``X`` (K×
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 
 def total_error(weights: np.ndarray, inputs: np.ndarray, targets: np.ndarray) -> float:
@@ -16,22 +19,26 @@ def total_error(weights: np.ndarray, inputs: np.ndarray, targets: np.ndarray) ->
     return float(np.mean(np.sum(delta**2, axis=1)))
 
 
-def error_along(weights, inputs, targets, output: int, input_: int, values) -> np.ndarray:
+def error_along(weights: NDArray[np.float64], inputs: NDArray[np.float64], targets: NDArray[np.float64],
+                output: int, input_: int, values: ArrayLike) -> NDArray[np.float64]:
     """The total error with weight ``[output][input_]`` set to each of ``values``."""
     values = np.asarray(values, dtype=float)
     delta = inputs @ weights.T - targets  # K×M at the current weights
     rest = np.sum(delta**2, axis=1) - delta[:, output] ** 2  # the other outputs do not change
     moved = delta[:, output][None, :] + (values - weights[output, input_])[:, None] * inputs[None, :, input_]
-    return np.mean(rest[None, :] + moved**2, axis=1)
+    errors: NDArray[np.float64] = np.mean(rest[None, :] + moved**2, axis=1)
+    return errors
 
 
-def slope(weights, inputs, targets, output: int, input_: int) -> float:
+def slope(weights: NDArray[np.float64], inputs: NDArray[np.float64], targets: NDArray[np.float64],
+          output: int, input_: int) -> float:
     """d(total error)/d weight: 2 × the mean of delta × input (2 × the weight_delta)."""
     delta = inputs @ weights[output] - targets[:, output]
     return float(2 * np.mean(delta * inputs[:, input_]))
 
 
-def minimum(weights, inputs, targets, output: int, input_: int) -> float | None:
+def minimum(weights: NDArray[np.float64], inputs: NDArray[np.float64], targets: NDArray[np.float64],
+            output: int, input_: int) -> float | None:
     """The weight value at the bottom of the bowl (None when the error does not depend on it)."""
     x = inputs[:, input_]
     curvature = np.mean(x * x)
@@ -40,7 +47,8 @@ def minimum(weights, inputs, targets, output: int, input_: int) -> float | None:
     return float(weights[output, input_] - slope(weights, inputs, targets, output, input_) / (2 * curvature))
 
 
-def bowl_range(weights, inputs, targets, output: int, input_: int) -> tuple[float, float]:
+def bowl_range(weights: NDArray[np.float64], inputs: NDArray[np.float64], targets: NDArray[np.float64],
+               output: int, input_: int) -> tuple[float, float]:
     """A range of weight values that shows the current weight and the bottom with room around."""
     current = float(weights[output, input_])
     bottom = minimum(weights, inputs, targets, output, input_)
@@ -50,8 +58,10 @@ def bowl_range(weights, inputs, targets, output: int, input_: int) -> tuple[floa
     return centre - 2 * half, centre + 2 * half
 
 
-def surface(weights, inputs, targets, first: tuple[int, int], second: tuple[int, int],
-            first_values, second_values) -> np.ndarray:
+def surface(weights: NDArray[np.float64], inputs: NDArray[np.float64], targets: NDArray[np.float64],
+            first: tuple[int, int], second: tuple[int, int],
+            first_values: Sequence[float] | NDArray[np.float64],
+            second_values: Sequence[float] | NDArray[np.float64]) -> NDArray[np.float64]:
     """Total error over a grid: ``result[a, b]`` with weight ``first`` = ``first_values[a]`` and
     ``second`` = ``second_values[b]``, every other weight held."""
     grid = np.empty((len(first_values), len(second_values)))

@@ -19,14 +19,22 @@ compile), so :func:`load_in_background` does it on a thread of its own.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gdviz.core.log import IterationLog
 
+if TYPE_CHECKING:  # numba is imported only when the loops are loaded
+    from numba.core.typing.templates import Signature
 
-def rows_kernel(weights, pred, delta, error, error_total, weight_deltas, x_rows, t_rows, start, stop,
-                alpha, frozen, transposed):  # pragma: no cover - runs compiled
+
+def rows_kernel(weights: NDArray[np.float64], pred: NDArray[np.float64], delta: NDArray[np.float64],
+                error: NDArray[np.float64], error_total: NDArray[np.float64], weight_deltas: NDArray[np.float64],
+                x_rows: NDArray[np.float64], t_rows: NDArray[np.float64], start: int, stop: int, alpha: float,
+                frozen: NDArray[np.bool_], transposed: bool) -> None:  # pragma: no cover - runs compiled
     n_outputs, n_inputs = weights.shape[1], weights.shape[2]
     for i in range(start, stop):
         total_error = 0.0
@@ -52,8 +60,10 @@ def rows_kernel(weights, pred, delta, error, error_total, weight_deltas, x_rows,
                 weights[i + 1, o, j] = weights[i, o, j] - alpha * wd
 
 
-def batch_kernel(weights, pred, delta, error, error_total, weight_deltas, inputs, targets, start, stop,
-                 alpha, frozen, transposed):  # pragma: no cover - runs compiled
+def batch_kernel(weights: NDArray[np.float64], pred: NDArray[np.float64], delta: NDArray[np.float64],
+                 error: NDArray[np.float64], error_total: NDArray[np.float64], weight_deltas: NDArray[np.float64],
+                 inputs: NDArray[np.float64], targets: NDArray[np.float64], start: int, stop: int, alpha: float,
+                 frozen: NDArray[np.bool_], transposed: bool) -> None:  # pragma: no cover - runs compiled
     n_outputs, n_inputs = weights.shape[1], weights.shape[2]
     n_examples = inputs.shape[0]
     example_delta = np.empty(n_outputs)
@@ -104,7 +114,7 @@ class CompiledLoops:
 
     name = "compiled"
 
-    def __init__(self, rows, batch):
+    def __init__(self, rows: Callable[..., None], batch: Callable[..., None]) -> None:
         self._rows, self._batch = rows, batch
 
     def _arrays(self, log: IterationLog) -> tuple[np.ndarray, ...]:
@@ -129,7 +139,7 @@ _LOCK = threading.Lock()  # one load at a time; a second caller waits for the fi
 _loader: threading.Thread | None = None
 
 
-def _signatures():
+def _signatures() -> Signature:
     from numba import types
 
     f3, f2, f1 = (types.Array(types.float64, n, "C") for n in (3, 2, 1))

@@ -22,10 +22,11 @@ import concurrent.futures
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gdviz.core.dataset import check_names, edge_name
 from gdviz.core.files import Cancelled, atomic_write
@@ -35,7 +36,7 @@ ROWS_PER_WRITE = 4096
 PARALLEL_ROWS = 100_000  # logs longer than this are formatted by several processes
 
 
-def header(input_names, output_names) -> list[str]:
+def header(input_names: Sequence[str], output_names: Sequence[str]) -> list[str]:
     edges = [edge_name(i, o) for o in output_names for i in input_names]
     return [
         "iteration", "example", "alpha",
@@ -97,14 +98,15 @@ def _format_rows(first_iteration: int, examples: np.ndarray, values: np.ndarray,
     return "".join(pieces.ravel().tolist())
 
 
-def _blocks(log: IterationLog, rows_per_chunk: int):
+def _blocks(log: IterationLog,
+            rows_per_chunk: int) -> Iterator[tuple[int, NDArray[np.int32], np.ndarray, NDArray[np.bool_]]]:
     for start in range(0, log.count, rows_per_chunk):
         stop = min(start + rows_per_chunk, log.count)
         yield (log.first_iteration + start, log.example[start:stop].copy(), _float_block(log, start, stop),
                log.as_printed[start:stop].copy())
 
 
-def iter_lines(log: IterationLog, input_names, output_names,
+def iter_lines(log: IterationLog, input_names: Sequence[str], output_names: Sequence[str],
                rows_per_chunk: int = ROWS_PER_WRITE, workers: int = 1) -> Iterator[str]:
     """The CSV text in chunks of ``rows_per_chunk`` rows (the header first), in order.
 
@@ -128,7 +130,7 @@ def _row_texts(log: IterationLog, rows_per_chunk: int, workers: int) -> Iterator
         return
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        pending: collections.deque = collections.deque()
+        pending: collections.deque[concurrent.futures.Future[str]] = collections.deque()
         for block in _blocks(log, rows_per_chunk):
             pending.append(pool.submit(_format_rows, *block))
             if len(pending) >= 2 * workers:
@@ -137,7 +139,7 @@ def _row_texts(log: IterationLog, rows_per_chunk: int, workers: int) -> Iterator
             yield pending.popleft().result()
 
 
-def write_csv_to(stream: TextIO, log: IterationLog, input_names, output_names,
+def write_csv_to(stream: IO[str], log: IterationLog, input_names: Sequence[str], output_names: Sequence[str],
                  progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
     """Stream the CSV to ``stream``. ``progress(rows_written)`` is called after each block;
     when it returns False, writing stops with :class:`~gdviz.core.files.Cancelled`."""
@@ -148,7 +150,7 @@ def write_csv_to(stream: TextIO, log: IterationLog, input_names, output_names,
             raise Cancelled("export cancelled")
 
 
-def write_csv(path, log: IterationLog, input_names, output_names,
+def write_csv(path: str | os.PathLike[str], log: IterationLog, input_names: Sequence[str], output_names: Sequence[str],
               progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
     """Write the log to ``path`` atomically (``-`` writes to standard output).
 
@@ -184,7 +186,7 @@ def _names_from_header(columns: list[str]) -> tuple[tuple[str, ...], tuple[str, 
     return inputs, outputs
 
 
-def read_csv(path: str | os.PathLike) -> tuple[IterationLog, tuple[str, ...], tuple[str, ...]]:
+def read_csv(path: str | os.PathLike[str]) -> tuple[IterationLog, tuple[str, ...], tuple[str, ...]]:
     """Read a file written by :func:`write_csv`: ``(log, input_names, output_names)``.
 
     Raises CsvFormatError naming the first line that does not fit.

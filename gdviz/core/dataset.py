@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 MAX_UNITS = 32
 """The largest number of inputs or of outputs a network may have."""
@@ -29,7 +31,7 @@ def check_name(name: str, what: str) -> str:
     return name
 
 
-def check_names(names, what: str) -> tuple[str, ...]:
+def check_names(names: Iterable[str], what: str) -> tuple[str, ...]:
     names = tuple(check_name(n, what) for n in names)
     if not 1 <= len(names) <= MAX_UNITS:
         raise ValueError(f"a network needs 1 to {MAX_UNITS} {what}s, not {len(names)}")
@@ -38,7 +40,7 @@ def check_names(names, what: str) -> tuple[str, ...]:
     return names
 
 
-def finite_matrix(values, shape: tuple[int, int], what: str) -> np.ndarray:
+def finite_matrix(values: ArrayLike, shape: tuple[int, int], what: str) -> NDArray[np.float64]:
     """``values`` as a new float64 array of ``shape``; ValueError if it does not fit or is not finite."""
     try:
         array = np.array(values, dtype=np.float64)
@@ -51,7 +53,7 @@ def finite_matrix(values, shape: tuple[int, int], what: str) -> np.ndarray:
     return array
 
 
-def _table(values, what: str) -> np.ndarray:
+def _table(values: ArrayLike, what: str) -> NDArray[np.float64]:
     try:
         return np.array(values, dtype=np.float64, ndmin=2)
     except (TypeError, ValueError):
@@ -72,7 +74,7 @@ class DataSet:
     inputs: np.ndarray
     targets: np.ndarray
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         input_names = check_names(self.input_names, "input")
         output_names = check_names(self.output_names, "output")
         inputs, targets = _table(self.inputs, "inputs"), _table(self.targets, "targets")
@@ -98,7 +100,8 @@ class DataSet:
 
     @property
     def n_examples(self) -> int:
-        return self.inputs.shape[0]
+        examples: int = self.inputs.shape[0]
+        return examples
 
     def edge_name(self, output: int, input_: int, *, screen: bool = False) -> str:
         """The name of the weight from ``input_`` to ``output``: ``toes->win`` (``toes→win`` on screen)."""

@@ -72,7 +72,8 @@ def ordered_sum(values: np.ndarray, axis: int) -> np.ndarray:
 
 def ordered_mean(values: np.ndarray, axis: int) -> np.ndarray:
     """:func:`ordered_sum` divided by the number of terms (the book's mean)."""
-    return ordered_sum(values, axis) / np.asarray(values).shape[axis]
+    terms: int = np.asarray(values).shape[axis]
+    return ordered_sum(values, axis) / terms
 
 
 class NumpyLoops:

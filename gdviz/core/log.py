@@ -7,13 +7,16 @@ is made per iteration. ``weights`` holds the weights *before* that iteration's u
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 NO_EXAMPLE = -1
 """The ``example`` of a ``batch`` iteration, which uses every example at once."""
 
 # name -> (dtype, shape of one record given n_inputs and n_outputs)
-_FIELDS = {
+_FIELDS: dict[str, tuple[type[np.generic], Callable[[int, int], tuple[int, ...]]]] = {
     "example": (np.int32, lambda n, m: ()),
     "alpha": (np.float64, lambda n, m: ()),
     "inputs": (np.float64, lambda n, m: (n,)),
@@ -37,7 +40,7 @@ class IterationLog:
     """
 
     def __init__(self, n_inputs: int, n_outputs: int, capacity: int = 1024, first_iteration: int = 1,
-                 max_capacity: int | None = None):
+                 max_capacity: int | None = None) -> None:
         self.n_inputs = n_inputs
         self.n_outputs = n_outputs
         self.first_iteration = first_iteration
@@ -50,7 +53,7 @@ class IterationLog:
     # -- storage -----------------------------------------------------------------------------
     def _allocate(self, capacity: int) -> None:
         old, count = self._arrays, self.count
-        arrays = {}
+        arrays: dict[str, np.ndarray] = {}
         for name, (dtype, shape) in _FIELDS.items():
             # weights keep one spare row: the engine writes the weights after the last
             # iteration there, so every iteration reads and writes log rows only.
@@ -84,17 +87,49 @@ class IterationLog:
     def field(self, name: str) -> np.ndarray:
         return self._arrays[name][: self.count]
 
-    example = property(lambda self: self.field("example"))
-    alpha = property(lambda self: self.field("alpha"))
-    inputs = property(lambda self: self.field("inputs"))
-    targets = property(lambda self: self.field("targets"))
-    pred = property(lambda self: self.field("pred"))
-    delta = property(lambda self: self.field("delta"))
-    error = property(lambda self: self.field("error"))
-    error_total = property(lambda self: self.field("error_total"))
-    weights = property(lambda self: self.field("weights"))
-    weight_deltas = property(lambda self: self.field("weight_deltas"))
-    as_printed = property(lambda self: self.field("as_printed"))
+    @property
+    def example(self) -> NDArray[np.int32]:
+        return self.field("example")
+
+    @property
+    def alpha(self) -> NDArray[np.float64]:
+        return self.field("alpha")
+
+    @property
+    def inputs(self) -> NDArray[np.float64]:
+        return self.field("inputs")
+
+    @property
+    def targets(self) -> NDArray[np.float64]:
+        return self.field("targets")
+
+    @property
+    def pred(self) -> NDArray[np.float64]:
+        return self.field("pred")
+
+    @property
+    def delta(self) -> NDArray[np.float64]:
+        return self.field("delta")
+
+    @property
+    def error(self) -> NDArray[np.float64]:
+        return self.field("error")
+
+    @property
+    def error_total(self) -> NDArray[np.float64]:
+        return self.field("error_total")
+
+    @property
+    def weights(self) -> NDArray[np.float64]:
+        return self.field("weights")
+
+    @property
+    def weight_deltas(self) -> NDArray[np.float64]:
+        return self.field("weight_deltas")
+
+    @property
+    def as_printed(self) -> NDArray[np.bool_]:
+        return self.field("as_printed")
 
     @property
     def iterations(self) -> np.ndarray:
@@ -146,6 +181,17 @@ class IterationLog:
         part.note = self.note if stop == self.count else None
         return part
 
+    def head(self, count: int) -> IterationLog:
+        """The first ``count`` records as a log sharing this one's memory (no copy): see :meth:`shared`."""
+        part = self.shared()
+        count = max(0, min(count, self.count))
+        part._arrays = {name: array[: count + 1 if name == "weights" else count]
+                        for name, array in part._arrays.items()}
+        part.capacity = part.count = count
+        if count < self.count:
+            part.note = None
+        return part
+
     def shared(self) -> IterationLog:
         """The records so far, as a log that shares this one's memory: no copy, so it is instant
         however long the log.
@@ -182,7 +228,7 @@ class IterationLog:
             array[self.count : self.count + other.count] = other._arrays[name][: other.count]
         self.count += other.count
 
-    def append(self, **record) -> None:
+    def append(self, **record: ArrayLike) -> None:
         """Append one record given field by field (for tests and readers; the engine writes rows)."""
         missing = set(FIELDS) - set(record)
         if missing:

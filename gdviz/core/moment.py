@@ -24,6 +24,7 @@ class Moment:
     inputs: np.ndarray  # this iteration's inputs, pred and targets (iteration 0: the next one's)
     pred: np.ndarray
     targets: np.ndarray
+    preview: IterationLog | None = None  # no row (iteration 0): the next iteration, worked out (one row)
 
 
 def weights_after(log: IterationLog, state: SessionState, iteration: int) -> np.ndarray:
@@ -31,7 +32,8 @@ def weights_after(log: IterationLog, state: SessionState, iteration: int) -> np.
     row = iteration - log.first_iteration + 1  # the row whose weights are those before iteration + 1
     if iteration >= log.last_iteration or row < 0 or row >= log.count:
         return state.weights
-    return log.weights[row]
+    weights: np.ndarray = log.weights[row]
+    return weights
 
 
 def moment_at(log: IterationLog, state: SessionState, iteration: int) -> Moment:
@@ -44,12 +46,15 @@ def moment_at(log: IterationLog, state: SessionState, iteration: int) -> Moment:
                       log.targets[row])
     preview = next_iteration(state.replace(weights=weights, iteration=iteration))
     return Moment(iteration, weights, None, np.full(weights.shape, np.nan), preview.inputs[0], preview.pred[0],
-                  preview.targets[0])
+                  preview.targets[0], preview)
 
 
 def next_iteration(state: SessionState) -> IterationLog:
-    """The iteration that would follow ``state``, worked out on a throwaway copy (one log row)."""
+    """The iteration that would follow ``state``, worked out on a throwaway copy (one log row,
+    kept even when its numbers overflow: it is there to be shown)."""
     training = training_from(state)
     training.growth_limit = None
     training.step()
-    return training.log
+    log = training.log
+    log.count = 1
+    return log

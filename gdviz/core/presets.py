@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from gdviz.core.dataset import DataSet
 from gdviz.core.training import Training
 
 # The book's data: one column per game.
-GAMES = {
+GAMES: dict[str, list[float]] = {
     "toes": [8.5, 9.5, 9.9, 9.0],  # current average number of toes
     "wlrec": [0.65, 0.8, 0.8, 0.9],  # current games won (percent)
     "nfans": [1.2, 1.3, 0.5, 1.0],  # fan count (in millions)
@@ -33,10 +34,10 @@ class Preset:
     description: str
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
-    weights: list  # rows = outputs, columns = inputs
+    weights: list[list[float]]  # rows = outputs, columns = inputs
     alpha: float
-    frozen: list | None = field(default=None)
-    games: dict = field(default_factory=lambda: GAMES)  # the listing's data, one column per game
+    frozen: list[list[bool]] | None = field(default=None)
+    games: dict[str, list[float]] = field(default_factory=lambda: GAMES)  # the listing's data, one column per game
 
     def data(self) -> DataSet:
         return DataSet(
@@ -70,13 +71,13 @@ PRESETS = {
 DEFAULT_PRESET = "multi-in-out"
 
 
-def preset_training(name: str, **overrides) -> Training:
+def preset_training(name: str, **overrides: Any) -> Training:
     """A fresh :class:`Training` on preset ``name``; keyword arguments override its settings."""
     try:
         preset = PRESETS[name]
     except KeyError:
         raise KeyError(f"unknown preset {name!r}; the presets are {', '.join(PRESETS)}") from None
-    settings = {"alpha": preset.alpha, "frozen": preset.frozen, **overrides}
+    settings: dict[str, Any] = {"alpha": preset.alpha, "frozen": preset.frozen, **overrides}
     return Training(preset.data(), preset.weights, **settings)
 
 

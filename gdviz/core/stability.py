@@ -109,7 +109,7 @@ def bound_formula(mode: str) -> str:
     """How :func:`stable_alpha` got its number, in the learner's terms."""
     return {
         "batch": "2/λmax(mean of x·xᵀ) over the data set",
-        "cycle": "the largest alpha at which a cycle over the examples does not grow (spectral radius 1)",
+        "cycle": "the bound for one whole cycle over the examples",
     }.get(mode, "2/‖x‖² for this example")
 
 

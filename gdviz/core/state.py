@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from gdviz.core.dataset import DataSet, finite_matrix
 from gdviz.core.engine import NUMPY_LOOPS, Loops
@@ -23,7 +25,7 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000
 DEFAULT_SPEED = 10
 
 
-def _frozen_array(values, shape: tuple[int, int], what: str, dtype) -> np.ndarray:
+def _frozen_array(values: ArrayLike, shape: tuple[int, int], what: str, dtype: DTypeLike) -> np.ndarray:
     array = np.array(values, dtype=dtype)
     if array.shape != shape:
         raise ValueError(f"{what} must have shape {shape}, not {array.shape}")
@@ -72,7 +74,7 @@ class SessionState:
         if self.speed not in SPEEDS:
             raise ValueError(f"speed must be one of {SPEEDS}, not {self.speed}")
 
-    def replace(self, **changes) -> SessionState:
+    def replace(self, **changes: Any) -> SessionState:
         """A copy with some fields changed (checked as a new state is)."""
         return dataclasses.replace(self, **changes)
 
@@ -94,7 +96,7 @@ class SessionState:
         )
 
 
-def state_of(training: Training, preset: str | None = None, **pacing) -> SessionState:
+def state_of(training: Training, preset: str | None = None, **pacing: Any) -> SessionState:
     """The state of ``training`` now (``pacing``: playing, speed, run_total, run_remaining)."""
     return SessionState(
         data=training.data, initial_weights=training.initial_weights, weights=training.weights,
@@ -103,7 +105,7 @@ def state_of(training: Training, preset: str | None = None, **pacing) -> Session
 
 
 def training_from(state: SessionState, *, loops: Loops = NUMPY_LOOPS, log_capacity: int = 1024,
-                  starting_errors=None) -> Training:
+                  starting_errors: ArrayLike | None = None) -> Training:
     """A :class:`Training` that goes on from ``state``: its next iteration is ``state.iteration + 1``.
 
     ``starting_errors``: the total errors of the log's first iterations, for the growth limit

@@ -23,8 +23,10 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from gdviz.core import engine
 from gdviz.core.dataset import DataSet, finite_matrix
@@ -47,7 +49,8 @@ STARTING_ROWS = 1024
 """The total errors of this many first iterations are kept, to compare later ones with."""
 
 
-def example_for(iteration, mode: str, example: int, n_examples: int):
+def example_for(iteration: int | NDArray[np.integer[Any]], mode: str, example: int,
+                n_examples: int) -> int | NDArray[np.integer[Any]]:
     """The example that iteration number ``iteration`` (1-based; an int or an array) trains on:
     the chosen one, or in ``cycle`` mode each in turn (iteration 1 uses example 0)."""
     return (np.asarray(iteration) - 1) % n_examples if mode == "cycle" else example
@@ -56,7 +59,7 @@ def example_for(iteration, mode: str, example: int, n_examples: int):
 def check_alpha(alpha: object) -> float:
     """``alpha`` as a float if it is a finite number > 0; ValueError naming the problem otherwise."""
     try:
-        value = float(alpha)  # type: ignore[arg-type]
+        value = float(alpha)  # type: ignore[arg-type]  # any object: what float() rejects is caught below
     except (TypeError, ValueError):
         raise ValueError(f"alpha must be a number, not {alpha!r}") from None
     if not math.isfinite(value) or value <= 0:
@@ -107,11 +110,11 @@ class Training:
     and the total errors of the log's first iterations (for the growth limit).
     """
 
-    def __init__(self, data: DataSet, weights, alpha: float, mode: str = "example",
-                 example: int = 0, frozen=None, growth_limit: float | None = GROWTH_LIMIT,
+    def __init__(self, data: DataSet, weights: ArrayLike, alpha: float, mode: str = "example",
+                 example: int = 0, frozen: ArrayLike | None = None, growth_limit: float | None = GROWTH_LIMIT,
                  log_capacity: int = 1024, loops: engine.Loops = engine.NUMPY_LOOPS,
-                 as_printed: bool = False, initial_weights=None, first_iteration: int = 1,
-                 starting_errors=None):
+                 as_printed: bool = False, initial_weights: ArrayLike | None = None, first_iteration: int = 1,
+                 starting_errors: ArrayLike | None = None) -> None:
         self.data = data
         shape = (data.n_outputs, data.n_inputs)
         self.weights = finite_matrix(weights, shape, "weights")
@@ -138,7 +141,7 @@ class Training:
             raise ValueError(f"example must be 0 to {self.data.n_examples - 1}, not {example}")
         return int(example)
 
-    def set_alpha(self, alpha) -> None:
+    def set_alpha(self, alpha: float) -> None:
         self.alpha = check_alpha(alpha)
 
     def set_mode(self, mode: str) -> None:
@@ -160,13 +163,13 @@ class Training:
             raise ValueError(f"a weight must be a finite number, not {value}")
         self.weights[output, input_] = value
 
-    def set_weights(self, weights) -> None:
+    def set_weights(self, weights: ArrayLike) -> None:
         self.weights = finite_matrix(weights, self.weights.shape, "weights")
 
     def set_frozen(self, output: int, input_: int, frozen: bool = True) -> None:
         self.frozen[output, input_] = frozen
 
-    def set_frozen_mask(self, frozen) -> None:
+    def set_frozen_mask(self, frozen: ArrayLike) -> None:
         mask = np.array(frozen, dtype=bool)
         if mask.shape != self.frozen.shape:
             raise ValueError(f"the frozen mask must have shape {self.frozen.shape}")

@@ -54,6 +54,9 @@ class Actions:
         self.log_scale = add("&Log-scale error axis", self._set_log_scale, ["L"], checkable=True)
         self.legend = add("Le&gend", self._set_legend, checkable=True)
         self.legend.setChecked(window.settings.value("view/legend", "true") != "false")
+        self.tabs = [add(name, lambda _on=False, k=k: window.views.tabs.setCurrentIndex(k), [f"Ctrl+{k + 1}"],
+                         f"Show the {name.replace('&', '').lower()} under the diagram (Ctrl+{k + 1})")
+                     for k, name in enumerate(("Error &curves", "Error &bowls", "Error s&urface"))]
         self.shortcuts = add("&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         self.about = add("&About gdviz", self.show_about)
         self.theme_group = QActionGroup(window)
@@ -76,7 +79,7 @@ class Actions:
             "&Edit": (self.undo, self.redo),
             "&Training": (self.step, self.play, self.run, self.reset, None, self.back, self.forward,
                           self.page_back, self.page_forward, self.first, self.latest),
-            "&View": (self.log_scale, self.legend, self.pin),
+            "&View": (*self.tabs, None, self.log_scale, self.legend, self.pin),
             "&Help": (self.shortcuts, self.about),
         }
         for title, items in menus.items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from gdviz.core.arithmetic import Line, iteration_lines
@@ -19,7 +19,8 @@ class ArithmeticView(QWidget):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # long sums wrap, never hide
-        font = QFont("monospace")
+        font = QFont()
+        font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])  # ones that have → and ²
         font.setStyleHint(QFont.StyleHint.TypeWriter)
         self.text.setFont(font)
         self.text.setToolTip("The iteration shown, as the book writes it. Select and copy (Ctrl+C) any of it.")
@@ -54,12 +55,15 @@ class ArithmeticView(QWidget):
         self._render()
 
     def show_row(self, log: IterationLog, row: int | None, frozen, phase: str | None = None,
-                 iteration: int | None = None) -> None:
-        """Show log row ``row`` (None: nothing yet), iteration number ``iteration``."""
+                 iteration: int | None = None, upcoming: bool = False) -> None:
+        """Show log row ``row`` (None: nothing), iteration number ``iteration``; ``upcoming``: an
+        iteration not done yet (what the next Step will compute)."""
         self.lines = [] if row is None else iteration_lines(log, row, self.input_names, self.output_names, frozen)
         self.phase = phase
         number = iteration if iteration is not None else (log.first_iteration + row if row is not None else None)
         what = {"predict": ": predict", "compare": ": compare"}.get(phase or "", ", step by step")
+        if upcoming:
+            what = ", not done yet: what the next Step computes"
         self.title.setText("The arithmetic" if number is None else f"Iteration {number:,}{what}")
         self._render()
 
@@ -90,9 +94,7 @@ class ArithmeticView(QWidget):
         if self.selected is not None:
             output, input_ = self.selected
             marked = QTextCharFormat()
-            highlight = QColor(style.HIGHLIGHT)
-            highlight.setAlpha(110 if not style.is_dark(self.palette()) else 90)
-            marked.setBackground(highlight)
+            marked.setBackground(style.text_highlight(self.palette()))
             marked.setProperty(QTextCharFormat.Property.FullWidthSelection, True)
             block = self.text.document().firstBlock()
             for line in lines:

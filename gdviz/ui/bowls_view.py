@@ -14,7 +14,7 @@ from gdviz.core import bowls
 from gdviz.core.dataset import edge_name
 
 MAX_BOWLS = 16  # more weights than this: the bowls of one output at a time (the chooser pages)
-CELL_WIDTH, CELL_HEIGHT = 190, 140  # a bowl never gets smaller: the grid scrolls instead
+CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl never gets smaller: the grid scrolls instead
 TANGENT = "#dc2626"
 GREY = "#9ca3af"
 
@@ -37,6 +37,10 @@ class BowlsView(QWidget):
         self.output_box.currentIndexChanged.connect(lambda index: self.set_output(index, announce=True))
         row = QHBoxLayout()
         self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setToolTip("Each plot: the total error (up) as one weight (across) moves, every other "
+                                "weight held. The dot is the weight at the iteration shown; the red tangent's "
+                                "slope is 2 × that weight's next weight_delta, so the dot slides downhill.")
         row.addWidget(self.caption, 1)
         row.addWidget(self.output_box)
         self.output_box.setVisible(paged)
@@ -103,10 +107,9 @@ class BowlsView(QWidget):
             dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(TANGENT), pen=None)
             plot.addItem(dot)
             self.plots[(o, i)] = (plot, curve, tangent, dot)
-        shown = len(edges)
-        total = len(self.input_names) * len(self.output_names)
-        self.caption.setText(f"{shown} of {total} weights: output {self.output_names[self.output]}"
-                             if self.output is not None else f"{total} weights")
+        what = "Error (up) as each weight alone moves (across); dot: the weight now; red: its slope"
+        self.caption.setText(f"{what}. Output {self.output_names[self.output]}'s {len(edges)} weights:"
+                             if self.output is not None else f"{what}.")
         self._last = None
         if getattr(self, "_arguments", None) is not None:
             self.refresh(*self._arguments)

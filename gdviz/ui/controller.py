@@ -315,7 +315,7 @@ class SessionController(QObject):
         old = self.log
         kept = iteration - old.first_iteration + 1  # rows of iterations up to `iteration`
         log = empty_log(self.state.data)
-        log.extend(old.slice(0, kept))
+        log.extend(old.head(kept))  # one copy of the kept rows, straight into the new log
         left = slice(kept, old.count)
         ghost = Pin(f"branch from {iteration:,}", old.iterations[left].astype(np.float64),
                     old.error_total[left].copy())

@@ -110,7 +110,7 @@ class ControlsPanel(QScrollArea):
         return group
 
     def _data_group(self) -> QGroupBox:
-        group = QGroupBox("Data")
+        group = QGroupBox("Data: one game per row")
         layout = QVBoxLayout(group)
         self.data_view = QTableView()
         self.data_view.setToolTip("The examples: inputs, then targets (→). Double-click a cell to edit it.")
@@ -264,7 +264,6 @@ class ControlsPanel(QScrollArea):
         self.example_spin.setEnabled(state.mode == "example")
         self.example_spin.setToolTip("The example (game) to train on" if state.mode == "example" else
                                      f"In {state.mode} mode every example is used; this applies in example mode")
-        self.data_model.set_current_example(state.example if state.mode == "example" else None)
         self._set_quietly(self.speed_slider, SPEEDS.index(state.speed))
         self.speed_label.setText(speed_text(state.speed))
         self._set_quietly(self.as_printed_box, state.as_printed)

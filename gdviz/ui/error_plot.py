@@ -47,6 +47,8 @@ class ErrorPlot(QWidget):
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "error")
+        for side in ("left", "bottom"):  # never "error (x0.001)" over ticks of 900: the numbers as they are
+            item.getAxis(side).enableAutoSIPrefix(False)
         item.showGrid(x=False, y=False)
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
@@ -84,8 +86,7 @@ class ErrorPlot(QWidget):
         self.view = item.getViewBox()
         self.view.disableAutoRange()
         self.view.sigRangeChangedManually.connect(lambda *_: self.follow.setChecked(False))
-        self.outputs_button = QToolButton()
-        self.outputs_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.outputs_button = QPushButton("Curves")
         self.outputs_button.setToolTip("Choose the curves drawn: each output's error, and the mean per cycle")
         self.outputs_menu = QMenu(self)
         self.outputs_button.setMenu(self.outputs_menu)
@@ -130,6 +131,8 @@ class ErrorPlot(QWidget):
         self._log_id = 0
         self._allocate(capacity)
         self._cycle_length = 0
+        self._training = False
+        self._tight = False
         self._cycle_x = np.zeros(0)
         self._cycle_y = np.zeros(0)
         self.shown = 0  # how many iterations the curves hold
@@ -189,9 +192,9 @@ class ErrorPlot(QWidget):
             parts.append(swatch(ghost.opts["pen"].color(), f"pinned: {label}", dashed=True))
         hidden = count - len(shown)
         if hidden:
-            parts.append(f"<i>{hidden} of {count} outputs hidden (Curves ▾)</i>")
+            parts.append(f"<i>{hidden} of {count} hidden (Curves)</i>")
         self.legend.setText("&nbsp;&nbsp; ".join(parts))
-        self.outputs_button.setText("Curves")
+        self.outputs_button.setText("Curves")  # (a push button draws its menu's arrow with room)
 
     def _build_outputs_menu(self) -> None:
         menu = self.outputs_menu
@@ -270,15 +273,26 @@ class ErrorPlot(QWidget):
                 self._smallest_positive = min(self._smallest_positive, float(positive.min()))
         self._bounds_rows = log.count
 
+    def set_training(self, training: bool) -> None:
+        """Whether iterations are being added (Play, Run). When they stop, the x axis closes in on
+        the last iteration: the room it kept to grow into is no longer needed."""
+        if self._training and not training:
+            self._tight = True
+            self._fit_view()
+        self._training = training
+
     def _fit_view(self, *_args) -> None:
-        """Show every iteration. The x range grows by half again when the data reaches its end,
-        so it changes rarely: each change makes pyqtgraph redo every curve's downsampling."""
+        """Show every iteration. While training, the x range grows by half again when the data
+        reaches its end, so it changes rarely: each change makes pyqtgraph redo every curve's
+        downsampling. When training stops, the range ends at the last iteration."""
         if not self.follow.isChecked():
             return
         first = float(self._x[0]) if self._bounds_rows else 1.0
         last = first + max(self._bounds_rows - 1, 1)
         fitted = self._fitted is not None and self._fitted[0][0] == first
-        if fitted and last <= self._fitted[0][1] <= first + 2 * (last - first) + 2 * MIN_SPAN:
+        if self._tight and last - first >= MIN_SPAN:
+            self._tight = False  # until the data reaches the end again
+        elif fitted and last <= self._fitted[0][1] <= first + 2 * (last - first) + 2 * MIN_SPAN:
             last = self._fitted[0][1]  # still fits, and not mostly empty: keep the range
         else:  # room to grow, so that steps one at a time do not redraw the axes each time
             last = first + max(MIN_SPAN, math.ceil((last - first) * 1.5))
@@ -377,9 +391,9 @@ class ErrorPlot(QWidget):
         drawn = [(index, curve) for index, curve in enumerate([*self.curves, self.total_curve]) if curve.visible
                  or curve is self.total_curve]
         lengths = [curve.points for _, curve in drawn]
-        if log.count < max(lengths) or log.count <= ALL_AT_ONCE:  # small, or replaced: every curve
+        if log.count <= ALL_AT_ONCE:  # short curves: all at once (a Step's point shows everywhere at once)
             behind = drawn
-        else:
+        else:  # long ones (or a long log just opened): one a refresh, so no frame takes them all
             behind = [drawn[int(np.argmin(lengths))]]
         for index, curve in behind:
             curve.update(x, self._columns[index, : log.count])

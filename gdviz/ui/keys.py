@@ -35,6 +35,7 @@ SHORTCUTS = [  # (keys, what they do): Help → Keyboard shortcuts
     ("R", "Reset: back to the initial weights (undoable)"),
     ("P", "Pin this run's error curve"),
     ("L", "Log-scale error axis"),
+    ("Ctrl+1 / Ctrl+2 / Ctrl+3", "The error curves / bowls / surface under the diagram"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a preset, shape, Reset, open or branch"),
     ("Ctrl+O / Ctrl+S / Ctrl+E", "Open / save a session; export the iteration log as CSV"),
     ("Ctrl+Q", "Quit"),

@@ -21,6 +21,7 @@ from gdviz.ui.actions import Actions
 from gdviz.ui.controller import SessionController, log_capacity
 from gdviz.ui.controls_panel import ControlsPanel
 from gdviz.ui.file_actions import FileActions
+from gdviz.ui.garbage import GuiThreadCollector
 from gdviz.ui.phases import PhaseStepper
 from gdviz.ui.resources import resource_path
 from gdviz.ui.status import StatusLine
@@ -37,6 +38,7 @@ class MainWindow(QMainWindow):
         # is deleted whenever and wherever a collection happens (seen: inside another window's
         # paint, deadlocking on Qt's connection lock).
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.collector = GuiThreadCollector(self)  # cycles of Qt objects are freed on this thread only
         self.settings = QSettings()
         self.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
         self.controller = SessionController(self)
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
     def _on_state(self) -> None:
         state = self.controller.state
         self.controls.render()
+        self.views.error_plot.set_training(state.playing)
         self.views.error_plot.set_cycle_length(state.data.n_examples if state.mode == "cycle" else None)
         self.tables.weight_view.setEditTriggers(self.controls.edit_triggers_for(state.playing))
         self.tables.weight_model.editable = not state.playing
@@ -227,6 +230,7 @@ class MainWindow(QMainWindow):
 
     def _on_log_replaced(self) -> None:
         state = self.controller.state
+        self.controls.render()  # the data table for the new network, before the views ask for it
         capacity = log_capacity(state.data)
         if self.views.rebuild(state.data, capacity):
             self._connect_network_views()
@@ -296,8 +300,11 @@ class MainWindow(QMainWindow):
         else:
             views.network_view.set_state(moment.weights, moment.weight_deltas, state.frozen, moment.inputs,
                                          moment.pred, moment.targets)
-            if readable:
+            if readable and moment.row is not None:
                 tables.arithmetic.show_row(log, moment.row, state.frozen, iteration=moment.iteration)
+            elif readable:  # nothing done yet: what the next Step will compute
+                tables.arithmetic.show_row(moment.preview, 0, state.frozen, iteration=moment.iteration + 1,
+                                           upcoming=True)
         current = views.tabs.currentWidget()
         if readable and current in (views.bowls, views.surface):
             if state.mode == "batch":
@@ -315,8 +322,10 @@ class MainWindow(QMainWindow):
             plot.refresh(log)  # paced while playing; a Step's point is shown at once
         plot.set_cursor(moment.iteration if log.count else None)
         views.timeline.show_position(moment.iteration, log.first_iteration - 1, log.last_iteration)
-        error = float(log.error_total[moment.row]) if moment.row is not None else None
-        self.status.show_iteration(moment.iteration, log.last_iteration, error)
+        source, row = (log, moment.row) if moment.row is not None else (moment.preview, 0)
+        self.status.show_iteration(moment.iteration, log.last_iteration, float(source.error_total[row]))
+        example = int(source.example[row])
+        self.controls.data_model.set_current_example(example if example >= 0 else None)
 
     # -- the window on the screen --------------------------------------------------------------------
     def _place_on_screen(self) -> None:
@@ -397,6 +406,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/tables_splitter", self.tables.saveState())
         QApplication.instance().removeEventFilter(self.key_router)
         self.controller.shutdown()
+        self.collector.stop()
         super().closeEvent(event)
 
 

@@ -75,11 +75,16 @@ class NetworkView(QWidget):
         self.phase = phase
         self.update()
 
+    def edge_opacity(self) -> float:
+        """Edges are see-through when there are many, so crossings do not merge into one colour."""
+        return 1.0 if self.weights.size <= 64 else max(0.3, 8 / math.sqrt(self.weights.size))
+
     def edge_widths(self) -> np.ndarray:
-        """The pen width of every edge (rows outputs, columns inputs)."""
+        """The pen width of every edge (rows outputs, columns inputs): thinner as they get many,
+        so that a 32 × 32 network is a web rather than a slab."""
         finite = np.abs(self.weights[np.isfinite(self.weights)])
         largest = float(finite.max(initial=0.0))
-        thickest = THICKEST if self.weights.size <= 16 else max(3.0, THICKEST * 4 / math.sqrt(self.weights.size))
+        thickest = THICKEST if self.weights.size <= 16 else max(1.6, THICKEST * 4 / math.sqrt(self.weights.size))
         if largest <= 0:
             return np.full(self.weights.shape, HAIRLINE)
         return HAIRLINE + (thickest - HAIRLINE) * np.abs(np.nan_to_num(self.weights)) / largest
@@ -118,7 +123,7 @@ class NetworkView(QWidget):
     def _layout(self):
         metrics = QFontMetricsF(self._font())
         left_text, right_text = self.label_widths(metrics)
-        radius = max(4.0, min(14.0, (self.height() - 60) / self._rows() * 0.3))
+        radius = max(1.5, min(14.0, (self.height() - 60) / self._rows() * 0.32))  # nodes never touch
         x_in = 12 + left_text + 8 + radius
         x_out = self.width() - (12 + right_text + 8 + radius)
         if x_out - x_in < 80:  # too narrow even at the smallest font: keep 80 px of edges, elide labels
@@ -233,6 +238,7 @@ class NetworkView(QWidget):
         widths = self.edge_widths()
         order = np.argsort(np.abs(np.nan_to_num(self.weights)), axis=None, kind="stable")  # strongest last: on top
         marked = {self.hovered, self.selected} - {None}
+        opacity = self.edge_opacity()
         for flat in order:
             o, i = divmod(int(flat), len(self.input_names))
             start, end = inputs[i], outputs[o]
@@ -245,7 +251,9 @@ class NetworkView(QWidget):
                     outline.setAlphaF(0.55)
                 painter.setPen(QPen(outline, float(widths[o, i]) + 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
                 painter.drawLine(start, end)
-            pen = QPen(style.sign_colour(self.weights[o, i], palette), float(widths[o, i]))
+            colour = style.sign_colour(self.weights[o, i], palette)
+            colour.setAlphaF(opacity)
+            pen = QPen(colour, float(widths[o, i]))
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             if self.frozen[o, i]:
                 pen.setStyle(Qt.PenStyle.DashLine)
@@ -275,7 +283,8 @@ class NetworkView(QWidget):
                 text = metrics.elidedText(self.output_label(o), Qt.TextElideMode.ElideRight, box.width())
                 painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         if outputs:
-            painter.drawText(QRectF(outputs[0].x() + radius + 8, 2, self.width(), height),
+            top = max(2.0, outputs[0].y() - radius - 6 - 1.5 * height)  # just over the first output's label
+            painter.drawText(QRectF(outputs[0].x() + radius + 8, top, self.width(), height),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, OUTPUT_HEADER)
         self._paint_legend(painter, metrics, every_in > 1 or every_out > 1)
 

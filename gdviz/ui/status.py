@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
 
 from gdviz.ui.widgets import ElidedLabel
 
@@ -22,6 +22,7 @@ class StatusLine:
     def __init__(self, bar: QStatusBar):
         self.bar = bar
         self.message = ElidedLabel()
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never pushes
         bar.addWidget(self.message, 1)
         self.iteration_label, self.error_label, self.rate_label = QLabel(), QLabel(), QLabel()
         widest = {self.iteration_label: "Iteration 88,888,888 of 88,888,888",
@@ -40,6 +41,8 @@ class StatusLine:
         self._clear.start(milliseconds)
 
     def show_iteration(self, shown: int, last: int, error: float | None) -> None:
+        """``error``: the total error of the iteration shown (at iteration 0, of the weights as
+        they start, on the next iteration's example)."""
         self.iteration_label.setText(f"Iteration {shown:,}" if shown == last else f"Iteration {shown:,} of {last:,}")
         self.error_label.setText("Total error –" if error is None else f"Total error {error:.6g}")
 

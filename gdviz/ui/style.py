@@ -49,7 +49,14 @@ def curve_colour(index: int, count: int, pal: QPalette | None = None) -> QColor:
     colours = CURVE_COLOURS_ON_DARK if is_dark(pal) else CURVE_COLOURS
     if count <= len(colours):
         return QColor(colours[index])
-    colour = QColor.fromHsvF((index / count) % 1.0, 0.75, 0.95 if is_dark(pal) else 0.75)
+    hue = (index * 0.618033988749895) % 1.0  # the golden ratio: neighbours get far-apart hues
+    return QColor.fromHsvF(hue, 0.75, 0.95 if is_dark(pal) else 0.7)
+
+
+def text_highlight(pal: QPalette | None = None) -> QColor:
+    """Behind a highlighted line of text: yellow, faint enough on a dark base for light text to read."""
+    colour = QColor(HIGHLIGHT)
+    colour.setAlpha(55 if is_dark(pal) else 110)
     return colour
 
 
@@ -86,15 +93,17 @@ def dark_palette() -> QPalette:
     """A dark palette for View → Theme → Dark (Qt's Fusion style draws with it)."""
     pal = QPalette()
     roles = {
+        # fields and boxes lighter than the window around them, as in most dark themes, so that an
+        # empty field or an unticked box stands out from the panel (Fusion draws their outline dark)
         QPalette.ColorRole.Window: "#1f2329", QPalette.ColorRole.WindowText: "#e5e7eb",
-        QPalette.ColorRole.Base: "#16191d", QPalette.ColorRole.AlternateBase: "#23272e",
+        QPalette.ColorRole.Base: "#2b313a", QPalette.ColorRole.AlternateBase: "#323843",
         QPalette.ColorRole.ToolTipBase: "#2b3038", QPalette.ColorRole.ToolTipText: "#e5e7eb",
-        QPalette.ColorRole.Text: "#e5e7eb", QPalette.ColorRole.Button: "#2b3038",
+        QPalette.ColorRole.Text: "#e5e7eb", QPalette.ColorRole.Button: "#353b45",
         QPalette.ColorRole.ButtonText: "#e5e7eb", QPalette.ColorRole.BrightText: "#ffffff",
         QPalette.ColorRole.Highlight: "#3b82f6", QPalette.ColorRole.HighlightedText: "#ffffff",
         QPalette.ColorRole.Link: "#60a5fa", QPalette.ColorRole.PlaceholderText: "#9ca3af",
-        QPalette.ColorRole.Light: "#3a404a", QPalette.ColorRole.Midlight: "#30353d",
-        QPalette.ColorRole.Mid: "#4b5563", QPalette.ColorRole.Dark: "#111317", QPalette.ColorRole.Shadow: "#000000",
+        QPalette.ColorRole.Light: "#4b5563", QPalette.ColorRole.Midlight: "#3a404a",
+        QPalette.ColorRole.Mid: "#6b7280", QPalette.ColorRole.Dark: "#111317", QPalette.ColorRole.Shadow: "#000000",
     }
     for role, colour in roles.items():
         pal.setColor(role, QColor(colour))

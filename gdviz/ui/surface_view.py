@@ -42,8 +42,7 @@ class SurfaceView(QWidget):
         colour_map = pg.colormap.get("viridis")
         self.image.setColorMap(colour_map)
         self.plot.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(colorMap=colour_map, interactive=False, width=14,
-                                          label="log₁₀ total error")
+        self.colour_bar = pg.ColorBarItem(colorMap=colour_map, interactive=False, width=14)
         self.colour_bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         self.path = self.plot.plot(pen=pg.mkPen("#f8fafc", width=1.5), symbol=None)
         self.dot = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(DOT), pen=pg.mkPen("w"))
@@ -67,6 +66,7 @@ class SurfaceView(QWidget):
         for side in ("left", "bottom"):
             item.getAxis(side).setPen(text)
             item.getAxis(side).setTextPen(text)
+            item.getAxis(side).enableAutoSIPrefix(False)  # weights as they are, not "(x0.001)"
         axis = self.colour_bar.getAxis("right")
         axis.setPen(text)
         axis.setTextPen(text)

@@ -78,9 +78,10 @@ class WeightTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def text(self, value: float, digits: int | None = None) -> str:
+        """A cell's text: a real minus sign, as in the arithmetic (the edit text keeps "-")."""
         if not np.isfinite(value):
             return "–"
-        return format_number(value, digits or self.digits)
+        return format_number(value, digits or self.digits).replace("-", "−")
 
     def _cell(self, row: int, column: int) -> tuple[float, str, QColor]:
         """A cell's value, text and tint, worked out once per matrix: a repaint asks for each
@@ -103,11 +104,11 @@ class WeightTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self.matrix.shape[1]
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        names = self.input_names if orientation == Qt.Orientation.Horizontal else self.output_names
         if role == DISPLAY:
-            names = self.input_names if orientation == Qt.Orientation.Horizontal else self.output_names
             return names[section]
         if role == TOOLTIP:
-            return "input" if orientation == Qt.Orientation.Horizontal else "output"
+            return f"{'input' if orientation == Qt.Orientation.Horizontal else 'output'} {names[section]}"
         return None
 
     def data(self, index, role=DISPLAY):
@@ -117,7 +118,7 @@ class WeightTableModel(QAbstractTableModel):
         if role == DISPLAY:
             return self._cell(row, column)[1]
         if role == EDIT:
-            return self.text(self._cell(row, column)[0], 17)
+            return repr(self._cell(row, column)[0])
         if role == BACKGROUND:
             return self._cell(row, column)[2]
         if role == TOOLTIP:
@@ -207,10 +208,10 @@ class DataTableModel(QAbstractTableModel):
             if role == TOOLTIP:
                 return f"{kind} {name}"
         elif role == DISPLAY:
-            marker = "▶ " if section == self.current_example else ""
-            return f"{marker}game {section}"
+            return f"▶ {section}" if section == self.current_example else f"  {section}"
         elif role == TOOLTIP:
-            return f"example {section}" + (" (being trained on)" if section == self.current_example else "")
+            return f"game (example) {section}" + (" — the iteration shown uses it" if section == self.current_example
+                                                  else "")
         return None
 
     def data(self, index, role=DISPLAY):

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFontMetrics, QLinearGradient, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QMenu,
     QSplitter,
     QStyle,
@@ -81,6 +82,8 @@ class WeightsTable(QTableView):
             return
         matrix = self.matrix_mode()
         model.set_numbers_shown(not matrix)
+        for header in (self.horizontalHeader(), self.verticalHeader()):  # 32 names do not fit 9 px each
+            header.setVisible(not matrix)
         mode = QHeaderView.ResizeMode.Stretch
         self.verticalHeader().setSectionResizeMode(mode if matrix else QHeaderView.ResizeMode.ResizeToContents)
         if matrix:
@@ -167,6 +170,11 @@ class TablesPanel(QSplitter):
         self.tabs.addTab(self.delta_view, "Weight deltas")
         self.tabs.currentChanged.connect(lambda _i: self.update_legend())
         top_layout.addWidget(self.tabs, 1)
+        self.matrix_caption = QLabel("A colour matrix: rows are outputs, columns inputs (hover a cell for its "
+                                     "name and number; right-click to freeze).")
+        self.matrix_caption.setWordWrap(True)
+        self.matrix_caption.setVisible(False)
+        top_layout.addWidget(self.matrix_caption)
         top_layout.addWidget(self.legend)
         self.arithmetic = ArithmeticView((), ())
         self.addWidget(top)
@@ -213,6 +221,7 @@ class TablesPanel(QSplitter):
         model = view.model() if isinstance(view, WeightsTable) else None
         if model is not None:
             self.legend.set_scale(model._largest, view.matrix_mode())
+            self.matrix_caption.setVisible(view.matrix_mode())
 
     def width_for_numbers(self, columns: int) -> int:
         return self.weight_view.width_for_numbers(columns)
@@ -223,9 +232,10 @@ class TablesPanel(QSplitter):
         if view.model() is None or self.height() <= 0:
             return
         rows = view.model().rowCount()
-        row_height = max(view.verticalHeader().defaultSectionSize(), view.fontMetrics().height() + 6)
+        view.resizeRowsToContents()
+        row_height = view.verticalHeader().sectionSize(0) if rows else 20
         wanted = (self.tabs.tabBar().sizeHint().height() + view.horizontalHeader().sizeHint().height()
-                  + min(rows, 8) * row_height + 2 * view.frameWidth() + self.legend.minimumHeight() + 16)
+                  + min(rows, 8) * row_height + 2 * view.frameWidth() + self.legend.minimumHeight() + 22)
         if view.matrix_mode():
             wanted = self.height() // 2
         top = min(wanted, self.height() // 2)
