@@ -307,8 +307,8 @@ WINDOW_SCRIPT = textwrap.dedent("""
                 moves.append(1000 * (time.perf_counter() - started))
                 pump(0.005)
             moves.sort()
-            result[f"scrub_{tab}"] = {"median_ms": moves[len(moves) // 2], "p99_ms": moves[int(0.99 * (len(moves) - 1))],
-                                      "max_ms": moves[-1]}
+            result[f"scrub_{tab}"] = {"median_ms": moves[len(moves) // 2],
+                                      "p99_ms": moves[int(0.99 * (len(moves) - 1))], "max_ms": moves[-1]}
         window.views.tabs.setCurrentIndex(0)
         window.controller.show_iteration(None)
         pump(0.3)

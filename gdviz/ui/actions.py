@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -89,15 +90,17 @@ class Actions:
             if title == "&View":
                 themes = menu.addMenu("&Theme")
                 for name in style.THEMES:
-                    action = themes.addAction(name, lambda n=name: self.window.apply_theme(n, remember=True))
+                    action = themes.addAction(name, partial(self.window.apply_theme, name, remember=True))
                     action.setCheckable(True)
                     self.theme_group.addAction(action)
 
     def _set_log_scale(self, on: bool) -> None:
+        assert self.window.views.error_plot is not None  # made when the window started
         self.window.views.error_plot.log_scale.setChecked(on)
 
     def _set_legend(self, on: bool) -> None:
         self.window.settings.setValue("view/legend", "true" if on else "false")
+        assert self.window.views.error_plot is not None
         self.window.views.error_plot.set_legend_visible(on)
 
     def show_shortcuts(self) -> None:

@@ -28,7 +28,9 @@ def run_app(argv: list[str]) -> int:
     from gdviz.ui.main_window import MainWindow
     from gdviz.ui.resources import resource_path
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):  # (a test may have made one already)
+        app = QApplication([sys.argv[0]])
     app.setOrganizationName("gdviz")
     app.setApplicationName("gdviz")
     app.setApplicationVersion(gdviz.__version__)

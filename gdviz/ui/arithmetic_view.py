@@ -62,9 +62,10 @@ class ArithmeticView(QWidget):
         self.phase = phase
         number = iteration if iteration is not None else (log.first_iteration + row if row is not None else None)
         what = {"predict": ": predict", "compare": ": compare"}.get(phase or "", ", step by step")
-        if upcoming:
-            what = ", not done yet: what the next Step computes"
-        self.title.setText("The arithmetic" if number is None else f"Iteration {number:,}{what}")
+        title = "The arithmetic" if number is None else f"Iteration {number:,}{what}"
+        if upcoming and number is not None:
+            title = f"Next Step: iteration {number:,}"
+        self.title.setText(title)
         self._render()
 
     def select_edge(self, edge: tuple[int, int] | None) -> None:

@@ -24,6 +24,8 @@ class BowlsView(QWidget):
     2 × its next weight_delta. The grid scrolls; big networks show one output's bowls at a time."""
 
     output_chosen = Signal(int)
+    # The grid's scroll area. It hides QWidget.scroll(dx, dy), which nothing calls on this widget.
+    scroll: QScrollArea  # type: ignore[assignment]
 
     def __init__(self, input_names, output_names, parent=None):
         super().__init__(parent)

@@ -16,6 +16,7 @@ back.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,9 +79,10 @@ def empty_log(data: DataSet) -> IterationLog:
 class _SwapSession(QUndoCommand):
     """An undo step that swaps the session with the one it keeps: its first redo makes the change."""
 
-    def __init__(self, controller: SessionController, text: str, change):
+    def __init__(self, controller: SessionController, text: str, change: Callable[[], None]):
         super().__init__(text)
-        self._controller, self._change, self._other = controller, change, None
+        self._controller, self._change = controller, change
+        self._other: Snapshot | None = None  # the session to swap in: kept by the first redo
 
     def redo(self) -> None:
         current = self._controller.snapshot()
@@ -91,6 +93,7 @@ class _SwapSession(QUndoCommand):
         self._other = current
 
     def undo(self) -> None:
+        assert self._other is not None  # QUndoStack undoes only what it has done (redone)
         current = self._controller.snapshot()
         self._controller.restore(self._other)
         self._other = current

@@ -247,7 +247,9 @@ class ControlsPanel(QScrollArea):
             return None
 
     # -- rendering ---------------------------------------------------------------------------------
-    def render(self) -> None:
+    # Hides QWidget.render(target, ...), which paints the widget elsewhere and which nothing calls on
+    # this panel; the name is the one docs/design.md uses.
+    def render(self) -> None:  # type: ignore[override]
         """Show the controller's state (only what changed: a field being typed in is left alone)."""
         state, before = self.controller.state, self._rendered
         if state is None:
@@ -295,6 +297,13 @@ class ControlsPanel(QScrollArea):
             "Subtract outer(input, delta), as the book's many-to-many listing prints it: the transpose of "
             "the right update (an erratum). Watch the error grow in cycle mode." if square else
             "Only a square network (as many inputs as outputs) can even run the printed update.")
+
+    def data_width(self) -> int:
+        """The panel's width that shows every column of the data table without scrolling."""
+        view = self.data_view
+        table = (view.verticalHeader().width() + view.horizontalHeader().length() + 2 * view.frameWidth())
+        margins = self.width() - view.width() if view.width() > 0 else 60
+        return table + margins + self.verticalScrollBar().sizeHint().width()
 
     def _fit_data_height(self, examples: int) -> None:
         """As tall as its rows (up to 8; more scroll), with room for a horizontal scroll bar."""

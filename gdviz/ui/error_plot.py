@@ -39,6 +39,7 @@ class ErrorPlot(QWidget):
 
     SHARE_OF_TIME = 0.25
     iteration_chosen = Signal(int)  # a click on the plot, or the cursor dragged
+    cursor: pg.InfiniteLine  # the iteration line (hides QWidget.cursor(), the mouse cursor, which gdviz never asks for)
 
     def __init__(self, output_names, capacity: int = 1024, parent=None):
         super().__init__(parent)
@@ -121,7 +122,7 @@ class ErrorPlot(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.plot, 1)
         layout.addLayout(options)
-        self._fitted = None  # the last range set by _fit_view
+        self._fitted: tuple[tuple[float, float], tuple[float, float]] | None = None  # the last range set by _fit_view
         self._bounds_rows = 0  # rows of the log already folded into the bounds below
         self._largest = 0.0  # the largest error (any output, or total) so far
         self._smallest_positive = math.inf  # for the log scale
@@ -132,7 +133,6 @@ class ErrorPlot(QWidget):
         self._allocate(capacity)
         self._cycle_length = 0
         self._training = False
-        self._tight = False
         self._cycle_x = np.zeros(0)
         self._cycle_y = np.zeros(0)
         self.shown = 0  # how many iterations the curves hold
@@ -276,10 +276,11 @@ class ErrorPlot(QWidget):
     def set_training(self, training: bool) -> None:
         """Whether iterations are being added (Play, Run). When they stop, the x axis closes in on
         the last iteration: the room it kept to grow into is no longer needed."""
-        if self._training and not training:
-            self._tight = True
-            self._fit_view()
+        stopped = self._training and not training
         self._training = training
+        if stopped:
+            self._fitted = None
+            self._fit_view()
 
     def _fit_view(self, *_args) -> None:
         """Show every iteration. While training, the x range grows by half again when the data
@@ -289,11 +290,12 @@ class ErrorPlot(QWidget):
             return
         first = float(self._x[0]) if self._bounds_rows else 1.0
         last = first + max(self._bounds_rows - 1, 1)
-        fitted = self._fitted is not None and self._fitted[0][0] == first
-        if self._tight and last - first >= MIN_SPAN:
-            self._tight = False  # until the data reaches the end again
-        elif fitted and last <= self._fitted[0][1] <= first + 2 * (last - first) + 2 * MIN_SPAN:
-            last = self._fitted[0][1]  # still fits, and not mostly empty: keep the range
+        # the x range last set, if it still starts at the first iteration
+        fitted = self._fitted[0] if self._fitted is not None and self._fitted[0][0] == first else None
+        if fitted is not None and last <= fitted[1] <= first + 2 * (last - first) + 2 * MIN_SPAN:
+            last = fitted[1]  # still fits, and not mostly empty: keep the range
+        elif self._fitted is None and not self._training:  # fitted afresh, nothing coming: end at the data
+            last = first + max(MIN_SPAN, last - first)
         else:  # room to grow, so that steps one at a time do not redraw the axes each time
             last = first + max(MIN_SPAN, math.ceil((last - first) * 1.5))
         largest = max([self._largest, *(float(np.max(pin.errors, initial=0.0)) for pin in self._pins)])
@@ -316,7 +318,7 @@ class ErrorPlot(QWidget):
         self._cycle_x, self._cycle_y = np.zeros(0), np.zeros(0)
         for curve in (*self.curves, self.total_curve, self.mean_curve):
             curve.clear()
-        self._fitted = None
+        self._fitted = None  # a log that arrives whole (a session opened, an undo) is shown to its end
 
     def _sync_columns(self, log: IterationLog) -> None:
         """Keep x (iteration numbers) and each curve's y as contiguous float64 arrays.

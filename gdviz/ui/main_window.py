@@ -8,6 +8,7 @@ setting of its own (see :mod:`gdviz.ui.controller`).
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
@@ -18,6 +19,7 @@ from gdviz.core.presets import DEFAULT_PRESET, PRESETS
 from gdviz.core.training import example_for
 from gdviz.ui import keys, style
 from gdviz.ui.actions import Actions
+from gdviz.ui.bowls_view import BowlsView
 from gdviz.ui.controller import SessionController, log_capacity
 from gdviz.ui.controls_panel import ControlsPanel
 from gdviz.ui.file_actions import FileActions
@@ -25,12 +27,17 @@ from gdviz.ui.garbage import GuiThreadCollector
 from gdviz.ui.phases import PhaseStepper
 from gdviz.ui.resources import resource_path
 from gdviz.ui.status import StatusLine
+from gdviz.ui.surface_view import SurfaceView
 from gdviz.ui.tables_panel import LARGEST_NUMBER_TABLE, TablesPanel
 from gdviz.ui.views_panel import ViewsPanel
 
 
 class MainWindow(QMainWindow):
     """``MainWindow()`` opens on the default preset (or the last one used)."""
+
+    # The menu items (``window.actions.step``). It hides QWidget.actions(), the list of actions added to the
+    # window, which gdviz does not ask for (Qt's C++ side still sees them).
+    actions: Actions  # type: ignore[assignment]
 
     def __init__(self, preset: str | None = None, parent=None):
         super().__init__(parent)
@@ -58,7 +65,9 @@ class MainWindow(QMainWindow):
         self.actions = Actions(self)
         self._connect()
         self.key_router = keys.KeyRouter(self)
-        QApplication.instance().installEventFilter(self.key_router)
+        app = QApplication.instance()
+        assert app is not None  # a window needs one
+        app.installEventFilter(self.key_router)
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(style.FRAME_MS)
         self.frame_timer.timeout.connect(self._on_frame)
@@ -106,6 +115,7 @@ class MainWindow(QMainWindow):
         """Wire the views made for a new network."""
         views, controller = self.views, self.controller
         plot = views.error_plot
+        assert plot is not None and views.bowls is not None and views.surface is not None  # just made by rebuild
         plot.iteration_chosen.connect(controller.show_iteration)
         plot.pin_button.clicked.connect(controller.pin_run)
         plot.log_scale.toggled.connect(self.actions.log_scale.setChecked)
@@ -116,6 +126,7 @@ class MainWindow(QMainWindow):
     def _connect_tables(self) -> None:
         controller = self.controller
         model = self.tables.weight_model
+        assert model is not None  # just made by rebuild
         model.edit_requested.connect(controller.set_weight)
         model.edit_refused.connect(self.show_refusal)
         model.freeze_requested.connect(controller.set_frozen)
@@ -191,6 +202,7 @@ class MainWindow(QMainWindow):
         self.views.network_view.select(edge)
         self.tables.arithmetic.select_edge(edge)
         if edge is not None:
+            assert self.views.bowls is not None  # made when the window started
             self.views.bowls.set_output(edge[0])
         self._show_now()
 
@@ -212,14 +224,15 @@ class MainWindow(QMainWindow):
 
     # -- rendering ---------------------------------------------------------------------------------
     def _on_state(self) -> None:
-        state = self.controller.state
+        state, plot, model = self.controller.state, self.views.error_plot, self.tables.weight_model
+        assert state is not None and plot is not None and model is not None  # made on log_replaced, which comes first
         self.controls.render()
-        self.views.error_plot.set_training(state.playing)
-        self.views.error_plot.set_cycle_length(state.data.n_examples if state.mode == "cycle" else None)
+        plot.set_training(state.playing)
+        plot.set_cycle_length(state.data.n_examples if state.mode == "cycle" else None)
         self.tables.weight_view.setEditTriggers(self.controls.edit_triggers_for(state.playing))
-        self.tables.weight_model.editable = not state.playing
+        model.editable = not state.playing
         self.status.show_rate(state.playing, self.controller.last_iteration)
-        if self.controller.state.preset:
+        if state.preset:
             self.settings.setValue("window/preset", state.preset)
         self._dirty = True
         if not state.playing:  # a Step or an edit: shown now rather than at the next frame
@@ -230,6 +243,7 @@ class MainWindow(QMainWindow):
 
     def _on_log_replaced(self) -> None:
         state = self.controller.state
+        assert state is not None  # installed with the log
         self.controls.render()  # the data table for the new network, before the views ask for it
         capacity = log_capacity(state.data)
         if self.views.rebuild(state.data, capacity):
@@ -246,11 +260,12 @@ class MainWindow(QMainWindow):
 
     def _on_pins(self) -> None:
         plot = self.views.error_plot
+        assert plot is not None  # pins_changed follows log_replaced, which made it
         plot.set_pins(self.controller.pins)
         menu = plot.pinned_menu
         menu.clear()
         for index, pin in enumerate(self.controller.pins):
-            menu.addAction(f"Remove {pin.label}", lambda k=index: self.controller.unpin(k))
+            menu.addAction(f"Remove {pin.label}", partial(self.controller.unpin, index))
         if self.controller.pins:
             menu.addSeparator()
             menu.addAction("Remove all", lambda: self.controller.unpin(None))
@@ -285,9 +300,13 @@ class MainWindow(QMainWindow):
         """
         controller, views, tables = self.controller, self.views, self.tables
         state, log = controller.state, controller.log
+        assert state is not None  # _on_frame's check
         now = time.perf_counter()
         readable = force or not state.playing or now - self._text_refreshed_at >= 1 / style.READABLE_HZ
         moment = controller.moment()
+        # the moment's numbers: its log row, or (no iteration done yet) the next iteration worked out
+        source, source_row = (log, moment.row) if moment.row is not None else (moment.preview, 0)
+        assert source is not None  # moment_at works it out whenever there is no row
         preview = self.phases.preview if self.phases.phase in ("predict", "compare") else None
         if readable:
             self._text_refreshed_at = now
@@ -303,28 +322,28 @@ class MainWindow(QMainWindow):
             if readable and moment.row is not None:
                 tables.arithmetic.show_row(log, moment.row, state.frozen, iteration=moment.iteration)
             elif readable:  # nothing done yet: what the next Step will compute
-                tables.arithmetic.show_row(moment.preview, 0, state.frozen, iteration=moment.iteration + 1,
+                tables.arithmetic.show_row(source, source_row, state.frozen, iteration=moment.iteration + 1,
                                            upcoming=True)
         current = views.tabs.currentWidget()
-        if readable and current in (views.bowls, views.surface):
+        if readable and isinstance(current, BowlsView | SurfaceView):  # views.bowls or views.surface
             if state.mode == "batch":
                 x, t = state.data.inputs, state.data.targets
             else:
                 k = int(example_for(moment.iteration + 1, state.mode, state.example, state.data.n_examples))
                 x, t = state.data.inputs[k : k + 1], state.data.targets[k : k + 1]
-            if current is views.bowls:
-                views.bowls.refresh(moment.weights, x, t, state.frozen)
+            if isinstance(current, BowlsView):
+                current.refresh(moment.weights, x, t, state.frozen)
             else:
                 path = log.weights[: max(moment.iteration - log.first_iteration + 1, 0)]
-                views.surface.refresh(moment.weights, x, t, path)
+                current.refresh(moment.weights, x, t, path)
         plot = views.error_plot
+        assert plot is not None  # _on_frame's check
         if plot.due(log) or (not state.playing and plot.shown != log.count):
             plot.refresh(log)  # paced while playing; a Step's point is shown at once
         plot.set_cursor(moment.iteration if log.count else None)
         views.timeline.show_position(moment.iteration, log.first_iteration - 1, log.last_iteration)
-        source, row = (log, moment.row) if moment.row is not None else (moment.preview, 0)
-        self.status.show_iteration(moment.iteration, log.last_iteration, float(source.error_total[row]))
-        example = int(source.example[row])
+        self.status.show_iteration(moment.iteration, log.last_iteration, float(source.error_total[source_row]))
+        example = int(source.example[source_row])
         self.controls.data_model.set_current_example(example if example >= 0 else None)
 
     # -- the window on the screen --------------------------------------------------------------------
@@ -365,7 +384,8 @@ class MainWindow(QMainWindow):
     def _default_splitter_sizes(self) -> None:
         width = self.width()
         right = max(int(width * 0.3), self._tables_width())
-        left = max(self.controls.minimumWidth(), int(width * 0.2))
+        # wide enough for the data table's columns, where the screen has the room for it
+        left = max(self.controls.minimumWidth(), min(self.controls.data_width(), int(width * 0.26)), int(width * 0.2))
         self.splitter.setSizes([left, max(width - left - right, 300), right])
 
     def _tables_width(self) -> int:
@@ -392,8 +412,9 @@ class MainWindow(QMainWindow):
 
         if compiled.ready():
             self._compiled_check.stop()
-            if compiled.problem():
-                self.status.show_message(compiled.problem(), 20000)
+            problem = compiled.problem()
+            if problem:
+                self.status.show_message(problem, 20000)
 
     def closeEvent(self, event):  # noqa: N802
         self.files.close()  # an unfinished export or save is cancelled: no partial file
@@ -404,7 +425,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/views_splitter", self.views.saveState())
         self.settings.setValue("window/tables_splitter", self.tables.saveState())
-        QApplication.instance().removeEventFilter(self.key_router)
+        app = QApplication.instance()
+        assert app is not None
+        app.removeEventFilter(self.key_router)
         self.controller.shutdown()
         self.collector.stop()
         super().closeEvent(event)

@@ -259,7 +259,7 @@ class NetworkView(QWidget):
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.drawLine(start, end)
-        lit = {"predict": inputs, "compare": outputs}.get(self.phase, [])
+        lit = {"predict": inputs, "compare": outputs}.get(self.phase or "", [])
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(style.HIGHLIGHT))
         for point in lit:

@@ -51,7 +51,7 @@ class WeightsTable(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
 
-    def model(self) -> WeightTableModel:  # type: ignore[override]
+    def model(self) -> WeightTableModel:
         return super().model()  # type: ignore[return-value]
 
     def matrix_mode(self) -> bool:
@@ -184,11 +184,13 @@ class TablesPanel(QSplitter):
         self.weight_model: WeightTableModel | None = None
         self.delta_model: WeightTableModel | None = None
         self._names: tuple = ()
+        self.restored = False  # set by the window when it restores the saved sizes: then no fitting at first show
+        self._fitted_once = False
         self.setMinimumWidth(240)
 
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)
-        if not getattr(self, "_fitted_once", False) and not getattr(self, "restored", False):
+        if not self._fitted_once and not self.restored:
             self._fitted_once = True
             self.fit_tables_height()
 
@@ -218,8 +220,7 @@ class TablesPanel(QSplitter):
 
     def update_legend(self) -> None:
         view = self.tabs.currentWidget()
-        model = view.model() if isinstance(view, WeightsTable) else None
-        if model is not None:
+        if isinstance(view, WeightsTable) and (model := view.model()) is not None:
             self.legend.set_scale(model._largest, view.matrix_mode())
             self.matrix_caption.setVisible(view.matrix_mode())
 

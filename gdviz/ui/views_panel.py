@@ -27,15 +27,16 @@ class ViewsPanel(QSplitter):
         self.error_plot: ErrorPlot | None = None
         self.bowls: BowlsView | None = None
         self.surface: SurfaceView | None = None
-        page = QVBoxLayout(self.curves_page)
-        page.setContentsMargins(0, 0, 0, 0)
-        page.setSpacing(2)
-        page.addWidget(self.timeline)
+        self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot goes over the timeline
+        self._curves_layout.setContentsMargins(0, 0, 0, 0)
+        self._curves_layout.setSpacing(2)
+        self._curves_layout.addWidget(self.timeline)
         self.addWidget(self.network_view)
         self.addWidget(self.tabs)
         self.setStretchFactor(0, 4)
         self.setStretchFactor(1, 5)
         self._names: tuple = ()
+        self.restored = False  # set by the window when it restores the saved sizes
 
     def rebuild(self, data: DataSet, capacity: int) -> bool:
         """New views for ``data``'s names (True), or nothing when the names are the same (False)."""
@@ -49,7 +50,7 @@ class ViewsPanel(QSplitter):
         while self.tabs.count():
             old = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            if old is not self.curves_page:
+            if old is not None and old is not self.curves_page:
                 old.deleteLater()
         legend_visible = self.error_plot.legend.isVisible() if self.error_plot is not None else True
         log_scale = self.error_plot.log_scale.isChecked() if self.error_plot is not None else False
@@ -59,7 +60,7 @@ class ViewsPanel(QSplitter):
         self.error_plot = ErrorPlot(data.output_names, capacity=capacity)
         self.error_plot.legend.setVisible(legend_visible)
         self.error_plot.log_scale.setChecked(log_scale)
-        self.curves_page.layout().insertWidget(0, self.error_plot, 1)
+        self._curves_layout.insertWidget(0, self.error_plot, 1)
         self.bowls = BowlsView(*names)
         self.surface = SurfaceView(*names)
         self.tabs.addTab(self.curves_page, "Error curves")
