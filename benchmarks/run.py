@@ -215,16 +215,18 @@ WINDOW_SCRIPT = textwrap.dedent("""
     window.views.network_view.installEventFilter(painted)
     result = {}
     if mode == "compile":
+        pump(0.5)  # the window's first paints done: what is measured is the load and the run
         probe = TimerProbe()
         started = time.perf_counter()
         window._load_compiled_loops()
         window.controller.set_mode("batch")
         train(1000)
-        result = {"batch_run_1000_s": time.perf_counter() - started, **probe.delays_ms(),
-                  "loaded_s": None}
+        result = {"batch_run_1000_s": time.perf_counter() - started}
         while not compiled.ready():
             pump(0.01)
         result["loaded_s"] = time.perf_counter() - started
+        pump(0.3)
+        result.update(probe.delays_ms())  # the GUI timer from the click to the loops loaded
         result["problem"] = compiled.problem()
         window.close()
         print(json.dumps(result))

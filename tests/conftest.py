@@ -127,6 +127,15 @@ def sync(qtbot, win, timeout=20000):
     with qtbot.waitSignal(controller.synced, timeout=timeout) as blocker:
         token = controller.sync()
     assert blocker.args == [token]
+    shown(qtbot)
+
+
+def shown(qtbot):
+    """Until the window has drawn what it was told (it redraws once control is back in the event
+    loop, after everything a change announces)."""
+    from PySide6.QtCore import QCoreApplication
+
+    QCoreApplication.processEvents()
 
 
 def wait_for_iterations(qtbot, win, count, timeout=30000):

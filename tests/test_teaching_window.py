@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import sync, wait_for_files, wait_until_stopped
+from conftest import shown, sync, wait_for_files, wait_until_stopped
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
@@ -42,6 +42,7 @@ def test_bowls_show_each_weight_with_the_slope_of_its_next_weight_delta(window, 
     window.step()
     sync(qtbot, window)
     window.views.tabs.setCurrentWidget(window.views.bowls)
+    shown(qtbot)
     plot, curve, tangent, dot = window.views.bowls.plots[(0, 0)]
     weights = window.controller.state.weights
     (dot_x,), (dot_y,) = dot.getData()
@@ -62,6 +63,7 @@ def test_surface_path_follows_the_logged_weights(window, qtbot):
     window.views.tabs.setCurrentWidget(window.views.surface)
     window.views.surface.first_box.setCurrentIndex(0)  # toes->hurt
     window.views.surface.second_box.setCurrentIndex(7)  # wlrec->sad
+    shown(qtbot)
     x, y = window.views.surface.path_points()
     log, weights = window.controller.log, window.controller.state.weights
     assert x[:-1].tolist() == log.weights[:, 0, 0].tolist()
@@ -201,9 +203,11 @@ def test_step_by_phase_predicts_then_compares_then_learns(window, qtbot):
     window.controller.load_preset("multi-in")
     window.controls.phase_box.setChecked(True)
     window.step()
+    shown(qtbot)
     assert window.views.network_view.phase == "predict" and window.controller.log.count == 0
     assert window.tables.arithmetic.text.toPlainText() == "pred = 8.5×0.1 + 0.65×0.2 + 1.2×(−0.1) = 0.86"
     window.step()
+    shown(qtbot)
     assert window.views.network_view.phase == "compare" and window.controller.log.count == 0
     assert window.tables.arithmetic.text.toPlainText().splitlines()[1] == "delta = 0.86 − 1 = −0.14"
     window.step()

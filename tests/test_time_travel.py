@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import sync, wait_for_files, wait_until_stopped
+from conftest import shown, sync, wait_for_files, wait_until_stopped
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
@@ -63,11 +63,13 @@ def test_ten_steps_then_three_back_shows_iteration_seven_everywhere(window, qtbo
     assert window.tables.arithmetic.title.text() == "Iteration 7, step by step"
     assert window.views.error_plot.cursor.value() == 7
     window.views.tabs.setCurrentWidget(window.views.surface)
+    shown(qtbot)
     x, y = window.views.surface.path_points()
     first, second = window.views.surface.chosen()
     assert x.tolist() == [*log.weights[:7, first[0], first[1]].tolist(), expected[first]]
     assert y.tolist() == [*log.weights[:7, second[0], second[1]].tolist(), expected[second]]
     window.views.tabs.setCurrentWidget(window.views.bowls)
+    shown(qtbot)
     plot, curve, tangent, dot = window.views.bowls.plots[(0, 0)]
     assert dot.getData()[0].tolist() == [expected[0, 0]]
 
@@ -114,6 +116,7 @@ def test_clicking_on_the_curves_and_dragging_the_timeline_move_there(window, qtb
     plot.iteration_chosen.emit(20)  # what a click at x = 20 sends (see the next test for the click itself)
     assert window.controller.shown_iteration == 20
     window.views.timeline.slider.setValue(33)  # as a drag of the timeline does
+    shown(qtbot)
     assert window.controller.shown_iteration == 33
     assert window.views.timeline.label.text() == "Iteration 33 of 50"
     plot.cursor.setValue(12)
@@ -219,6 +222,7 @@ def test_stepping_by_phase_through_the_past_changes_nothing(window, qtbot):
     window.controls.phase_box.setChecked(True)
     log = window.controller.log
     window.step()
+    shown(qtbot)
     assert window.phases.phase == "predict"
     assert window.tables.arithmetic.title.text() == "Iteration 3: predict"
     assert window.views.network_view.pred.tolist() == log.pred[2].tolist()  # iteration 3, from the log

@@ -18,6 +18,8 @@ compile), so :func:`load_in_background` does it on a thread of its own.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -195,8 +197,13 @@ def ready() -> bool:
     return _TRIED and not _LOCK.locked()
 
 
-def load_in_background() -> threading.Thread | None:
+def load_in_background(compile_elsewhere: bool = True) -> threading.Thread | None:
     """Start loading the loops on a thread of its own (once), so that nobody waits for them later.
+
+    With ``compile_elsewhere``, a first compile (numba's cache still empty after an install) runs
+    in a separate Python process that fills the cache, and this process then only loads from
+    it: numba's compiler is mostly Python holding the GIL, and compiling on a thread here
+    stalled the window for 60-70 ms at a time (loading from the cache, under 35 ms).
 
     Returns the thread (None when there is nothing to load). It is not a daemon: an import
     interrupted by the interpreter's exit can crash it, so whoever starts it joins it
@@ -205,9 +212,26 @@ def load_in_background() -> threading.Thread | None:
     with _LOCK:
         if _TRIED or (_loader is not None and _loader.is_alive()):
             return None
-        _loader = threading.Thread(target=loops, name="gdviz: load compiled loops")
+        _loader = threading.Thread(target=_load, args=(compile_elsewhere,), name="gdviz: load compiled loops")
         _loader.start()
         return _loader
+
+
+def _load(compile_elsewhere: bool) -> None:
+    if compile_elsewhere:
+        fill_cache_in_a_process()
+    loops()
+
+
+def fill_cache_in_a_process(timeout: float = 300) -> bool:
+    """Compile the kernels into numba's cache in a separate Python process (a cache already full
+    is only read there). True if it worked; if not, :func:`loops` compiles here as before."""
+    code = "from gdviz.core.compiled import _compile; _compile(cache=True)"
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def wait_for_loader(timeout: float | None = None) -> bool:

@@ -71,12 +71,23 @@ def _float_texts(values: np.ndarray) -> np.ndarray:
     A float's shortest ``repr`` costs half a microsecond to a microsecond, and a log repeats itself: alpha,
     inputs and targets change only with the example, and once training has converged the weights,
     predictions and errors settle on a few values. So each distinct value (by its bits, so that
-    ``-0.0`` stays apart from ``0.0``) is formatted once per block.
+    ``-0.0`` stays apart from ``0.0``) is formatted once per block. A column that holds one value
+    all through the block (most of them, once training has converged) is filled from its first
+    row; the others are sorted into their distinct values (sorting was half the cost of a block).
     """
     bits = np.ascontiguousarray(values).view(np.uint64)
-    distinct, where = np.unique(bits, return_inverse=True)
-    texts = np.array([repr(value) for value in distinct.view(np.float64).tolist()], dtype=object)
-    return texts[where.reshape(values.shape)]
+    texts = np.empty(values.shape, dtype=object)
+    if values.size == 0:
+        return texts
+    constant = (bits == bits[0]).all(axis=0)
+    for column in np.flatnonzero(constant).tolist():
+        texts[:, column] = repr(float(values[0, column]))
+    varying = np.flatnonzero(~constant)
+    if varying.size:
+        distinct, where = np.unique(bits[:, varying], return_inverse=True)
+        formatted = np.array([repr(value) for value in distinct.view(np.float64).tolist()], dtype=object)
+        texts[:, varying] = formatted[where.reshape(len(values), varying.size)]
+    return texts
 
 
 def _format_rows(first_iteration: int, examples: np.ndarray, values: np.ndarray,

@@ -18,6 +18,7 @@ class ArithmeticView(QWidget):
         super().__init__(parent)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.text.setTabChangesFocus(True)  # Tab moves on through the window
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # long sums wrap, never hide
         font = QFont()
         font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])  # ones that have → and ²

@@ -88,6 +88,7 @@ class BowlsView(QWidget):
         self.graphics.clear()
         self.plots = {}
         self._greyed: dict[tuple[int, int], bool] = {}  # each plot's style: greyed (frozen) or not
+        self._ranges: dict[tuple[int, int], tuple[tuple[float, float], float]] = {}  # each plot's axes
         self._built_columns = columns = self.columns()
         palette = self.palette()
         text = palette.windowText().color()
@@ -100,13 +101,18 @@ class BowlsView(QWidget):
             plot.setTitle(self._title(o, i, False), size="9pt", color=text)
             plot.setMenuEnabled(False)
             plot.hideButtons()
+            plot.disableAutoRange()  # refresh sets the range it knows: auto-range re-scans every item
             for side in ("left", "bottom"):
                 plot.getAxis(side).setPen(text)
                 plot.getAxis(side).setTextPen(text)
                 plot.getAxis(side).setStyle(tickFont=QFont(self.font().family(), 7))
-            curve = plot.plot(pen=pg.mkPen(text, width=1.5))
-            tangent = plot.plot(pen=pg.mkPen(TANGENT, width=2))
-            dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(TANGENT), pen=None)
+            # bare curve items: a PlotDataItem's setData costs three times as much, and scrubbing
+            # through the log redraws every bowl at each move
+            curve = pg.PlotCurveItem(pen=pg.mkPen(text, width=1.5))
+            tangent = pg.PlotCurveItem(pen=pg.mkPen(TANGENT, width=2))
+            plot.addItem(curve)
+            plot.addItem(tangent)
+            dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(TANGENT), pen=None)  # one size: cheap to move
             plot.addItem(dot)
             self.plots[(o, i)] = (plot, curve, tangent, dot)
         what = "Error (up) as each weight alone moves (across); dot: the weight now; red: its slope"
@@ -120,18 +126,27 @@ class BowlsView(QWidget):
         name = edge_name(self.input_names[i], self.output_names[o], screen=True)
         return f"{name} (frozen)" if frozen else name
 
-    def refresh(self, weights, inputs, targets, frozen) -> None:
-        """``inputs``/``targets``: the next iteration's example (1×…) or, in batch mode, every example."""
-        self._arguments = (weights, inputs, targets, frozen)
+    def refresh(self, weights, inputs, targets, frozen, path=None) -> None:
+        """``inputs``/``targets``: the next iteration's example (1×…) or, in batch mode, every example.
+        ``path``: the weights before each logged iteration (rows × outputs × inputs, read in
+        place), so that each bowl's axes span everywhere its weight has been and hold still while
+        the learner moves through the log (redrawing axes is most of a bowl's cost)."""
+        self._arguments = (weights, inputs, targets, frozen, path)
         current = bowls.total_error(weights, inputs, targets)
         text = self.palette().windowText().color()
+        travelled = self._travelled(path)
         for (o, i), (plot, curve, tangent, dot) in self.plots.items():
             low, high = bowls.bowl_range(weights, inputs, targets, o, i)
-            values = np.linspace(low, high, 81)
-            curve.setData(values, bowls.error_along(weights, inputs, targets, o, i, values))
+            if travelled is not None:
+                span = max(abs(travelled[1][o, i] - travelled[0][o, i]), high - low) * 0.15
+                low, high = min(low, travelled[0][o, i] - span), max(high, travelled[1][o, i] + span)
+            values = np.linspace(low, high, 41)
+            errors = bowls.error_along(weights, inputs, targets, o, i, values)
+            curve.setData(values, errors)
+            self._hold_range(plot, (o, i), low, high, errors)
             w = float(weights[o, i])
             slope = bowls.slope(weights, inputs, targets, o, i)
-            half = (high - low) * 0.12
+            half = (high - low) * 0.08
             tangent.setData([w - half, w + half], [current - slope * half, current + slope * half])
             dot.setData([w], [current])
             grey = bool(frozen[o, i])
@@ -140,6 +155,35 @@ class BowlsView(QWidget):
             self._greyed[(o, i)] = grey
             colour = QColor(GREY) if grey else text
             curve.setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine if grey else Qt.PenStyle.SolidLine))
-            tangent.setVisible(not grey)
+            tangent.setVisible(not grey)  # a frozen weight has no slope: the dot alone
             dot.setBrush(pg.mkBrush(GREY if grey else TANGENT))
             plot.setTitle(self._title(o, i, grey), size="9pt", color=colour)
+
+    def _travelled(self, path):
+        """The smallest and largest value each weight took along ``path`` (kept up to date as
+        rows are added: only new rows are read)."""
+        if path is None or len(path) == 0:
+            self._span = None
+            return None
+        span = getattr(self, "_span", None)
+        if span is None or span[0] != id(path.base if path.base is not None else path) or span[1] > len(path):
+            low, high = path.min(axis=0), path.max(axis=0)
+        else:
+            new = path[span[1]:]
+            low, high = span[2], span[3]
+            if len(new):
+                low, high = np.minimum(low, new.min(axis=0)), np.maximum(high, new.max(axis=0))
+        self._span = (id(path.base if path.base is not None else path), len(path), low, high)
+        return low, high
+
+    def _hold_range(self, plot, edge, low: float, high: float, errors: np.ndarray) -> None:
+        """Set a bowl's range only when it has to change: x to [low, high], y from 0 to the
+        highest error it has had to show."""
+        finite = errors[np.isfinite(errors)]
+        top = float(finite.max()) if finite.size else 1.0
+        shown = self._ranges.get(edge)
+        if shown is not None and shown[0] == (low, high) and top <= shown[1]:
+            return
+        top = max(top, shown[1] if shown is not None and shown[0] == (low, high) else 0.0, 1e-12)
+        self._ranges[edge] = ((low, high), top)
+        plot.setRange(xRange=(low, high), yRange=(0.0, top), padding=0.04)

@@ -261,11 +261,12 @@ class ControlsPanel(QScrollArea):
                 before.preset, before.data.n_inputs, before.data.n_outputs):
             self._set_quietly(self.preset_box, self.preset_box.findData(state.preset)
                               if state.preset is not None else self.preset_box.count() - 1)
-        self._set_quietly(self.mode_box, MODES.index(state.mode))
+        if before is None or state.mode != before.mode:
+            self._set_quietly(self.mode_box, MODES.index(state.mode))
+            self.example_spin.setEnabled(state.mode == "example")
+            self.example_spin.setToolTip("The example (game) to train on" if state.mode == "example" else
+                                         f"In {state.mode} mode every example is used; this applies in example mode")
         self._set_quietly(self.example_spin, state.example)
-        self.example_spin.setEnabled(state.mode == "example")
-        self.example_spin.setToolTip("The example (game) to train on" if state.mode == "example" else
-                                     f"In {state.mode} mode every example is used; this applies in example mode")
         self._set_quietly(self.speed_slider, SPEEDS.index(state.speed))
         self.speed_label.setText(speed_text(state.speed))
         self._set_quietly(self.as_printed_box, state.as_printed)
@@ -381,6 +382,8 @@ class ControlsPanel(QScrollArea):
             self.alpha_hint.setText(f"{text}.")
 
     def _enable(self, widget: QWidget, on: bool, tip: str) -> None:
+        if widget.isEnabled() == on and widget.toolTip() == tip:
+            return  # the usual case, ~120 times a second while playing
         if not on and widget.hasFocus():
             self.window().setFocus()  # not the next field in line: Space must not land in Run N
             focus_home = getattr(self.window(), "focus_home", None)

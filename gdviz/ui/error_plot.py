@@ -22,6 +22,7 @@ from gdviz.core.log import IterationLog
 from gdviz.ui import style
 from gdviz.ui.curve_series import Series, TimedPlotWidget
 
+SYNC_ROWS = 200_000  # rows of a log copied into the curves' arrays at most per refresh (~20 ms)
 ALL_AT_ONCE = 20_000  # up to this many points every curve is redrawn each time; beyond, one a time
 SHOWN_AT_FIRST = 8  # outputs whose curves are on at the start (the chooser shows the others)
 MIN_SPAN = 10  # iterations: the x axis shows at least this many (whole-number ticks from the start)
@@ -264,14 +265,16 @@ class ErrorPlot(QWidget):
         self._fit_view()
 
     def _update_bounds(self, log: IterationLog) -> None:
-        new = log.error_total[self._bounds_rows :]
+        """Fold the rows copied since the last call into the largest and smallest errors."""
+        rows = slice(self._bounds_rows, self._filled)
+        new = self._columns[-1, rows]
         if new.size:
             self._largest = max(self._largest, float(new.max()))
-            errors = log.error[self._bounds_rows :]
+            errors = log.error[rows]
             positive = errors[errors > 0]
             if positive.size:
                 self._smallest_positive = min(self._smallest_positive, float(positive.min()))
-        self._bounds_rows = log.count
+        self._bounds_rows = self._filled
 
     def set_training(self, training: bool) -> None:
         """Whether iterations are being added (Play, Run). When they stop, the x axis closes in on
@@ -325,18 +328,20 @@ class ErrorPlot(QWidget):
 
         pyqtgraph clips and downsamples contiguous arrays about twice as fast as a column of
         the log, and clips fastest with float x. Only the rows added since the last call are
-        copied. The arrays have room for the whole log (``capacity``): the system hands out
-        their pages as they fill, so they never need copying to grow.
+        copied, at most :data:`SYNC_ROWS` a call: a log that arrives whole (a million iterations
+        opened) is copied over several frames rather than in one 120 ms stall. The arrays have
+        room for the whole log (``capacity``): the system hands out their pages as they fill.
         """
         if id(log) != self._log_id or log.count < self._filled:
             self._reset_for(log)
         if log.count > self._x.size:  # more than planned for (a log with no capacity limit)
             self._allocate(max(2 * log.count, 1024))
-        new = slice(self._filled, log.count)
-        self._x[new] = np.arange(log.first_iteration + self._filled, log.first_iteration + log.count)
+        end = min(log.count, self._filled + SYNC_ROWS)
+        new = slice(self._filled, end)
+        self._x[new] = np.arange(log.first_iteration + self._filled, log.first_iteration + end)
         self._columns[:-1, new] = log.error[new].T
         self._columns[-1, new] = log.error_total[new]
-        self._filled = log.count
+        self._filled = end
 
     def _allocate(self, capacity: int) -> None:
         columns = np.empty((len(self.curves) + 1, capacity))
@@ -346,12 +351,14 @@ class ErrorPlot(QWidget):
         self._columns, self._x = columns, x
 
     def set_cycle_length(self, examples: int | None) -> None:
-        """The mode's cycle (the number of examples in cycle mode; None otherwise)."""
+        """The mode's cycle (the number of examples in cycle mode; None otherwise). Called with
+        every state the trainer reports: it restyles the curves only when the cycle changes."""
+        if (examples or 0) == self._cycle_length:
+            return
         self.cycle_mean.setEnabled(examples is not None and examples > 1)
-        if examples != self._cycle_length:
-            self._cycle_length = examples or 0
-            self._cycle_x, self._cycle_y = np.zeros(0), np.zeros(0)
-            self.mean_curve.clear()
+        self._cycle_length = examples or 0
+        self._cycle_x, self._cycle_y = np.zeros(0), np.zeros(0)
+        self.mean_curve.clear()
         self._on_cycle_mean(self.cycle_mean.isChecked())
 
     def _on_cycle_mean(self, on: bool) -> None:
@@ -389,16 +396,17 @@ class ErrorPlot(QWidget):
         :attr:`shown` counts the points that every drawn curve holds."""
         started = time.perf_counter()
         self._sync_columns(log)
-        x = self._x[: log.count]
+        count = self._filled
+        x = self._x[:count]
         drawn = [(index, curve) for index, curve in enumerate([*self.curves, self.total_curve]) if curve.visible
                  or curve is self.total_curve]
         lengths = [curve.points for _, curve in drawn]
-        if log.count <= ALL_AT_ONCE:  # short curves: all at once (a Step's point shows everywhere at once)
+        if count <= ALL_AT_ONCE:  # short curves: all at once (a Step's point shows everywhere at once)
             behind = drawn
         else:  # long ones (or a long log just opened): one a refresh, so no frame takes them all
             behind = [drawn[int(np.argmin(lengths))]]
         for index, curve in behind:
-            curve.update(x, self._columns[index, : log.count])
+            curve.update(x, self._columns[index, :count])
         self.shown = min(curve.points for _, curve in drawn)
         self._update_cycle_means()
         self._update_bounds(log)

@@ -41,6 +41,10 @@ and a learner can still stop."""
 REPORT_INTERVAL = 0.008
 """Seconds between two batches at least, so the window takes ≤ ~120 reports a second."""
 
+NUMPY_PAUSE_MS = 6
+"""Milliseconds the trainer sleeps after a batch of numpy's loops at full speed, so the window
+gets the GIL (without it the window drew ~5 frames a second, stalling up to half a second)."""
+
 MAX_CATCH_UP = 0.1
 """Seconds of iterations the trainer may be behind its pace before it stops trying to catch up."""
 
@@ -339,6 +343,10 @@ class Trainer(QThread):
             self._stop_playing()
         self._emit(result, limit_reached=limit_reached)
         self._reported_at = time.perf_counter()
+        if training.loops is NUMPY_LOOPS and self._full_speed():
+            # numpy's loop holds the GIL all the time: until the compiled loops are loaded (a
+            # second or two after start-up), leave the window a share of it after each batch
+            self.msleep(NUMPY_PAUSE_MS)
 
     @staticmethod
     def _loops():
