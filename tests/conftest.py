@@ -26,7 +26,7 @@ import pytest  # noqa: E402
 
 import gdviz  # noqa: E402
 
-if os.environ.get("GDVIZ_TEST_INSTALLED") and CHECKOUT in Path(gdviz.__file__).resolve().parents:
+if os.environ.get("GDVIZ_TEST_INSTALLED") and Path(gdviz.__file__).resolve().parent == CHECKOUT / "gdviz":
     raise RuntimeError(f"the tests were to run against the installed gdviz, not {gdviz.__file__}")
 
 
