@@ -10,13 +10,13 @@ LOOPS = compiled.loops()
 pytestmark = pytest.mark.skipif(LOOPS is None, reason="numba cannot compile here")
 
 
-@pytest.mark.parametrize("printed", [False, True])
+PRESETS = ["single", "multi-in", "multi-out", "multi-in-out", "multi-in-frozen"]
+SQUARE = ["single", "multi-in-out"]  # the printed update exists only for a square network
+
+
 @pytest.mark.parametrize("mode", ["example", "cycle", "batch"])
-@pytest.mark.parametrize("preset", ["single", "multi-in", "multi-out", "multi-in-out", "multi-in-frozen"])
+@pytest.mark.parametrize(("preset", "printed"), [(p, False) for p in PRESETS] + [(p, True) for p in SQUARE])
 def test_compiled_loops_equal_numpy_on_every_preset(preset, mode, printed):
-    square = preset in ("single", "multi-in-out")
-    if printed and not square:
-        pytest.skip("the printed update needs a square network")
     plain = preset_training(preset, mode=mode, as_printed=printed)
     fast = preset_training(preset, mode=mode, as_printed=printed, loops=LOOPS)
     plain.run(2000)
@@ -40,3 +40,27 @@ def test_read_only_data_does_not_compile_again():
     assert not training.data.inputs.flags.writeable
     training.run(10)
     assert len(LOOPS._rows.signatures) == len(LOOPS._batch.signatures) == 1
+
+
+def test_closing_ends_a_compile_still_running_in_its_process(monkeypatch):
+    """Closing the window (cancel_loading) kills the process filling numba's cache instead of
+    waiting for the compiler; the process here stands for a compile that would take a minute."""
+    import threading
+
+    monkeypatch.setattr(compiled, "COMPILE_INTO_CACHE", "import time; time.sleep(60)")
+    result = []
+    worker = threading.Thread(target=lambda: result.append(compiled.fill_cache_in_a_process()))
+    worker.start()
+    try:
+        def started():  # the stand-in process, not one a window of an earlier test started
+            return compiled._compiler is not None and compiled._compiler.args[-1] == compiled.COMPILE_INTO_CACHE
+
+        while worker.is_alive() and not started():
+            worker.join(0.01)
+        assert started()
+        compiled.cancel_loading()
+        worker.join()
+        assert result == [False]
+        assert compiled._compiler.returncode is not None and compiled._compiler.returncode < 0  # killed
+    finally:
+        compiled._cancelled.clear()

@@ -138,6 +138,10 @@ _LOOPS: CompiledLoops | None = None
 _PROBLEM: str | None = None  # why the loops are slower or missing, once known
 _TRIED = False
 _LOCK = threading.Lock()  # one load at a time; a second caller waits for the first
+_cancelled = threading.Event()  # set by cancel_loading(): the window is closing
+_process_lock = threading.Lock()
+COMPILE_INTO_CACHE = "from gdviz.core.compiled import _compile; _compile(cache=True)"  # the process's code
+_compiler: subprocess.Popen[bytes] | None = None  # the process filling numba's cache, if any
 _loader: threading.Thread | None = None
 
 
@@ -212,6 +216,7 @@ def load_in_background(compile_elsewhere: bool = True) -> threading.Thread | Non
     with _LOCK:
         if _TRIED or (_loader is not None and _loader.is_alive()):
             return None
+        _cancelled.clear()
         _loader = threading.Thread(target=_load, args=(compile_elsewhere,), name="gdviz: load compiled loops")
         _loader.start()
         return _loader
@@ -220,18 +225,38 @@ def load_in_background(compile_elsewhere: bool = True) -> threading.Thread | Non
 def _load(compile_elsewhere: bool) -> None:
     if compile_elsewhere:
         fill_cache_in_a_process()
-    loops()
+    if not _cancelled.is_set():
+        loops()
+
+
+def cancel_loading() -> None:
+    """Give up a background load that has not got far: a compile running in its separate process
+    is ended, and the loops are not loaded afterwards (closing the window does not wait for a
+    compiler). A load already importing numba in this process finishes (~0.7 s)."""
+    _cancelled.set()
+    with _process_lock:
+        if _compiler is not None and _compiler.poll() is None:
+            _compiler.kill()
 
 
 def fill_cache_in_a_process(timeout: float = 300) -> bool:
     """Compile the kernels into numba's cache in a separate Python process (a cache already full
     is only read there). True if it worked; if not, :func:`loops` compiles here as before."""
-    code = "from gdviz.core.compiled import _compile; _compile(cache=True)"
+    global _compiler
+    with _process_lock:
+        if _cancelled.is_set():
+            return False
+        try:
+            _compiler = subprocess.Popen([sys.executable, "-c", COMPILE_INTO_CACHE], stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+        except OSError:
+            return False
     try:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.SubprocessError):
+        return _compiler.wait(timeout) == 0
+    except subprocess.TimeoutExpired:
+        _compiler.kill()
+        _compiler.wait()
         return False
-    return done.returncode == 0
 
 
 def wait_for_loader(timeout: float | None = None) -> bool:

@@ -134,12 +134,13 @@ class SessionController(QObject):
         self._install(state_of(preset_training(preset), preset), empty_log(PRESETS[preset].data()))
 
     def shutdown(self) -> None:
-        """Stop the trainer thread and wait for it, and for a load of the compiled loops."""
+        """Stop the trainer thread and wait for it; end a compile of the loops still running."""
         if self.trainer is not None:
             self.trainer.report.disconnect(self._on_report)
             self.trainer.stop()
             self.trainer.deleteLater()
             self.trainer = None
+        compiled.cancel_loading()
         compiled.wait_for_loader()
 
     @property
