@@ -1,6 +1,8 @@
 """Test setup: every Qt test runs offscreen, whoever runs pytest and wherever; no test may leave a
 thread running; helpers that wait on the controller's state, never on the clock."""
 
+import csv
+import io
 import json
 import os
 import sys
@@ -150,6 +152,25 @@ def wait_until_stopped(qtbot, win, timeout=60000):
 
 def wait_for_files(qtbot, win, timeout=60000):
     qtbot.waitUntil(lambda: not win.files.busy, timeout=timeout)
+
+
+def run(qtbot, win, count, timeout=120000):
+    """Run N from the controls, as a user does, and wait for its end."""
+    win.controls.run_field.setValue(count)
+    win.run_n()
+    sync(qtbot, win)  # the Run is under way (or refused): now wait for its end
+    wait_until_stopped(qtbot, win, timeout=timeout)
+
+
+def set_alpha(win, text):
+    """Type ``text`` into the alpha field and leave it (Return or Tab)."""
+    win.controls.alpha_edit.setText(text)
+    win.controls.alpha_edit.editingFinished.emit()
+
+
+def csv_rows(path):
+    """An exported CSV's rows as dicts (the trailing '#' comment lines left out)."""
+    return list(csv.DictReader(io.StringIO(path.read_text().split("\n#")[0])))
 
 
 @pytest.fixture

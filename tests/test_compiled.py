@@ -48,6 +48,7 @@ def test_closing_ends_a_compile_still_running_in_its_process(monkeypatch):
     import threading
 
     monkeypatch.setattr(compiled, "COMPILE_INTO_CACHE", "import time; time.sleep(60)")
+    compiled._cancelled.clear()  # an earlier test's window, closing, cancelled its own load
     result = []
     worker = threading.Thread(target=lambda: result.append(compiled.fill_cache_in_a_process()))
     worker.start()

@@ -2,19 +2,12 @@
 dark mode."""
 
 import numpy as np
-from conftest import sync, wait_until_stopped
+from conftest import run, sync
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from gdviz.ui import style
-
-
-def run(qtbot, window, count):
-    window.controls.run_field.setValue(count)
-    window.run_n()
-    sync(qtbot, window)
-    wait_until_stopped(qtbot, window)
 
 
 def test_at_8_by_8_every_weight_cell_shows_its_whole_number(window, qtbot):

@@ -1,14 +1,12 @@
 """Reliability: bad input, divergence, faults, repeated clicks and long runs, nothing lost."""
 
-import csv
-import io
 import os
 import threading
 import warnings
 
 import numpy as np
 import pytest
-from conftest import sync, wait_for_files, wait_for_iterations, wait_until_stopped
+from conftest import csv_rows, run, set_alpha, sync, wait_for_files, wait_for_iterations, wait_until_stopped
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from gdviz.core import preset_training
@@ -23,22 +21,6 @@ def export(qtbot, win, monkeypatch, path):
     win.actions.export.trigger()
     wait_for_files(qtbot, win)
     return path.exists()
-
-
-def rows_of(path):
-    return list(csv.DictReader(io.StringIO(path.read_text().split("\n#")[0])))
-
-
-def set_alpha(win, text):
-    win.controls.alpha_edit.setText(text)
-    win.controls.alpha_edit.editingFinished.emit()
-
-
-def run(qtbot, win, count):
-    win.controls.run_field.setValue(count)
-    win.run_n()
-    sync(qtbot, win)  # the Run is under way (or refused): now wait for its end
-    wait_until_stopped(qtbot, win, timeout=120000)
 
 
 # -- bad input -----------------------------------------------------------------------------------
@@ -104,7 +86,7 @@ def test_far_too_large_alpha_pauses_with_the_last_finite_state(window, qtbot, mo
     assert export(qtbot, window, monkeypatch, tmp_path / "d.csv")
     text = (tmp_path / "d.csv").read_text()
     assert text.splitlines()[-1].startswith(f"# Training stopped at iteration {log.count + 1}: ")
-    rows = rows_of(tmp_path / "d.csv")
+    rows = csv_rows(tmp_path / "d.csv")
     assert len(rows) == log.count
     assert all(np.isfinite(float(v)) for row in rows for k, v in row.items() if k != "example")
     assert "Warning" not in capfd.readouterr().err
@@ -193,7 +175,7 @@ def test_data_edited_during_play_lands_between_two_iterations(window, qtbot, mon
     window.toggle_play()
     wait_until_stopped(qtbot, window)
     export(qtbot, window, monkeypatch, tmp_path / "e.csv")
-    toes = [row["in:toes"] for row in rows_of(tmp_path / "e.csv")]
+    toes = [row["in:toes"] for row in csv_rows(tmp_path / "e.csv")]
     change = toes.index("7.5")
     assert change >= 30 and set(toes[:change]) == {"8.5"} and set(toes[change:]) == {"7.5"}
 

@@ -4,23 +4,11 @@ import json
 
 import numpy as np
 import pytest
-from conftest import shown, sync, wait_for_files, wait_until_stopped
+from conftest import run, set_alpha, shown, sync, wait_for_files, wait_until_stopped
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from gdviz.core import bowls, preset_training
-
-
-def set_alpha(win, text):
-    win.controls.alpha_edit.setText(text)
-    win.controls.alpha_edit.editingFinished.emit()
-
-
-def run(qtbot, win, count):
-    win.controls.run_field.setValue(count)
-    win.run_n()
-    sync(qtbot, win)  # the Run is under way (or refused): now wait for its end
-    wait_until_stopped(qtbot, win)
 
 
 def test_arithmetic_panel_shows_the_books_lines_and_highlights_a_chosen_edge(window, qtbot):

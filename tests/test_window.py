@@ -1,13 +1,11 @@
 """The main window, driven as a learner would (pytest-qt, offscreen), waiting on its state."""
 
-import csv
-import io
 import subprocess
 import sys
 import textwrap
 
 import numpy as np
-from conftest import sync, wait_for_files, wait_for_iterations, wait_until_stopped
+from conftest import csv_rows, run, set_alpha, sync, wait_for_files, wait_for_iterations, wait_until_stopped
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -31,22 +29,6 @@ def export_to(qtbot, win, monkeypatch, path):
     win.actions.export.trigger()
     wait_for_files(qtbot, win)
     return path
-
-
-def csv_rows(path):
-    return list(csv.DictReader(io.StringIO(path.read_text().split("\n#")[0])))
-
-
-def set_alpha(win, text):
-    win.controls.alpha_edit.setText(text)
-    win.controls.alpha_edit.editingFinished.emit()
-
-
-def run(qtbot, win, count):
-    win.controls.run_field.setValue(count)
-    win.run_n()
-    sync(qtbot, win)  # the Run is under way (or refused): now wait for its end
-    wait_until_stopped(qtbot, win)
 
 
 def test_opens_on_the_books_example(window):

@@ -100,20 +100,25 @@ class NumpyLoops:
         alpha_array = np.array(alpha)  # a 0-d array multiplies faster than a Python float
         frozen_mask = frozen if frozen.any() else None
         multiply, subtract, accumulate, putmask = np.multiply, np.subtract, np.add.accumulate, np.putmask
+        # the views the loop needs, made once (a view costs as much as a small multiply); a
+        # ufunc's third argument is its output (positional: a keyword costs a tenth of the call)
+        products_of_inputs, totals = products[1:], sums[:, -1]
+        x_columns, weights_by_input = x_rows[:, :, None], weights.transpose(0, 2, 1)
+        delta_columns = delta[:, :, None]
         for j, i in enumerate(range(start, stop)):
-            x, w, wd, d = x_rows[i], weights[i], weight_deltas[i], delta[i]
-            multiply(x[:, None], w.T, out=products[1:])
-            running = accumulate(products, axis=0, out=sums[j])
-            subtract(running[-1], t_rows[i], out=d)
+            x, wd, d = x_rows[i], weight_deltas[i], delta[i]
+            multiply(x_columns[i], weights_by_input[i], products_of_inputs)
+            accumulate(products, axis=0, out=sums[j])
+            subtract(totals[j], t_rows[i], d)
             if transposed:  # as printed: weight_deltas[o][i] = x[o] * delta[i]
-                multiply(x[:, None], d, out=wd)
+                multiply(x_columns[i], d, wd)
             else:
-                multiply(d[:, None], x, out=wd)
+                multiply(delta_columns[i], x, wd)
             if frozen_mask is not None:
                 putmask(wd, frozen_mask, 0.0)
-            multiply(alpha_array, wd, out=step)
-            subtract(w, step, out=weights[i + 1])
-        pred[start:stop] = sums[:, -1]
+            multiply(alpha_array, wd, step)
+            subtract(weights[i], step, weights[i + 1])
+        pred[start:stop] = totals
         _errors(log, start, stop)
 
     def batch(self, log: IterationLog, inputs: np.ndarray, targets: np.ndarray, start: int, stop: int,
@@ -136,26 +141,32 @@ class NumpyLoops:
         inputs_by_input = inputs.T[:, :, None]
         multiply, subtract, divide = np.multiply, np.subtract, np.divide
         accumulate, putmask = np.add.accumulate, np.putmask
+        # the views the loop needs, made once (a view costs as much as a small multiply)
+        products_of_inputs, totals = products[1:], sums[:, -1]
+        weights_by_input = weights.transpose(0, 2, 1)[:, :, None, :]
+        deltas_by_example = all_delta[:, :, :, None]
+        inputs_as_printed, deltas_as_printed = inputs[:, :, None], all_delta[:, :, None, :]
+        each_example_deltas, sum_of_example_deltas = example_deltas[1:], summed[-1]
         for j, i in enumerate(range(start, stop)):
-            w, wd, d = weights[i], weight_deltas[i], all_delta[j]
-            multiply(inputs_by_input, w.T[:, None, :], out=products[1:])
-            running = accumulate(products, axis=0, out=sums[j])
-            subtract(running[-1], targets, out=d)
+            multiply(inputs_by_input, weights_by_input[i], products_of_inputs)
+            accumulate(products, axis=0, out=sums[j])
+            subtract(totals[j], targets, all_delta[j])
             if transposed:  # as printed: x_k[o] * delta_k[i]
-                multiply(inputs[:, :, None], d[:, None, :], out=example_deltas[1:])
+                multiply(inputs_as_printed, deltas_as_printed[j], each_example_deltas)
             else:
-                multiply(d[:, :, None], inputs_by_example, out=example_deltas[1:])
+                multiply(deltas_by_example[j], inputs_by_example, each_example_deltas)
             accumulate(example_deltas, axis=0, out=summed)
-            divide(summed[-1], examples_array, out=wd)
+            wd = weight_deltas[i]
+            divide(sum_of_example_deltas, examples_array, wd)
             if frozen_mask is not None:
                 putmask(wd, frozen_mask, 0.0)
-            multiply(alpha_array, wd, out=step)
-            subtract(w, step, out=weights[i + 1])
+            multiply(alpha_array, wd, step)
+            subtract(weights[i], step, weights[i + 1])
         all_pred = sums[:, -1]
         rows = slice(start, stop)
         log.storage("pred")[rows] = ordered_mean(all_pred, axis=1)
         log.storage("delta")[rows] = ordered_mean(all_delta, axis=1)
-        np.multiply(all_delta, all_delta, out=all_delta)
+        np.multiply(all_delta, all_delta, all_delta)
         log.storage("error")[rows] = ordered_mean(all_delta, axis=1)
         _error_totals(log, start, stop)
 

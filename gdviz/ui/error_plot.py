@@ -269,11 +269,11 @@ class ErrorPlot(QWidget):
         rows = slice(self._bounds_rows, self._filled)
         new = self._columns[-1, rows]
         if new.size:
-            self._largest = max(self._largest, float(new.max()))
+            self._largest = max(self._largest, float(np.max(new)))
             errors = log.error[rows]
             positive = errors[errors > 0]
             if positive.size:
-                self._smallest_positive = min(self._smallest_positive, float(positive.min()))
+                self._smallest_positive = min(self._smallest_positive, float(np.min(positive)))
         self._bounds_rows = self._filled
 
     def set_training(self, training: bool) -> None:
