@@ -33,10 +33,11 @@ def test_bowls_show_each_weight_with_the_slope_of_its_next_weight_delta(window, 
     shown(qtbot)
     plot, curve, tangent, dot = window.views.bowls.plots[(0, 0)]
     weights = window.controller.state.weights
-    (dot_x,), (dot_y,) = dot.getData()
-    assert dot_x == weights[0, 0]
-    xs, ys = tangent.getData()
-    slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
+    assert dot.isVisible() and tangent.isVisible()
+    assert dot.pos().x() == weights[0, 0]
+    line = tangent.line()
+    assert line.x1() < dot.pos().x() < line.x2()
+    slope = (line.y2() - line.y1()) / (line.x2() - line.x1())
     core = preset_training("multi-in")
     core.run(2)
     assert slope == pytest.approx(2 * core.log.weight_deltas[1, 0, 0], abs=1e-9)

@@ -8,7 +8,17 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gdviz.core import bowls
 from gdviz.core.dataset import edge_name
@@ -16,6 +26,7 @@ from gdviz.core.dataset import edge_name
 MAX_BOWLS = 16  # more weights than this: the bowls of one output at a time (the chooser pages)
 CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl never gets smaller: the grid scrolls instead
 TANGENT = "#dc2626"
+DOT = 9  # the dot's diameter, in pixels
 GREY = "#9ca3af"
 
 
@@ -109,11 +120,18 @@ class BowlsView(QWidget):
             # bare curve items: a PlotDataItem's setData costs three times as much, and scrubbing
             # through the log redraws every bowl at each move
             curve = pg.PlotCurveItem(pen=pg.mkPen(text, width=1.5))
-            tangent = pg.PlotCurveItem(pen=pg.mkPen(TANGENT, width=2))
             plot.addItem(curve)
-            plot.addItem(tangent)
-            dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(TANGENT), pen=None)  # one size: cheap to move
-            plot.addItem(dot)
+            # the tangent and the dot are plain Qt items that are moved, not re-plotted: a
+            # scatter or curve item's setData and bounds cost ten times as much at every move
+            tangent = QGraphicsLineItem()
+            tangent.setPen(pg.mkPen(TANGENT, width=2))  # cosmetic: 2 px whatever the axes' scale
+            plot.addItem(tangent, ignoreBounds=True)
+            dot = QGraphicsEllipseItem(-DOT / 2, -DOT / 2, DOT, DOT)  # in pixels, centred on its position
+            dot.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            dot.setPen(Qt.PenStyle.NoPen)
+            dot.setBrush(pg.mkBrush(TANGENT))
+            dot.setZValue(1)
+            plot.addItem(dot, ignoreBounds=True)
             self.plots[(o, i)] = (plot, curve, tangent, dot)
         what = "Error (up) as each weight alone moves (across); dot: the weight now; red: its slope"
         self.caption.setText(f"{what}. Output {self.output_names[self.output]}'s {len(edges)} weights:"
@@ -147,15 +165,19 @@ class BowlsView(QWidget):
             w = float(weights[o, i])
             slope = bowls.slope(weights, inputs, targets, o, i)
             half = (high - low) * 0.08
-            tangent.setData([w - half, w + half], [current - slope * half, current + slope * half])
-            dot.setData([w], [current])
+            ends = (w - half, current - slope * half, w + half, current + slope * half)
+            drawable = all(math.isfinite(value) for value in ends)  # a diverged run: no dot
+            if drawable:
+                tangent.setLine(*ends)
+                dot.setPos(w, current)
             grey = bool(frozen[o, i])
+            dot.setVisible(drawable)
+            tangent.setVisible(drawable and not grey)  # a frozen weight has no slope: the dot alone
             if self._greyed.get((o, i)) == grey:
                 continue  # restyling costs as much as the data: only when a weight is frozen or thawed
             self._greyed[(o, i)] = grey
             colour = QColor(GREY) if grey else text
             curve.setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine if grey else Qt.PenStyle.SolidLine))
-            tangent.setVisible(not grey)  # a frozen weight has no slope: the dot alone
             dot.setBrush(pg.mkBrush(GREY if grey else TANGENT))
             plot.setTitle(self._title(o, i, grey), size="9pt", color=colour)
 
