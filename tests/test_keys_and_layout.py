@@ -131,6 +131,35 @@ def test_after_reset_the_focus_is_not_in_the_run_field_and_space_plays(window, q
     wait_until_stopped(qtbot, window)
 
 
+def test_a_preset_picked_from_the_list_leaves_the_keys_to_training(window, qtbot):
+    """The README's tour: pick the preset single, then press Right (or S) to step."""
+    box = window.controls.preset_box
+    focus(qtbot, box)
+    box.showPopup()
+    qtbot.waitUntil(box.view().isVisible)
+    box.view().setCurrentIndex(box.model().index(box.findData("single"), 0))
+    qtbot.keyClick(box.view(), Qt.Key.Key_Return)  # the choice made in the open list
+    sync(qtbot, window)
+    assert window.controller.state.preset == "single"
+    window.activateWindow()  # as a window manager does when the list closes (offscreen does not)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    focused = QApplication.focusWidget()
+    assert focused is window.views.network_view
+    qtbot.keyClick(focused, Qt.Key.Key_Right)
+    sync(qtbot, window)
+    assert window.controller.log.count == 1
+
+
+def test_arrow_keys_on_the_closed_preset_box_keep_browsing_it(window, qtbot):
+    box = window.controls.preset_box
+    focus(qtbot, box)
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # the next preset, and the keyboard stays on the box
+    sync(qtbot, window)
+    assert window.controller.state.preset == box.itemData(box.currentIndex())
+    assert box.hasFocus()
+    assert window.controller.log.count == 0
+
+
 def test_tab_leaves_the_data_table(window, qtbot):
     view = window.controls.data_view
     view.setCurrentIndex(view.model().index(0, 0))

@@ -2,6 +2,7 @@
 dark mode."""
 
 import numpy as np
+import pytest
 from conftest import run, sync
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontMetrics
@@ -31,6 +32,23 @@ def test_at_8_by_8_every_weight_cell_shows_its_whole_number(window, qtbot):
                 assert text == f"{value:.{model.digits}g}".replace("-", "−")
                 assert metrics.horizontalAdvance(text) + 6 <= view.visualRect(index).width(), (row, column, text)
         assert view.horizontalScrollBar().maximum() == 0  # no scrolling
+
+
+def test_at_8_by_8_on_a_small_screen_the_weight_cells_scroll_rather_than_cut_numbers(window, qtbot):
+    window.resize(1024, 640)
+    window.controller.load_shape(8, 8)
+    sync(qtbot, window)
+    run(qtbot, window, 2)
+    QApplication.processEvents()
+    view = window.tables.weight_view
+    model, metrics = view.model(), QFontMetrics(view.font())
+    assert model.numbers_shown and model.digits == 3
+    for row in range(8):
+        for column in range(8):
+            index = model.index(row, column)
+            text = model.data(index)
+            assert metrics.horizontalAdvance(text) + 6 <= view.horizontalHeader().sectionSize(column), (row, column)
+    assert view.horizontalScrollBar().maximum() > 0  # the rest is a scroll away
 
 
 def test_past_8_by_8_the_weights_are_a_colour_matrix_with_the_number_on_hover(window, qtbot):
@@ -158,6 +176,30 @@ def test_the_surface_has_a_colour_bar(window, qtbot):
     low, high = bar.levels()
     assert low < high
     assert window.tables.legend.largest == abs(window.tables.weight_model.matrix).max()
+
+
+def cielab(colour):
+    """A QColor in CIELAB (D65): distances there are roughly what an eye sees."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+              for c in (colour.redF(), colour.greenF(), colour.blueF())]
+    x = (0.4124 * linear[0] + 0.3576 * linear[1] + 0.1805 * linear[2]) / 0.95047
+    y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    z = (0.0193 * linear[0] + 0.1192 * linear[1] + 0.9505 * linear[2]) / 1.08883
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (x, y, z)]
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("theme", ["Light", "Dark"])
+def test_eight_outputs_get_eight_curve_colours_an_eye_tells_apart(window, qtbot, theme):
+    window.apply_theme(theme)
+    QApplication.processEvents()
+    palette = window.palette()
+    colours = [style.curve_colour(o, 8, palette) for o in range(8)]
+    for a in range(8):
+        assert style.contrast(colours[a], palette.base().color()) >= 3
+        for b in range(a):
+            assert np.linalg.norm(cielab(colours[a]) - cielab(colours[b])) >= 30, (a, b)
+    window.apply_theme("Light")
 
 
 def test_dark_mode_keeps_everything_readable(window, qtbot):

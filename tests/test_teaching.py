@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gdviz.core import bowls, preset_training
-from gdviz.core.arithmetic import iteration_lines
+from gdviz.core.arithmetic import difference, iteration_lines
 
 
 def test_bowl_slope_is_twice_the_weight_delta_and_its_bottom_is_the_best_weight():
@@ -92,3 +92,15 @@ def test_update_as_printed_makes_the_error_grow_where_the_right_one_shrinks_it()
 def test_update_as_printed_needs_a_square_network():
     with pytest.raises(ValueError, match="square"):
         preset_training("multi-in").set_as_printed(True)
+
+
+def test_a_difference_is_written_so_that_it_reads_as_its_result():
+    # 8 digits show it: 0.555 − 0.1 = 0.455
+    assert difference(0.555, 0.1, 0.555 - 0.1) == ("0.555", "0.1")
+    # 8 digits would read 0.1 − 0.1 = 2.7755576e-17: every digit instead
+    tiny = 0.1 + 0.2 - 0.2
+    assert difference(tiny, 0.1, tiny - 0.1) == ("0.10000000000000003", "0.1")
+    # the chapter's third pred against its target: every digit, and the target as 1 (never 1.0)
+    pred = 0.9906177228125002
+    assert difference(pred, 1.0, pred - 1.0) == ("0.9906177228125002", "1")
+    assert difference(-2.0, -0.5, -1.5) == ("−2", "(−0.5)")

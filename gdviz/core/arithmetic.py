@@ -45,8 +45,10 @@ def operand(value: float, digits: int = 8) -> str:
 
 
 def exact(value: float) -> str:
-    """Every digit of ``value`` (the shortest text that reads back as it), with a real minus sign."""
-    return repr(float(value)).replace("-", MINUS)
+    """Every digit of ``value`` (the shortest text that reads back as it), with a real minus sign;
+    a whole number without ``.0``, as :func:`number` writes it (``1``, not ``1.0``)."""
+    text = repr(float(value))
+    return text.removesuffix(".0").replace("-", MINUS)
 
 
 def difference(minuend: float, subtrahend: float, result: float) -> tuple[str, str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextEdit, QVBoxLayout, QWidget
 
 from gdviz.core.arithmetic import Line, iteration_lines
 from gdviz.core.log import IterationLog
@@ -16,10 +16,13 @@ class ArithmeticView(QWidget):
 
     def __init__(self, input_names, output_names, parent=None):
         super().__init__(parent)
-        self.text = QPlainTextEdit()
+        # a QTextEdit, not a QPlainTextEdit: only it lays out a hanging indent, so that a long sum
+        # wrapped on a narrow screen reads as one line continued, not as the next line
+        self.text = QTextEdit()
         self.text.setReadOnly(True)
+        self.text.setAcceptRichText(False)
         self.text.setTabChangesFocus(True)  # Tab moves on through the window
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # long sums wrap, never hide
+        self.text.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)  # long sums wrap, never hide
         font = QFont()
         font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])  # ones that have → and ²
         font.setStyleHint(QFont.StyleHint.TypeWriter)
@@ -92,6 +95,13 @@ class ArithmeticView(QWidget):
         text = "\n".join(line.text for line in lines) if lines else "Step once to see the arithmetic of an iteration."
         if text != self.text.toPlainText():
             self.text.setPlainText(text)
+            hanging = QTextBlockFormat()
+            indent = self.text.fontMetrics().horizontalAdvance("    ")
+            hanging.setLeftMargin(indent)
+            hanging.setTextIndent(-indent)  # each line's first row at the margin, its rest indented
+            everything = QTextCursor(self.text.document())
+            everything.select(QTextCursor.SelectionType.Document)
+            everything.mergeBlockFormat(hanging)
         selections = []
         if self.selected is not None:
             output, input_ = self.selected

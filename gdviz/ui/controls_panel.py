@@ -41,7 +41,7 @@ from gdviz.ui import style
 from gdviz.ui.controller import SessionController
 from gdviz.ui.parsing import parse_number
 from gdviz.ui.table_models import DataTableModel
-from gdviz.ui.widgets import NumberField
+from gdviz.ui.widgets import ChoiceBox, NumberField
 
 MAX_RUN = 10_000_000
 
@@ -85,7 +85,7 @@ class ControlsPanel(QScrollArea):
     def _network_group(self) -> QGroupBox:
         group = QGroupBox("Network")
         form = QFormLayout(group)
-        self.preset_box = QComboBox()
+        self.preset_box = ChoiceBox()
         for name, preset in PRESETS.items():
             self.preset_box.addItem(f"{name}  ({preset.shape})", name)
         self.preset_box.addItem("custom", None)
@@ -93,6 +93,7 @@ class ControlsPanel(QScrollArea):
         self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.preset_box.setMinimumContentsLength(10)
         self.preset_box.activated.connect(self._on_preset_chosen)
+        self.preset_box.chosen_from_list.connect(self._focus_home)  # so the tour's next Right or S trains
         self.inputs_field = NumberField("Inputs", 1, MAX_UNITS)
         self.outputs_field = NumberField("Outputs", 1, MAX_UNITS)
         shape_row = QHBoxLayout()
@@ -122,12 +123,13 @@ class ControlsPanel(QScrollArea):
         form = QFormLayout()
         self.example_spin = QSpinBox()
         self.example_spin.valueChanged.connect(self._on_example_changed)
-        self.mode_box = QComboBox()
+        self.mode_box = ChoiceBox()
         for mode in MODES:
             self.mode_box.addItem(mode, mode)
             self.mode_box.setItemData(self.mode_box.count() - 1, MODE_HELP[mode], Qt.ItemDataRole.ToolTipRole)
         self.mode_box.setToolTip("\n".join(f"{m}: {h}" for m, h in MODE_HELP.items()))
         self.mode_box.activated.connect(self._on_mode_chosen)
+        self.mode_box.chosen_from_list.connect(self._focus_home)  # Space then plays, not reopens the list
         form.addRow("Mode", self.mode_box)
         form.addRow("Train on game", self.example_spin)
         layout.addLayout(form)
@@ -385,12 +387,16 @@ class ControlsPanel(QScrollArea):
         if widget.isEnabled() == on and widget.toolTip() == tip:
             return  # the usual case, ~120 times a second while playing
         if not on and widget.hasFocus():
-            self.window().setFocus()  # not the next field in line: Space must not land in Run N
-            focus_home = getattr(self.window(), "focus_home", None)
-            if focus_home is not None:
-                focus_home()
+            self._focus_home()  # not the next field in line: Space must not land in Run N
         widget.setEnabled(on)
         widget.setToolTip(tip)
+
+    def _focus_home(self) -> None:
+        """The keyboard to the window's home (the diagram, where the training keys act)."""
+        self.window().setFocus()
+        focus_home = getattr(self.window(), "focus_home", None)
+        if focus_home is not None:
+            focus_home()
 
     @staticmethod
     def _set_quietly(widget: QWidget, value) -> None:

@@ -98,7 +98,7 @@ class ErrorPlot(QWidget):
         self.pin_button.setToolTip("Keep this run's total error as a faded ghost, to compare after "
                                    "Reset with another alpha, mode or frozen weights (P; up to 5)")
         self.pinned_button = QToolButton()
-        self.pinned_button.setText("Pinned ▾")
+        self.pinned_button.setText("Pinned")  # the popup arrow is Qt's own
         self.pinned_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.pinned_button.setToolTip("Remove a pinned run")
         self.pinned_menu = QMenu(self)

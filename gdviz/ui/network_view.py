@@ -18,19 +18,20 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
+from gdviz.core.arithmetic import MINUS
 from gdviz.core.dataset import edge_name
 from gdviz.ui import style
 from gdviz.ui.parsing import format_number
 
 HAIRLINE = 0.8
 THICKEST = 9.0
-VALUE_TEMPLATE = "-0.0000"  # a value's usual widest text: the label columns' width (rarer, wider ones are elided)
+VALUE_TEMPLATE = "−0.0000"  # a value's usual widest text: the label columns' width (rarer, wider ones are elided)
 OUTPUT_HEADER = "pred / target"  # over the outputs' labels: "hurt  0.555 / 0.1"
 
 
 def short(value: float) -> str:
-    """A node value: 4 significant digits, so labels stay short."""
-    return "–" if not math.isfinite(value) else f"{value:.4g}"
+    """A node value: 4 significant digits, so labels stay short; a minus sign, as the tables write it."""
+    return "–" if not math.isfinite(value) else f"{value:.4g}".replace("-", MINUS)
 
 
 class NetworkView(QWidget):

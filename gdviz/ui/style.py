@@ -18,8 +18,9 @@ ERROR_RED = QColor(220, 38, 38)
 WARNING_ORANGE = QColor(194, 65, 12)
 WARNING_ORANGE_ON_DARK = QColor(251, 146, 60)
 HIGHLIGHT = QColor(250, 204, 21, 150)  # what the current phase of an iteration touches
-CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ca8a04", "#db2777", "#4f46e5", "#65a30d"]
-CURVE_COLOURS_ON_DARK = ["#fb7185", "#4ade80", "#c084fc", "#22d3ee", "#facc15", "#f472b6", "#818cf8", "#a3e635"]
+# eight curve colours that stay apart (no two closer than ΔE 30 in CIELAB; tests/test_pictures.py)
+CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ea580c", "#1d4ed8", "#8c564b", "#a16207"]
+CURVE_COLOURS_ON_DARK = ["#fb7185", "#4ade80", "#c084fc", "#22d3ee", "#fb923c", "#60a5fa", "#d6a77a", "#facc15"]
 PIN_COLOURS = ["#64748b", "#0ea5e9", "#f97316", "#84cc16", "#d946ef"]
 
 THEMES = ("System", "Light", "Dark")

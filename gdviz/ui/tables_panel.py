@@ -94,6 +94,16 @@ class WeightsTable(QTableView):
         digits = next((d for d in range(MOST_DIGITS, FEWEST_DIGITS, -1) if self.text_width(d, values) <= room),
                       FEWEST_DIGITS)
         model.set_digits(digits)
+        # Too narrow even for 3 digits (8 columns on a small screen): the columns keep the width
+        # their numbers need and the table scrolls sideways, rather than cut numbers to "−0.…".
+        needed = self.text_width(FEWEST_DIGITS, values)
+        header = self.horizontalHeader()
+        if needed <= room:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            for column in range(columns):
+                header.resizeSection(column, needed + self.cell_padding())
 
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)

@@ -3,9 +3,9 @@ a status-bar label that elides a long message instead of running under its neigh
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent, QValidator
-from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
 
 
 class NumberField(QSpinBox):
@@ -88,3 +88,31 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width() - 4, 10)))
+
+
+class ChoiceBox(QComboBox):
+    """A combo box that says when a choice came from its open list (a click, or Return in the
+    list) rather than from arrow keys on the closed box: ``chosen_from_list`` is emitted after
+    ``activated`` then. A learner who picks a preset with the mouse expects the next Space or
+    Right to train, not to open the list again or change the choice."""
+
+    chosen_from_list = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._list_closing = False
+        self.activated.connect(self._on_activated)
+
+    def hidePopup(self) -> None:  # noqa: N802 (Qt's name)
+        # Qt hides the list, then emits activated if an item was chosen: remember until then
+        self._list_closing = True
+        super().hidePopup()
+        QTimer.singleShot(0, self._list_closed)
+
+    def _list_closed(self) -> None:
+        self._list_closing = False
+
+    def _on_activated(self, _index: int) -> None:
+        if self._list_closing:
+            self._list_closing = False
+            self.chosen_from_list.emit()
