@@ -53,7 +53,7 @@ def test_ten_steps_then_three_back_shows_iteration_seven_everywhere(window, qtbo
     keys(qtbot, window, Qt.Key.Key_Left, 3)
     assert window.controller.shown_iteration == 7
     assert window.status.iteration_label.text() == "Iteration 7 of 10"
-    assert window.views.timeline.label.text() == "Iteration 7 of 10"
+    assert window.views.timeline.label.text() == "7 of 10"
     expected = weights_after_from_the_cli(7)
     assert cells(window.tables.weight_model) == texts(expected)
     log = window.controller.log
@@ -118,7 +118,7 @@ def test_clicking_on_the_curves_and_dragging_the_timeline_move_there(window, qtb
     window.views.timeline.slider.setValue(33)  # as a drag of the timeline does
     shown(qtbot)
     assert window.controller.shown_iteration == 33
-    assert window.views.timeline.label.text() == "Iteration 33 of 50"
+    assert window.views.timeline.label.text() == "33 of 50"
     plot.cursor.setValue(12)
     plot.cursor.sigDragged.emit(plot.cursor)  # as a drag of the cursor line does
     assert window.controller.shown_iteration == 12

@@ -20,9 +20,10 @@ class Timeline(QWidget):
                                "one chosen. Left/Right, Page Up/Down, Home/End move it; training from a past "
                                "iteration starts a new branch (Ctrl+Z brings the old one back).")
         self.slider.valueChanged.connect(self.iteration_chosen)
-        self.label = QLabel()
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("Iteration 8,888,888 of 8,888,888") + 8)
+        self.label = QLabel()  # "7 of 10": short, so that the slider keeps its length on a small screen
+        self.label.setToolTip("The iteration shown, of the iterations logged")
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._widest = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(QLabel("Timeline"))
@@ -36,4 +37,8 @@ class Timeline(QWidget):
         self.slider.setValue(shown)
         self.slider.blockSignals(False)
         self.slider.setEnabled(last > first)
-        self.label.setText(f"Iteration {shown:,} of {last:,}")
+        self.label.setText(f"{shown:,} of {last:,}")
+        widest = f"{last:,} of {last:,}".translate(str.maketrans("0123456789", "8888888888"))
+        if widest != self._widest:  # as wide as the widest text of this log: the slider holds still
+            self._widest = widest
+            self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(widest) + 8)
