@@ -90,47 +90,42 @@ def blend(over: QColor, under: QColor) -> QColor:
                              for c in ("redF", "greenF", "blueF")))
 
 
-def dark_palette() -> QPalette:
-    """A dark palette for View → Theme → Dark (Qt's Fusion style draws with it)."""
+def _palette(roles: dict[QPalette.ColorRole, str], disabled_text: str) -> QPalette:
+    """A palette of ``roles``' colours; disabled text, in every text role, ``disabled_text``."""
     pal = QPalette()
-    roles = {
-        # fields and boxes lighter than the window around them, as in most dark themes, so that an
-        # empty field or an unticked box stands out from the panel (Fusion draws their outline dark)
-        QPalette.ColorRole.Window: "#1f2329", QPalette.ColorRole.WindowText: "#e5e7eb",
-        QPalette.ColorRole.Base: "#2b313a", QPalette.ColorRole.AlternateBase: "#323843",
-        QPalette.ColorRole.ToolTipBase: "#2b3038", QPalette.ColorRole.ToolTipText: "#e5e7eb",
-        QPalette.ColorRole.Text: "#e5e7eb", QPalette.ColorRole.Button: "#353b45",
-        QPalette.ColorRole.ButtonText: "#e5e7eb", QPalette.ColorRole.BrightText: "#ffffff",
-        QPalette.ColorRole.Highlight: "#3b82f6", QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Link: "#60a5fa", QPalette.ColorRole.PlaceholderText: "#9ca3af",
-        QPalette.ColorRole.Light: "#4b5563", QPalette.ColorRole.Midlight: "#3a404a",
-        QPalette.ColorRole.Mid: "#6b7280", QPalette.ColorRole.Dark: "#111317", QPalette.ColorRole.Shadow: "#000000",
-    }
     for role, colour in roles.items():
         pal.setColor(role, QColor(colour))
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7280"))
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled_text))
     return pal
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for View → Theme → Dark (Qt's Fusion style draws with it)."""
+    role = QPalette.ColorRole
+    return _palette({
+        # fields and boxes lighter than the window around them, as in most dark themes, so that an
+        # empty field or an unticked box stands out from the panel (Fusion draws their outline dark)
+        role.Window: "#1f2329", role.WindowText: "#e5e7eb", role.Base: "#2b313a", role.AlternateBase: "#323843",
+        role.ToolTipBase: "#2b3038", role.ToolTipText: "#e5e7eb", role.Text: "#e5e7eb", role.Button: "#353b45",
+        role.ButtonText: "#e5e7eb", role.BrightText: "#ffffff", role.Highlight: "#3b82f6",
+        role.HighlightedText: "#ffffff", role.Link: "#60a5fa", role.PlaceholderText: "#9ca3af",
+        role.Light: "#4b5563", role.Midlight: "#3a404a", role.Mid: "#6b7280", role.Dark: "#111317",
+        role.Shadow: "#000000",
+    }, disabled_text="#6b7280")
 
 
 def light_palette() -> QPalette:
-    pal = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#f3f4f6", QPalette.ColorRole.WindowText: "#111827",
-        QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f3f4f6",
-        QPalette.ColorRole.ToolTipBase: "#ffffdc", QPalette.ColorRole.ToolTipText: "#111827",
-        QPalette.ColorRole.Text: "#111827", QPalette.ColorRole.Button: "#e5e7eb",
-        QPalette.ColorRole.ButtonText: "#111827", QPalette.ColorRole.BrightText: "#ffffff",
-        QPalette.ColorRole.Highlight: "#2563eb", QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Link: "#1d4ed8", QPalette.ColorRole.PlaceholderText: "#6b7280",
-        QPalette.ColorRole.Light: "#ffffff", QPalette.ColorRole.Midlight: "#e5e7eb",
-        QPalette.ColorRole.Mid: "#9ca3af", QPalette.ColorRole.Dark: "#6b7280", QPalette.ColorRole.Shadow: "#000000",
-    }
-    for role, colour in roles.items():
-        pal.setColor(role, QColor(colour))
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9ca3af"))
-    return pal
+    """A light palette for View → Theme → Light."""
+    role = QPalette.ColorRole
+    return _palette({
+        role.Window: "#f3f4f6", role.WindowText: "#111827", role.Base: "#ffffff", role.AlternateBase: "#f3f4f6",
+        role.ToolTipBase: "#ffffdc", role.ToolTipText: "#111827", role.Text: "#111827", role.Button: "#e5e7eb",
+        role.ButtonText: "#111827", role.BrightText: "#ffffff", role.Highlight: "#2563eb",
+        role.HighlightedText: "#ffffff", role.Link: "#1d4ed8", role.PlaceholderText: "#6b7280",
+        role.Light: "#ffffff", role.Midlight: "#e5e7eb", role.Mid: "#9ca3af", role.Dark: "#6b7280",
+        role.Shadow: "#000000",
+    }, disabled_text="#9ca3af")
 
 
 _system_look: tuple[str, QPalette] | None = None  # the desktop's own style and palette, before any theme
