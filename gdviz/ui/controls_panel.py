@@ -393,10 +393,11 @@ class ControlsPanel(QScrollArea):
 
     def _focus_home(self) -> None:
         """The keyboard to the window's home (the diagram, where the training keys act)."""
-        self.window().setFocus()
         focus_home = getattr(self.window(), "focus_home", None)
         if focus_home is not None:
             focus_home()
+        else:  # a panel on its own (a test's): the window itself
+            self.window().setFocus()
 
     @staticmethod
     def _set_quietly(widget: QWidget, value) -> None:

@@ -96,12 +96,12 @@ class WeightsTable(QTableView):
         model.set_digits(digits)
         # Too narrow even for 3 digits (8 columns on a small screen): the columns keep the width
         # their numbers need and the table scrolls sideways, rather than cut numbers to "−0.…".
-        needed = self.text_width(FEWEST_DIGITS, values)
+        needed = self.text_width(FEWEST_DIGITS, values) if digits == FEWEST_DIGITS else 0
         header = self.horizontalHeader()
-        if needed <= room:
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        else:
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        scrolls = needed > room
+        if scrolls != (header.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed):  # ~12 times a second
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed if scrolls else QHeaderView.ResizeMode.Stretch)
+        if scrolls:
             for column in range(columns):
                 header.resizeSection(column, needed + self.cell_padding())
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
+EIGHTS = str.maketrans("0123456789", "8888888888")  # every digit as the widest one
+
 
 class Timeline(QWidget):
     """A slider over the log. Moving it (drag, click, arrows, Page Up/Down, Home/End when it has
@@ -38,7 +40,7 @@ class Timeline(QWidget):
         self.slider.blockSignals(False)
         self.slider.setEnabled(last > first)
         self.label.setText(f"{shown:,} of {last:,}")
-        widest = f"{last:,} of {last:,}".translate(str.maketrans("0123456789", "8888888888"))
+        widest = f"{last:,} of {last:,}".translate(EIGHTS)
         if widest != self._widest:  # as wide as the widest text of this log: the slider holds still
             self._widest = widest
             self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(widest) + 8)
