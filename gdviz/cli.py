@@ -15,16 +15,23 @@ import math
 import os
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import gdviz
-from gdviz.core.csv_log import write_csv
+from gdviz.core.csv_log import write_csv_pieces
 from gdviz.core.files import check_writable, describe_error
+from gdviz.core.log import IterationLog
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
-from gdviz.core.training import MODES, check_alpha, overshoot_text
+from gdviz.core.training import MODES, Divergence, Training, check_alpha, overshoot_text
 
 COMMANDS = ("train", "presets")
 COMPILED_FROM = 20_000
 """Runs this long use the compiled loops: numba's import (~0.5 s) is then repaid."""
+PIECE_BYTES = 32_000_000
+"""Records trained, then written, at a time (~110,000 iterations of a 3 × 3 network): the memory
+``gdviz train`` holds, whatever --iterations says."""
+MIN_PIECE_ROWS = 4096
 DESCRIPTION = """\
 Watch gradient descent generalise on the tiny linear networks of the "Generalizing gradient
 descent" chapter of Grokking Deep Learning.
@@ -126,35 +133,77 @@ def _train(args, parser) -> int:
         training.loops = compiled.loops() or training.loops
         if compiled.problem():
             print(f"gdviz: {compiled.problem()}", file=sys.stderr)
-    started = time.perf_counter()
-    result = training.run(args.iterations)
-    elapsed = time.perf_counter() - started
-    log = training.log
-    if log.count:
+    run = _Run()
+    pieces = _train_in_pieces(training, args.iterations, run)
+    try:
+        if args.csv is not None:
+            # this process has one thread, so formatting may fork a worker per core
+            write_csv_pieces(args.csv, pieces, training.data.input_names, training.data.output_names,
+                             expected_rows=args.iterations, workers=os.cpu_count() or 1)
+        else:
+            for _piece in pieces:  # trained and forgotten: only the summary is kept
+                pass
+    except OSError as exc:
+        print(f"gdviz: {describe_error(exc, args.csv or '-')}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        written = "; nothing was written" if args.csv not in (None, "-") else ""
+        print(f"gdviz: interrupted after {_plural(run.iterations, 'iteration')}{written}.", file=sys.stderr)
+        return 130
+    if run.iterations:
         printed = " with the update as printed" if training.as_printed else ""
-        summary = (f"{_plural(result.iterations, 'iteration')} of {args.preset}{printed}, "
-                   f"final total error {float(log.error_total[-1])!r}")
+        summary = (f"{_plural(run.iterations, 'iteration')} of {args.preset}{printed}, "
+                   f"final total error {run.last_error!r}")
     elif args.iterations == 0:
         summary = f"no iterations of {args.preset} (--iterations 0)"
     else:
         summary = f"no finite iteration of {args.preset}"
-    print(f"gdviz: {summary}, {elapsed:.3f} s", file=sys.stderr)
+    print(f"gdviz: {summary}, {run.seconds:.3f} s", file=sys.stderr)
     bound = training.stable_alpha()
-    if result.divergence:
-        print(f"gdviz: {result.divergence.message()} The log keeps the "
-              f"{_plural(log.count, 'finite iteration')}.", file=sys.stderr)
+    if run.divergence:
+        print(f"gdviz: {run.divergence.message()} The log keeps the "
+              f"{_plural(run.iterations, 'finite iteration')}.", file=sys.stderr)
     elif math.isfinite(bound) and training.alpha > bound:
         print(f"gdviz: warning: {overshoot_text(training.alpha, bound, training.mode)[:-1]}: "
               "training diverges if it goes on.", file=sys.stderr)
-    if args.csv is not None:
-        try:
-            # this process has one thread, so formatting may fork a worker per core
-            write_csv(args.csv, log, training.data.input_names, training.data.output_names,
-                      workers=os.cpu_count() or 1)
-        except OSError as exc:
-            print(f"gdviz: {describe_error(exc, args.csv)}", file=sys.stderr)
-            return 1
     return 0
+
+
+@dataclass
+class _Run:
+    """What the summary says about a run trained piece by piece."""
+
+    iterations: int = 0
+    last_error: float = 0.0
+    divergence: Divergence | None = None
+    seconds: float = 0.0  # training only, not writing
+
+
+def piece_rows(training: Training) -> int:
+    """Iterations trained (and then written) at a time: PIECE_BYTES of records."""
+    data = training.data
+    return max(MIN_PIECE_ROWS, PIECE_BYTES // IterationLog.bytes_per_record(data.n_inputs, data.n_outputs))
+
+
+def _train_in_pieces(training: Training, iterations: int, run: _Run) -> Iterator[IterationLog]:
+    """Train ``iterations`` iterations a piece at a time, handing over the training's log after
+    each piece, then clearing it: memory holds one piece, however many iterations (a whole log of
+    10,000,000,000 iterations would need terabytes). The numbers are those of one long run, bit
+    for bit: a piece goes on from the weights and the starting errors where the last one ended."""
+    log, rows, left = training.log, piece_rows(training), iterations
+    while True:
+        started = time.perf_counter()
+        result = training.run(min(rows, left))
+        run.seconds += time.perf_counter() - started
+        run.iterations += result.iterations
+        left -= result.iterations
+        if log.count:
+            run.last_error = float(log.error_total[-1])
+        run.divergence = result.divergence
+        yield log
+        if result.divergence is not None or left <= 0:
+            return
+        log.clear(log.last_iteration + 1)
 
 
 def _presets() -> int:

@@ -1,6 +1,7 @@
 """The headless command line, run as a user would run it."""
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +142,96 @@ def test_version_and_help_name_every_way_in():
     for option in ("--preset", "--iterations", "--alpha", "--mode", "--example", "--freeze", "--as-printed", "--csv"):
         line = next(line for line in train_help.splitlines() if line.strip().startswith(option))
         assert len(line.split()) > 2 or option in ("--freeze", "--mode"), line  # each has its help text
+
+
+def _whole_run_csv(path, preset, iterations, **settings):
+    """The CSV as gdviz wrote it before it trained in pieces: one run of every iteration, then one write."""
+    from gdviz.core import preset_training
+    from gdviz.core.csv_log import write_csv
+
+    training = preset_training(preset, **settings)
+    training.run(iterations)
+    write_csv(path, training.log, training.data.input_names, training.data.output_names)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("preset, alpha, mode, iterations", [
+    ("multi-in", None, "cycle", 5000),  # converges: five pieces of 1,000 iterations
+    ("multi-in", 0.027, "example", 9000),  # just above the bound: diverges after several pieces
+    ("multi-in-out", 0.01, "batch", 3500),
+])
+def test_train_streams_its_csv_in_pieces_with_the_bytes_of_one_whole_run(tmp_path, monkeypatch, preset, alpha,
+                                                                         mode, iterations):
+    """Pieces of 1,000 iterations (instead of ~32 MB): the file is byte for byte the one a single run of
+    every iteration gives, '# Training stopped…' line included, and the training's log never holds more
+    than a piece. Checked to fail by clearing the log one iteration too late (a repeated row) and by
+    dropping the last piece's note."""
+    from gdviz import cli
+    from gdviz.core import presets
+
+    monkeypatch.setattr(cli, "PIECE_BYTES", 1)
+    monkeypatch.setattr(cli, "MIN_PIECE_ROWS", 1000)
+    made = []
+    original = presets.preset_training
+    monkeypatch.setattr(presets, "preset_training", lambda *a, **k: made.append(original(*a, **k)) or made[-1])
+    args = ["train", "--preset", preset, "--mode", mode, "--iterations", str(iterations), "--csv",
+            str(tmp_path / "pieces.csv")]
+    if alpha is not None:
+        args += ["--alpha", str(alpha)]
+    assert main(args) == 0
+    settings = {"mode": mode} | ({"alpha": alpha} if alpha is not None else {})
+    expected = _whole_run_csv(tmp_path / "whole.csv", preset, iterations, **settings)
+    written = (tmp_path / "pieces.csv").read_bytes()
+    assert written == expected
+    diverged = alpha == 0.027
+    assert written.splitlines()[-1].startswith(b"# Training stopped at iteration") == diverged
+    assert len(written.splitlines()) > 3000
+    assert made[0].log.capacity <= 1024  # one piece, not the run: the log only ever doubled to 1,024 rows
+
+
+def test_a_run_too_long_for_memory_trains_in_constant_memory_without_csv(monkeypatch, capsys):
+    """--iterations beyond any memory (10,000,000,000 would be terabytes of records) trains piece by piece:
+    the test stops it after 20 pieces of 1,000 iterations, when the log still holds one piece. Checked
+    to fail by keeping every piece (no clear): the capacity then doubles past 1,024."""
+    from gdviz import cli
+    from gdviz.core import presets
+
+    monkeypatch.setattr(cli, "PIECE_BYTES", 1)
+    monkeypatch.setattr(cli, "MIN_PIECE_ROWS", 1000)
+    made = []
+    original = presets.preset_training
+
+    def training(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        run = made[-1].run
+
+        def limited(iterations, **options):
+            if made[-1].iteration >= 20_000:
+                raise KeyboardInterrupt  # as Ctrl+C would
+            return run(iterations, **options)
+
+        made[-1].run = limited
+        return made[-1]
+
+    monkeypatch.setattr(presets, "preset_training", training)
+    monkeypatch.setattr(cli, "COMPILED_FROM", 10**12)  # numpy's loops: no compile in this test
+    assert main(["train", "--preset", "multi-in", "--iterations", "10000000000"]) == 130
+    assert made[0].iteration == 20_000 and made[0].log.capacity <= 1024
+    err = capsys.readouterr().err
+    assert err == "gdviz: interrupted after 20,000 iterations.\n"
+
+
+def test_train_writes_to_a_fifo_as_it_is(tmp_path):
+    """A FIFO named by --csv is written into (a reader gets the rows), not replaced by a regular file."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = gdviz("train", "--preset", "multi-in", "--iterations", "3", "--csv", str(fifo))
+    reader.join(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert received and len(received[0].splitlines()) == 4
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

@@ -151,3 +151,21 @@ def test_parallel_formatting_in_the_cli_writes_the_same_bytes(tmp_path):
     names = training.data.input_names, training.data.output_names
     write_csv(tmp_path / "one.csv", training.log, *names, workers=1)
     assert path.read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+@pytest.mark.parametrize("note", ["stopped\n1,0,0.1,forged row", "two\r\nlines\rand\u2028more\n"])
+def test_a_note_with_line_breaks_stays_one_comment_line(tmp_path, note):
+    """A note (read from a session file, say) never adds lines to the CSV: the rows read back are the
+    log's, and the file ends in one '#' line holding the note's words. Checked to fail with the note
+    written as it was (f"# {note}")."""
+    training = preset_training("multi-in")
+    training.run(3)
+    training.log.note = note
+    path = tmp_path / "log.csv"
+    write_csv(path, training.log, training.data.input_names, training.data.output_names)
+    with open(path, encoding="utf-8", newline="") as file:
+        lines = file.read().splitlines()
+    assert len(lines) == 1 + 3 + 1 and lines[-1].startswith("# ")
+    assert lines[-1].split() == ["#", *note.split()]
+    log, _, _ = read_csv(path)
+    assert log.count == 3

@@ -6,7 +6,8 @@ Columns, in order (``<in>`` and ``<out>`` are the input and output names)::
     error:<out>…, error_total, w:<in>-><out>…, wd:<in>-><out>…, as_printed
 
 If training stopped by itself (it diverged), one last line starting with ``#`` says where and
-why; readers that skip ``#`` comments (``read_csv`` here, pandas with ``comment="#"``) ignore it.
+why (always one line: see :func:`note_line`); readers that skip ``#`` comments (``read_csv`` here,
+pandas with ``comment="#"``) ignore it.
 
 ``w:`` and ``wd:`` run row-major (for each output, each input); ``w:`` holds the weights before
 that iteration's update and ``wd:`` its weight_deltas. ``example`` is the 0-based index of the
@@ -22,7 +23,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO
 
 import numpy as np
@@ -117,6 +118,12 @@ def _blocks(log: IterationLog,
                log.as_printed[start:stop].copy())
 
 
+def note_line(note: str) -> str:
+    """The ``#`` line that ends the CSV of a run that stopped by itself: always one line, whatever
+    the note holds (a note read from a session file may hold line breaks: each would start a row)."""
+    return f"# {' '.join(note.splitlines())}\n"
+
+
 def iter_lines(log: IterationLog, input_names: Sequence[str], output_names: Sequence[str],
                rows_per_chunk: int = ROWS_PER_WRITE, workers: int = 1) -> Iterator[str]:
     """The CSV text in chunks of ``rows_per_chunk`` rows (the header first), in order.
@@ -128,21 +135,45 @@ def iter_lines(log: IterationLog, input_names: Sequence[str], output_names: Sequ
     Forking is safe only in a process with a single thread, such as ``gdviz train``; the window
     writes with one.
     """
+    return stream_lines([log], input_names, output_names, log.count, rows_per_chunk, workers)
+
+
+def stream_lines(logs: Iterable[IterationLog], input_names: Sequence[str], output_names: Sequence[str],
+                 expected_rows: int, rows_per_chunk: int = ROWS_PER_WRITE, workers: int = 1) -> Iterator[str]:
+    """The CSV text of consecutive pieces of one log, as :func:`iter_lines` writes the whole log:
+    the same bytes, in constant memory.
+
+    ``logs`` may hand over the same log again and again, cleared and refilled in between
+    (``gdviz train`` trains a piece, writes it, forgets it): a piece is read whole, copied block by
+    block, before the next one is asked for. The last piece's note ends the text.
+    ``expected_rows``: how many rows in all (workers are forked only for more than
+    :data:`PARALLEL_ROWS`).
+    """
     yield ",".join(header(input_names, output_names)) + "\n"
-    yield from _row_texts(log, rows_per_chunk, workers)
-    if log.note:
-        yield f"# {log.note}\n"
+    notes: list[str | None] = []
+    parallel = expected_rows > PARALLEL_ROWS and workers > 1
+    yield from _row_texts(_blocks_of(logs, rows_per_chunk, notes), parallel, workers)
+    if notes and notes[-1]:
+        yield note_line(notes[-1])
 
 
-def _row_texts(log: IterationLog, rows_per_chunk: int, workers: int) -> Iterator[str]:
-    if log.count <= PARALLEL_ROWS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for block in _blocks(log, rows_per_chunk):
+def _blocks_of(logs: Iterable[IterationLog], rows_per_chunk: int,
+               notes: list[str | None]) -> Iterator[tuple[int, NDArray[np.int32], np.ndarray, NDArray[np.bool_]]]:
+    for log in logs:
+        yield from _blocks(log, rows_per_chunk)
+        notes.append(log.note)  # read now: the next piece may clear it
+
+
+def _row_texts(blocks: Iterator[tuple[int, NDArray[np.int32], np.ndarray, NDArray[np.bool_]]],
+               parallel: bool, workers: int) -> Iterator[str]:
+    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+        for block in blocks:
             yield _format_rows(*block)
         return
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         pending: collections.deque[concurrent.futures.Future[str]] = collections.deque()
-        for block in _blocks(log, rows_per_chunk):
+        for block in blocks:
             pending.append(pool.submit(_format_rows, *block))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
@@ -174,6 +205,22 @@ def write_csv(path: str | os.PathLike[str], log: IterationLog, input_names: Sequ
         return
     with atomic_write(path, "w", newline="", encoding="utf-8") as file:
         write_csv_to(file, log, input_names, output_names, progress, workers)
+
+
+def write_csv_pieces(path: str | os.PathLike[str], logs: Iterable[IterationLog], input_names: Sequence[str],
+                     output_names: Sequence[str], expected_rows: int, workers: int = 1) -> None:
+    """Write consecutive pieces of one log as :func:`write_csv` writes the whole log (see
+    :func:`stream_lines`): what ``gdviz train`` does while it trains, so that its memory stays
+    the same however many iterations it runs."""
+    lines = stream_lines(logs, input_names, output_names, expected_rows, workers=workers)
+    if str(path) == "-":
+        for text in lines:
+            sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    with atomic_write(path, "w", newline="", encoding="utf-8") as file:
+        for text in lines:
+            file.write(text)
 
 
 class CsvFormatError(ValueError):

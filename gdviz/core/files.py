@@ -1,9 +1,11 @@
-"""Writing files so that a failure never leaves a half-written file under the chosen name."""
+"""Writing files so that a failure never leaves a half-written file under the chosen name, and
+without replacing what the name stands for: a link, a device, a FIFO."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,22 @@ class Cancelled(Exception):
     """
 
 
+def _resolve(path: Path) -> Path:
+    """``path`` itself, or what it points at if it is a symbolic link (a chain of them, followed to
+    the end): writing a link writes its target, and leaves the link a link."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _special(path: Path) -> bool:
+    """True for a name that exists and is not a regular file or a folder: a device (/dev/null,
+    a terminal), a FIFO, a socket. Those are written straight into, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _check_target(path: Path) -> Path:
     """The folder ``path`` would be written in; OSError with a clear message if it can't be."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -34,9 +52,17 @@ def _check_target(path: Path) -> Path:
 
 
 def check_writable(path: str | os.PathLike[str]) -> None:
-    """Raise OSError with a clear message if ``path`` cannot be written as a new or replaced file
-    (checked before long work, so that it fails before the work, not after)."""
-    folder = _check_target(Path(path))
+    """Raise OSError with a clear message if ``path`` cannot be written (checked before long work,
+    so that it fails before the work, not after).
+
+    A device or a FIFO must be writable itself; a regular file or a new name needs a writable
+    folder, where its replacement is made (see :func:`atomic_write`)."""
+    target = _resolve(Path(path))
+    if _special(target):
+        if not os.access(target, os.W_OK):
+            raise PermissionError(f"{path} is not writable")
+        return
+    folder = _check_target(target)
     try:  # the only sure test (a read-only file system, or rules that even root must follow)
         handle, probe = tempfile.mkstemp(prefix=".gdviz-probe.", dir=folder)
     except OSError as exc:
@@ -47,23 +73,38 @@ def check_writable(path: str | os.PathLike[str]) -> None:
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w", **open_args: Any) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; on success it replaces ``path`` in one step.
+    """Open ``path`` for writing so that a failure never leaves it half-written.
 
     ``mode`` is ``"w"`` for text or ``"wb"`` for bytes (session files are zip archives), and
     ``open_args`` go to :func:`open` (``encoding``, ``newline`` …).
 
-    If the body raises (or the disk fills up), the temporary file is removed, ``path`` keeps
-    its previous content (or stays absent), and the exception propagates.
+    - A regular file, or a name that does not exist yet: the text goes to a temporary file beside
+      it, which replaces it in one step once complete, with the file's permissions (a new file
+      gets the usual ones, as the umask allows). If the body raises (or the disk fills up), the
+      temporary file is removed, ``path`` keeps its previous content (or stays absent), and the
+      exception propagates.
+    - A symbolic link: its target is written as above; the link stays a link.
+    - A device (``/dev/null``, a terminal), a FIFO or a socket: written straight into, as it is. A
+      temporary file renamed over it would replace the device itself (as root, /dev/null became
+      a regular file that way).
     """
-    target = Path(path)
+    target = _resolve(Path(path))
+    if _special(target):
+        with open(target, mode, **open_args) as file:
+            yield file
+        return
     folder = _check_target(target)
+    try:
+        permissions = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        permissions = 0o666 & ~_UMASK
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(handle, mode, **open_args) as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; give it normal rights
+        os.chmod(temporary, permissions)  # mkstemp makes it private: give it the file's own rights
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
