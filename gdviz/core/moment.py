@@ -3,6 +3,11 @@
 "Weights at iteration k" are the weights after k iterations, as the weights table shows them
 after the k-th Step; iteration k's pred, delta and weight_deltas are those of log row k - 1.
 Iteration 0 is the start: the initial weights, and the prediction the next iteration will make.
+
+The settings at iteration k (the data set, alpha, mode, example, frozen weights, as-printed) are
+those in force after k iterations: what iteration k + 1 uses, so training from k goes on exactly
+as the run did (see :mod:`gdviz.core.history`). Every control and view of the window shows the
+moment's settings, and the bowls and the surface use its data and :attr:`Moment.examples`.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdviz.core.log import IterationLog
+from gdviz.core.history import History, Settings
+from gdviz.core.log import NO_EXAMPLE, IterationLog
 from gdviz.core.state import SessionState, training_from
+from gdviz.core.training import STARTING_ROWS, Training, example_for
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,6 +31,8 @@ class Moment:
     inputs: np.ndarray  # this iteration's inputs, pred and targets (iteration 0: the next one's)
     pred: np.ndarray
     targets: np.ndarray
+    settings: Settings  # in force after `iteration` iterations: the ones the next iteration uses
+    examples: np.ndarray  # the examples the next iteration uses (every one in batch mode): the bowls'
     preview: IterationLog | None = None  # no row (iteration 0): the next iteration, worked out (one row)
 
 
@@ -36,17 +45,45 @@ def weights_after(log: IterationLog, state: SessionState, iteration: int) -> np.
     return weights
 
 
+def clamp(log: IterationLog, iteration: int) -> int:
+    """``iteration`` within what the log can show: from the iteration before its first to its last."""
+    return max(min(iteration, log.last_iteration), log.first_iteration - 1)
+
+
+def state_at(log: IterationLog, state: SessionState, iteration: int) -> SessionState:
+    """The session as it was after ``iteration`` iterations (clamped to the log): its weights, its
+    settings, and the history up to it. Training from it recomputes the log's next iteration bit for bit."""
+    iteration = clamp(log, iteration)
+    if iteration == state.iteration:
+        return state
+    settings = state.changes.at(iteration)
+    return state.replace(weights=np.array(weights_after(log, state, iteration)), iteration=iteration,
+                         data=settings.data, frozen=settings.frozen, alpha=settings.alpha, mode=settings.mode,
+                         example=settings.example, as_printed=settings.as_printed,
+                         history=state.changes.up_to(iteration), playing=False, run_total=0, run_remaining=0)
+
+
+def examples_used(settings: Settings, iteration: int) -> np.ndarray:
+    """The examples iteration number ``iteration`` uses: its one example, or every one in batch mode."""
+    n = settings.data.n_examples
+    if settings.mode == "batch":
+        return np.arange(n)
+    return np.array([int(example_for(iteration, settings.mode, settings.example, n))])
+
+
 def moment_at(log: IterationLog, state: SessionState, iteration: int) -> Moment:
     """What the views show for ``iteration`` (clamped to the log)."""
-    iteration = max(min(iteration, log.last_iteration), log.first_iteration - 1)
+    iteration = clamp(log, iteration)
     weights = weights_after(log, state, iteration)
+    settings = state.changes.at(iteration)
+    examples = examples_used(settings, iteration + 1)
     row = iteration - log.first_iteration
     if 0 <= row < log.count:
         return Moment(iteration, weights, row, log.weight_deltas[row], log.inputs[row], log.pred[row],
-                      log.targets[row])
-    preview = next_iteration(state.replace(weights=weights, iteration=iteration))
+                      log.targets[row], settings, examples)
+    preview = next_iteration(state_at(log, state, iteration))
     return Moment(iteration, weights, None, np.full(weights.shape, np.nan), preview.inputs[0], preview.pred[0],
-                  preview.targets[0], preview)
+                  preview.targets[0], settings, examples, preview)
 
 
 def next_iteration(state: SessionState) -> IterationLog:
@@ -58,3 +95,13 @@ def next_iteration(state: SessionState) -> IterationLog:
     log = training.log
     log.count = 1
     return log
+
+
+def training_at(log: IterationLog, state: SessionState) -> Training:
+    """A :class:`Training` that goes on from ``state`` (the end of ``log``), its growth limit taking
+    the starting error from the iterations after the last edit, as the run it continues did."""
+    history: History = state.changes
+    since = history.last_change_at_or_before(state.iteration)
+    row = since + 1 - log.first_iteration
+    errors = log.error_total[row : row + STARTING_ROWS] if 0 <= row <= log.count else None
+    return training_from(state, starting_errors=errors, starting_from=since if errors is not None else 0)

@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from gdviz.core.dataset import DataSet, finite_matrix
 from gdviz.core.engine import NUMPY_LOOPS, Loops
+from gdviz.core.history import History, Settings
 from gdviz.core.training import Training, check_alpha, check_mode
 
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, None)
@@ -39,7 +40,9 @@ class SessionState:
 
     ``iteration`` counts the iterations since the last reset (the log's last iteration number);
     ``weights`` are the weights after it. ``playing`` is true while animating or running N
-    iterations; ``run_remaining`` counts what a Run N still has to do.
+    iterations; ``run_remaining`` counts what a Run N still has to do. ``history`` holds every
+    change of the settings with the iteration it took effect at; its last change is always the
+    state's own settings (a state made with other settings records them at ``iteration``).
     """
 
     data: DataSet
@@ -56,6 +59,7 @@ class SessionState:
     speed: int | None = DEFAULT_SPEED
     run_total: int = 0
     run_remaining: int = 0
+    history: History | None = None  # None: today's settings since iteration 0
 
     def __post_init__(self) -> None:
         shape = (self.data.n_outputs, self.data.n_inputs)
@@ -73,6 +77,22 @@ class SessionState:
             raise ValueError("the update as printed only runs on a square network")
         if self.speed not in SPEEDS:
             raise ValueError(f"speed must be one of {SPEEDS}, not {self.speed}")
+        settings = self.settings
+        if self.history is None:
+            set_(self, "history", History.starting(settings))
+        elif not self.history.current.same_as(settings):
+            set_(self, "history", self.history.record(self.iteration, settings))
+
+    @property
+    def settings(self) -> Settings:
+        """What training uses besides the weights."""
+        return Settings(self.data, self.frozen, self.alpha, self.mode, self.example, self.as_printed)
+
+    @property
+    def changes(self) -> History:
+        """The settings history (never None once the state is made)."""
+        assert self.history is not None  # __post_init__ makes one
+        return self.history
 
     def replace(self, **changes: Any) -> SessionState:
         """A copy with some fields changed (checked as a new state is)."""
@@ -90,10 +110,17 @@ class SessionState:
 
         return all(
             data_equal(getattr(self, f.name), getattr(other, f.name)) if f.name == "data"
+            else _same_history(self.changes, other.changes) if f.name == "history"
             else np.array_equal(getattr(self, f.name), getattr(other, f.name))
             if isinstance(getattr(self, f.name), np.ndarray) else getattr(self, f.name) == getattr(other, f.name)
             for f in dataclasses.fields(self)
         )
+
+
+def _same_history(a: History, b: History) -> bool:
+    return len(a) == len(b) and all(
+        x.iteration == y.iteration and x.weights_edited == y.weights_edited and x.settings.same_as(y.settings)
+        for x, y in zip(a.changes, b.changes))
 
 
 def state_of(training: Training, preset: str | None = None, **pacing: Any) -> SessionState:
@@ -101,17 +128,20 @@ def state_of(training: Training, preset: str | None = None, **pacing: Any) -> Se
     return SessionState(
         data=training.data, initial_weights=training.initial_weights, weights=training.weights,
         frozen=training.frozen, alpha=training.alpha, mode=training.mode, example=training.example,
-        as_printed=training.as_printed, preset=preset, iteration=training.iteration, **pacing)
+        as_printed=training.as_printed, preset=preset, iteration=training.iteration, history=training.history,
+        **pacing)
 
 
 def training_from(state: SessionState, *, loops: Loops = NUMPY_LOOPS, log_capacity: int = 1024,
-                  starting_errors: ArrayLike | None = None) -> Training:
+                  starting_errors: ArrayLike | None = None, starting_from: int = 0) -> Training:
     """A :class:`Training` that goes on from ``state``: its next iteration is ``state.iteration + 1``.
 
-    ``starting_errors``: the total errors of the log's first iterations, for the growth limit
-    (see :class:`~gdviz.core.training.Training`).
+    ``starting_errors``: the total errors of the iterations after iteration ``starting_from``
+    (the start, or the last edit), for the growth limit (see :class:`~gdviz.core.training.Training`
+    and :func:`starting_errors`).
     """
     return Training(state.data, state.weights, state.alpha, mode=state.mode, example=state.example,
                     frozen=state.frozen, as_printed=state.as_printed, initial_weights=state.initial_weights,
                     loops=loops, log_capacity=log_capacity, first_iteration=state.iteration + 1,
-                    starting_errors=starting_errors)
+                    starting_errors=starting_errors, starting_from=starting_from,
+                    history=state.changes.up_to(state.iteration))

@@ -12,9 +12,16 @@ Settings may change between iterations; each log row records the alpha it used.
 Training stops by itself (see :class:`Divergence`) at the first iteration whose numbers are not
 finite, or whose total error is more than :data:`GROWTH_LIMIT` times the *starting error*: the
 largest total error of the first K iterations before it, where K is the number of examples in
-``cycle`` mode (so that a cycle sees each example once) and 1 otherwise. Iteration 1 has no
-starting error to compare with; when the starting error is 0, only a number that is not finite
-stops training.
+``cycle`` mode (so that a cycle sees each example once) and 1 otherwise. The first iterations are
+counted from the start, and again from every edit (a weight, the data, alpha, mode, example,
+frozen weights, as-printed): a weight moved far away starts a new, larger starting error, so it
+rolls back down its bowl instead of being taken for a divergence, while an alpha above the bound
+still grows past the limit within a few iterations of the edit. The first iteration after the
+start or an edit has no starting error to compare with; when the starting error is 0, only a
+number that is not finite stops training.
+
+Every change of a setting is recorded in :attr:`Training.history` with the iteration it took
+effect at (see :mod:`gdviz.core.history`).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from gdviz.core import engine
 from gdviz.core.dataset import DataSet, finite_matrix
+from gdviz.core.history import History, Settings
 from gdviz.core.log import IterationLog
 from gdviz.core.stability import bound_formula, bound_text, stable_alpha
 
@@ -105,16 +113,20 @@ class RunResult:
 class Training:
     """The state of one training session (not thread-safe: one thread drives it).
 
-    ``first_iteration`` and ``starting_errors`` let a training go on from the middle of a log
-    (after opening a session, or from an earlier iteration): the number of its next iteration,
-    and the total errors of the log's first iterations (for the growth limit).
+    ``first_iteration``, ``starting_errors`` and ``starting_from`` let a training go on from the
+    middle of a log (after opening a session, or from an earlier iteration): the number of its
+    next iteration, and the total errors of the iterations after iteration ``starting_from`` (the
+    start or the last edit), for the growth limit. ``history``: the settings history so far (by
+    default, today's settings since iteration ``first_iteration - 1``).
     """
 
     def __init__(self, data: DataSet, weights: ArrayLike, alpha: float, mode: str = "example",
                  example: int = 0, frozen: ArrayLike | None = None, growth_limit: float | None = GROWTH_LIMIT,
                  log_capacity: int = 1024, loops: engine.Loops = engine.NUMPY_LOOPS,
                  as_printed: bool = False, initial_weights: ArrayLike | None = None, first_iteration: int = 1,
-                 starting_errors: ArrayLike | None = None) -> None:
+                 starting_errors: ArrayLike | None = None, starting_from: int | None = None,
+                 history: History | None = None) -> None:
+        self.history: History | None = None  # set at the end: the setters below record nothing yet
         self.data = data
         shape = (data.n_outputs, data.n_inputs)
         self.weights = finite_matrix(weights, shape, "weights")
@@ -132,8 +144,24 @@ class Training:
         self.log = IterationLog(data.n_inputs, data.n_outputs, log_capacity, first_iteration)
         self.loops = loops  # the inner loops: numpy's, or gdviz.core.compiled's (the same numbers)
         self._starting_errors: list[float] = []
+        self._starting_from = 0 if starting_from is None else int(starting_from)
         if starting_errors is not None:
             self._starting_errors = [float(e) for e in np.asarray(starting_errors)[:STARTING_ROWS]]
+        self.history = (History.starting(self.settings, first_iteration - 1) if history is None
+                        else history.record(first_iteration - 1, self.settings))
+
+    @property
+    def settings(self) -> Settings:
+        """What training uses now besides the weights."""
+        return Settings(self.data, self.frozen, self.alpha, self.mode, self.example, self.as_printed)
+
+    def _changed(self, weights_edited: bool = False) -> None:
+        """A setting, the data or a weight changed: record it, and take the starting error afresh."""
+        if self.history is None:  # still being made
+            return
+        self.history = self.history.record(self.iteration, self.settings, weights_edited=weights_edited)
+        self._starting_from = self.iteration
+        self._starting_errors = []
 
     # -- settings (apply from the next iteration on) -----------------------------------------
     def _check_example(self, example: int) -> int:
@@ -143,12 +171,15 @@ class Training:
 
     def set_alpha(self, alpha: float) -> None:
         self.alpha = check_alpha(alpha)
+        self._changed()
 
     def set_mode(self, mode: str) -> None:
         self.mode = check_mode(mode)
+        self._changed()
 
     def set_example(self, example: int) -> None:
         self.example = self._check_example(example)
+        self._changed()
 
     def set_data(self, data: DataSet) -> None:
         """New inputs/targets (same inputs and outputs; the number of examples may change)."""
@@ -156,24 +187,30 @@ class Training:
             raise ValueError("the new data set must have the same inputs and outputs")
         self.data = data
         self.example = min(self.example, data.n_examples - 1)
+        self._changed()
 
     def set_weight(self, output: int, input_: int, value: float) -> None:
         value = float(value)
         if not math.isfinite(value):
             raise ValueError(f"a weight must be a finite number, not {value}")
         self.weights[output, input_] = value
+        self._changed(weights_edited=True)
 
     def set_weights(self, weights: ArrayLike) -> None:
         self.weights = finite_matrix(weights, self.weights.shape, "weights")
+        self._changed(weights_edited=True)
 
     def set_frozen(self, output: int, input_: int, frozen: bool = True) -> None:
+        self.frozen = self.frozen.copy()  # the history keeps the old mask
         self.frozen[output, input_] = frozen
+        self._changed()
 
     def set_frozen_mask(self, frozen: ArrayLike) -> None:
         mask = np.array(frozen, dtype=bool)
         if mask.shape != self.frozen.shape:
             raise ValueError(f"the frozen mask must have shape {self.frozen.shape}")
         self.frozen = mask
+        self._changed()
 
     def set_as_printed(self, on: bool) -> None:
         """Use the update as printed in the book, ``outer(input, delta)`` (square networks only)."""
@@ -182,6 +219,7 @@ class Training:
                              f"(this one has {self.data.n_inputs} input{'s' * (self.data.n_inputs != 1)} and "
                              f"{self.data.n_outputs} output{'s' * (self.data.n_outputs != 1)})")
         self.as_printed = bool(on)
+        self._changed()
 
     def stable_alpha(self) -> float:
         return stable_alpha(self.data, self.mode, self.example, self.frozen)
@@ -194,14 +232,21 @@ class Training:
 
     @property
     def starting_errors(self) -> tuple[float, ...]:
-        """The total errors of the first iterations since the reset (up to STARTING_ROWS)."""
+        """The total errors of the first iterations since the reset or the last edit (up to STARTING_ROWS)."""
         return tuple(self._starting_errors)
+
+    @property
+    def starting_from(self) -> int:
+        """The iteration after which :attr:`starting_errors` were taken (0, or the last edit's)."""
+        return self._starting_from
 
     def reset(self) -> None:
         """Back to the initial weights, with an empty log."""
         self.weights = self.initial_weights.copy()
         self.log.clear()
         self._starting_errors = []
+        self._starting_from = 0
+        self.history = History.starting(self.settings)
 
     def step(self) -> RunResult:
         return self.run(1)
@@ -263,7 +308,7 @@ class Training:
 
     def _starting_errors_for(self, start: int, count: int) -> np.ndarray:
         """The starting error each of rows ``start … start + count - 1`` is compared with (NaN: none)."""
-        first_number = self.log.first_iteration + start
+        first_number = self.log.first_iteration + start - self._starting_from  # counted since the last edit
         numbers = np.arange(first_number, first_number + count)
         k = self._comparison_rows()
         known = list(self._starting_errors)
@@ -277,7 +322,7 @@ class Training:
         return np.where(before > 0, prefix_largest[np.maximum(before - 1, 0)], np.nan)
 
     def _keep_starting_errors(self, start: int, end: int) -> None:
-        first_number = self.log.first_iteration + start
+        first_number = self.log.first_iteration + start - self._starting_from
         missing = STARTING_ROWS - len(self._starting_errors)
         if missing > 0 and len(self._starting_errors) == first_number - 1:
             self._starting_errors.extend(self.log.storage("error_total")[start : min(end, start + missing)].tolist())

@@ -7,10 +7,12 @@ trainer's typed commands, takes the trainer's reports, keeps the log, and makes 
 replaces a session: a preset or shape change, Reset, opening a session, and branching off from
 a past iteration.
 
-Time travel: :attr:`shown` is the iteration the views show (None: follow the latest). Training
-or editing alpha, data, weights or frozen weights while a past iteration is shown starts a new
-branch from it; the iterations it leaves are kept as a pinned ghost curve, and Undo brings them
-back.
+Time travel: :attr:`shown` is the iteration the views show (None: follow the latest), and
+:attr:`~SessionController.shown_state` the session as it was then: its weights and its settings
+(from the settings history), which every control shows. Training, or any edit (alpha, mode,
+example, data, a weight, frozen weights, as-printed), while a past iteration is shown starts a new
+branch from it, with the settings it had; the iterations it leaves are kept as a pinned ghost
+curve, and Undo brings them back.
 """
 
 from __future__ import annotations
@@ -26,11 +28,10 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from gdviz.core import compiled
 from gdviz.core.dataset import DataSet
 from gdviz.core.log import IterationLog
-from gdviz.core.moment import Moment, moment_at, weights_after
+from gdviz.core.moment import Moment, moment_at, state_at, training_at
 from gdviz.core.presets import PRESETS, fresh_training, preset_training
 from gdviz.core.session import Session
-from gdviz.core.state import DEFAULT_SPEED, SessionState, state_of, training_from
-from gdviz.core.training import STARTING_ROWS
+from gdviz.core.state import DEFAULT_SPEED, SessionState, state_of
 from gdviz.ui import trainer as commands
 from gdviz.ui.trainer import Report, Trainer
 
@@ -166,6 +167,14 @@ class SessionController(QObject):
         return moment_at(self.log, self.state, self.shown_iteration)
 
     @property
+    def shown_state(self) -> SessionState:
+        """The session at the iteration shown: its weights and the settings it had then."""
+        assert self.state is not None
+        if not self.in_the_past:
+            return self.state
+        return state_at(self.log, self.state, self.shown_iteration)
+
+    @property
     def log_full(self) -> bool:
         return self.state is not None and self.state.iteration >= log_capacity(self.state.data)
 
@@ -219,9 +228,11 @@ class SessionController(QObject):
         self._send(commands.SetAlpha(alpha))
 
     def set_mode(self, mode: str) -> None:
+        self._leave_the_past()
         self._send(commands.SetMode(mode))
 
     def set_example(self, example: int) -> None:
+        self._leave_the_past()
         self._send(commands.SetExample(example))
 
     def set_data(self, data: DataSet) -> None:
@@ -237,6 +248,7 @@ class SessionController(QObject):
         self._send(commands.SetFrozen(output, input_, frozen))
 
     def set_as_printed(self, on: bool) -> None:
+        self._leave_the_past()
         self._send(commands.SetAsPrinted(on))
 
     # -- intents: whole sessions (undoable) --------------------------------------------------------
@@ -246,9 +258,16 @@ class SessionController(QObject):
                       lambda: empty_log(preset.data()))
 
     def load_shape(self, n_inputs: int, n_outputs: int) -> None:
+        """A fresh network of that shape; its alpha is its own (a 1 → 3 network's 10, where the
+        book's game had 0.01), and the window says so, with the reason."""
+        before = self.state.alpha if self.state is not None else None
         training = fresh_training(n_inputs, n_outputs)
         self._replace(f"New {n_inputs} × {n_outputs} network", lambda: state_of(training),
                       lambda: empty_log(training.data))
+        if training.alpha != before:
+            self.message.emit(f"Alpha set to {training.alpha:g}" + ("" if before is None else f" (was {before:g})")
+                              + f": half the largest stable alpha for this data ({training.stable_alpha():.4g}), "
+                              "rounded down to one digit.")
 
     def load_session(self, session: Session, name: str) -> None:
         """Open a session read from a file (checked whole by gdviz.core.session)."""
@@ -323,8 +342,7 @@ class SessionController(QObject):
         left = slice(kept, old.count)
         ghost = Pin(f"branch from {iteration:,}", old.iterations[left].astype(np.float64),
                     old.error_total[left].copy())
-        state = self.state.replace(weights=np.array(weights_after(old, self.state, iteration)), iteration=iteration,
-                                   playing=False, run_total=0, run_remaining=0)
+        state = state_at(old, self.state, iteration)
         self._install(state, log, pins=(*self.pins, ghost)[-MAX_PINNED:])
 
     # -- pins -------------------------------------------------------------------------------------
@@ -364,8 +382,7 @@ class SessionController(QObject):
         if state.iteration != log.last_iteration:
             state = state.replace(iteration=log.last_iteration)
         self._generation += 1
-        starting = log.error_total[:STARTING_ROWS] if log.first_iteration == 1 else None
-        training = training_from(state, starting_errors=starting)
+        training = training_at(log, state)
         self.trainer.send(commands.Load(training, state.preset, self._generation, state.speed,
                                         log_capacity(state.data)))
         self.state, self.log, self.pins = state, log, pins

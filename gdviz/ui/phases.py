@@ -1,4 +1,8 @@
-"""Step by phase: each Step shows one phase of the next iteration — predict, compare, learn."""
+"""Step by phase: each Step shows one phase of the next iteration — predict, compare, learn.
+
+The preview is worked out again after every change of the session (a weight, an input, alpha …)
+while predict or compare is shown, so what is on screen is always what "learn" will apply.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ class PhaseStepper(QObject):
         self.phase: str | None = None  # None, "predict", "compare" or "learn" (just done)
         self.preview: IterationLog | None = None
         self.row = 0  # the previewed iteration's row in ``preview``
+        controller.state_changed.connect(self._on_session_changed)
+        controller.log_replaced.connect(self._on_session_changed)
 
     @property
     def message(self) -> str:
@@ -55,8 +61,23 @@ class PhaseStepper(QObject):
         else:
             self.preview, self.row = next_iteration(controller.state), 0
 
+    def _on_session_changed(self) -> None:
+        """An edit (or a report) while predict or compare is shown: the preview follows it."""
+        if self.phase in ("predict", "compare") and self.controller.state is not None:
+            before = self.preview
+            self._preview()
+            if before is None or self.preview is None or not _same_row(before, self.preview, self.row):
+                self.changed.emit()
+
     def end(self) -> None:
         """Back to showing whole iterations (Play, Run, Reset, a new session, the box unticked)."""
         if self.phase is not None:
             self.phase, self.preview = None, None
             self.changed.emit()
+
+
+def _same_row(a: IterationLog, b: IterationLog, row: int) -> bool:
+    """The two previews show the same numbers (bit for bit) at ``row`` of ``b``."""
+    return a is b or (a.count == b.count and all(
+        a.field(name)[min(row, a.count - 1)].tobytes() == b.field(name)[row].tobytes()
+        for name in ("weights", "inputs", "targets", "pred", "delta", "weight_deltas", "alpha")))
