@@ -1,7 +1,6 @@
 """A learner's experiments off the tour stay true: an edit never makes training refuse to go on, and
 the window shows every past iteration with the settings it had (issue 19, points 1–3)."""
 
-import numpy as np
 from conftest import run, set_alpha, shown, sync
 from PySide6.QtCore import Qt
 
@@ -214,3 +213,91 @@ def test_training_from_any_past_iteration_recomputes_the_next_one_bit_for_bit():
             assert again.log.field(name)[0].tobytes() == log.field(name)[k].tobytes(), (k, name)
         if k + 1 not in typed_in:  # the weights after it (at 8: before the weight typed in)
             assert again.log.storage("weights")[1].tobytes() == log.storage("weights")[k + 1].tobytes()
+
+
+# -- point 3: step by phase stays current --------------------------------------------------------------
+
+def test_step_by_phase_follows_an_edit_and_learn_applies_what_was_shown(window, qtbot):
+    """Before the fix the preview was worked out once: after an edit during predict, the diagram
+    showed the new weight beside the old pred, and learn applied other numbers than the ones shown."""
+    start_multi_in(window, qtbot, 1)
+    window.controls.phase_box.setChecked(True)
+    window.step()  # predict
+    shown(qtbot)
+    assert window.phases.phase == "predict"
+    old_pred = window.views.network_view.pred.copy()
+    model = window.tables.weight_model
+    assert model.setData(model.index(0, 1), "0.5")
+    sync(qtbot, window)
+    weights = window.controller.state.weights
+    x = window.controller.state.data.inputs[0]
+    expected = 0.0
+    for i in range(3):
+        expected += x[i] * weights[0, i]
+    assert window.views.network_view.pred.tolist() == [expected] != old_pred.tolist()
+    assert window.phases.preview.pred[window.phases.row].tolist() == [expected]
+    window.step()  # compare
+    shown(qtbot)
+    preview = window.phases.preview
+    shown_numbers = {name: preview.field(name)[window.phases.row].tobytes()
+                     for name in ("pred", "delta", "error", "weight_deltas", "weights")}
+    window.step()  # learn: the iteration for real
+    sync(qtbot, window)
+    log = window.controller.log
+    assert log.count == 2
+    assert {name: log.field(name)[1].tobytes() for name in shown_numbers} == shown_numbers
+
+
+# -- sessions keep the history ---------------------------------------------------------------------------
+
+def test_a_session_file_keeps_the_settings_history(tmp_path):
+    import json
+    import zipfile
+
+    from gdviz.core.session import Session, load_session, save_session
+    from gdviz.core.state import _same_history, state_of
+
+    training = preset_training("multi-in")
+    training.run(5)
+    training.set_alpha(0.02)
+    training.set_data(training.data.with_value("input", 0, 0, 7.0))
+    training.run(3)
+    training.set_weight(0, 0, 4.0)
+    training.set_mode("cycle")
+    training.run(2)
+    state = state_of(training, "multi-in")
+    path = tmp_path / "s.gdviz"
+    save_session(path, Session(state, training.log))
+    opened = load_session(path).state
+    assert _same_history(opened.changes, state.changes)
+    assert [c.iteration for c in opened.changes.changes] == [0, 5, 8]
+    assert opened.changes.at(4).data.inputs[0, 0] == 8.5 and opened.changes.at(5).data.inputs[0, 0] == 7.0
+    assert opened.changes.changes[2].weights_edited
+
+    # a file of gdviz 0.2 (no history) opens with today's settings since iteration 0
+    old = tmp_path / "old.gdviz"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(old, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "session.json":
+                document = json.loads(content)
+                del document["history"]
+                content = json.dumps(document).encode()
+            target.writestr(info.filename, content)
+    assert len(load_session(old).state.changes) == 1
+
+    # a history whose last change is not the session's settings is refused
+    bad = tmp_path / "bad.gdviz"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bad, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "session.json":
+                document = json.loads(content)
+                document["history"][-1]["alpha"] = 0.5
+                content = json.dumps(document).encode()
+            target.writestr(info.filename, content)
+    import pytest
+
+    from gdviz.core.session import SessionError
+    with pytest.raises(SessionError, match="history"):
+        load_session(bad)

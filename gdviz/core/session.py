@@ -8,7 +8,8 @@ Version 2, what gdviz writes, is a zip archive (``NAME.gdviz``) of uncompressed 
                        "initial_weights": [[…] per output], "weights": [[…] per output],
                        "frozen": [[false, …] per output], "alpha": 0.01, "mode": "cycle",
                        "example": 0, "as_printed": false, "shown": null | 12,
-                       "log": {"first_iteration": 1, "count": 25, "note": null | "Training stopped …"}}
+                       "log": {"first_iteration": 1, "count": 25, "note": null | "Training stopped …"},
+                       "history": [every change of the settings, see gdviz.core.session_history]}
     log/example.npy   one .npy array (little-endian, C order) per field of gdviz.core.log.FIELDS,
     log/alpha.npy …   ``count`` records each, in the log's own layout
 
@@ -21,6 +22,9 @@ and 3.9 GB of memory to read; as .npy it is ~290 MB and moves at disk speed, str
 file and the log's arrays. The members are stored, not deflated: deflating floats gains little and
 costs seconds, and a stored member's size can be checked against the file's length before anything
 is allocated. Floats are exact: JSON floats are Python's ``repr``, and .npy is the bits themselves.
+
+``history`` (from gdviz 0.3; optional, so files of gdviz 0.2 still open, with today's settings
+since iteration 0) holds every change of the settings with the iteration it took effect at.
 
 Version 1 (gdviz 0.1: one JSON document, the log as lists) still opens, see
 :mod:`gdviz.core.session_v1`. A file is recognised by its content, whatever its name.
@@ -78,6 +82,8 @@ from gdviz.core.session_fields import (
     show,
     whole,
 )
+from gdviz.core.session_history import KEY as HISTORY_KEY
+from gdviz.core.session_history import history_document, read_history
 from gdviz.core.state import SessionState
 
 __all__ = ["SUFFIX", "Cancelled", "Progress", "Session", "SessionError", "load_session", "save_session"]
@@ -150,7 +156,10 @@ def save_session(path: str | os.PathLike[str], session: Session, *, include_log:
     state = session.state
     n_inputs, n_outputs = state.data.n_inputs, state.data.n_outputs
     log = session.log if include_log else IterationLog(n_inputs, n_outputs, capacity=1)
-    text = json.dumps(_document(state, log, session.shown if include_log else None), allow_nan=False)
+    document = _document(state, log, session.shown if include_log else None)
+    if include_log:  # without the log, the session starts again at iteration 0: no past to keep
+        document[HISTORY_KEY] = history_document(state.changes.up_to(log.last_iteration), state.data)
+    text = json.dumps(document, allow_nan=False)
     settings = text.encode("utf-8")
     columns = {name: log.field(name) for name in FIELDS}
     headers = {name: _npy_header(npy_descr(values.dtype), values.shape) for name, values in columns.items()}
@@ -338,7 +347,7 @@ def _read_zip(file: IO[bytes], size: int, meter: _Meter, log_capacity: Capacity)
         document = parse_json(raw, JSON_MEMBER)
         if check_format(document) != VERSION:
             raise SessionError(f"{JSON_MEMBER} says version 1, but a version-1 session is a JSON file, not an archive")
-        exact_keys(document, KEYS)
+        exact_keys(document, KEYS, optional=(HISTORY_KEY,))
         settings = read_settings(document, strict=True)
         first, count, note = _log_part(document["log"])
         shown = document["shown"]
@@ -352,7 +361,10 @@ def _read_zip(file: IO[bytes], size: int, meter: _Meter, log_capacity: Capacity)
                          first, settings.data.n_inputs == settings.data.n_outputs, meter)
         log.count, log.note = count, note
         log.storage("weights")[count] = settings.weights  # the spare row: the weights after the last record
-    return Session(settings.state(log.last_iteration), log, shown, settings.notes)
+    state = settings.state(log.last_iteration)
+    if HISTORY_KEY in document:
+        state = state.replace(history=read_history(document[HISTORY_KEY], state.settings, log.last_iteration))
+    return Session(state, log, shown, settings.notes)
 
 
 def _members(archive: zipfile.ZipFile, size: int) -> dict[str, zipfile.ZipInfo]:

@@ -140,12 +140,13 @@ def need(document: dict[str, Any], key: str, where: str = "") -> Any:
     return document[key]
 
 
-def exact_keys(document: dict[str, Any], keys: tuple[str, ...], where: str = "") -> None:
-    """Refuse a missing key or one that is not in ``keys``, naming the first."""
+def exact_keys(document: dict[str, Any], keys: tuple[str, ...], where: str = "",
+               optional: tuple[str, ...] = ()) -> None:
+    """Refuse a missing key or one that is not in ``keys`` (or ``optional``), naming the first."""
     for key in keys:
         need(document, key, where)
     for key in document:
-        if key not in keys:
+        if key not in keys and key not in optional:
             raise SessionError(f"{where}unexpected key {show(key)}")
 
 

@@ -78,10 +78,12 @@ class SessionState:
         if self.speed not in SPEEDS:
             raise ValueError(f"speed must be one of {SPEEDS}, not {self.speed}")
         settings = self.settings
-        if self.history is None:
-            set_(self, "history", History.starting(settings))
-        elif not self.history.current.same_as(settings):
-            set_(self, "history", self.history.record(self.iteration, settings))
+        history = History.starting(settings) if self.history is None else self.history
+        if history.changes[-1].iteration > self.iteration:  # no change after the state's own iteration
+            history = history.up_to(self.iteration)
+        if not history.current.same_as(settings):
+            history = history.record(self.iteration, settings)
+        set_(self, "history", history)
 
     @property
     def settings(self) -> Settings:
