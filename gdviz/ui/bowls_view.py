@@ -98,7 +98,7 @@ class BowlsView(QWidget):
     def _build(self) -> None:
         self.graphics.clear()
         self.plots = {}
-        self._greyed: dict[tuple[int, int], bool] = {}  # each plot's style: greyed (frozen) or not
+        self._greyed: dict[tuple[int, int], tuple[bool, bool]] = {}  # each plot's style: (frozen, empty)
         self._ranges: dict[tuple[int, int], tuple[tuple[float, float], float]] = {}  # each plot's axes
         self._built_columns = columns = self.columns()
         palette = self.palette()
@@ -134,52 +134,74 @@ class BowlsView(QWidget):
             plot.addItem(dot, ignoreBounds=True)
             self.plots[(o, i)] = (plot, curve, tangent, dot)
         what = "Error (up) as each weight alone moves (across); dot: the weight now; red: its slope"
-        self.caption.setText(f"{what}. Output {self.output_names[self.output]}'s {len(edges)} weights:"
-                             if self.output is not None else f"{what}.")
+        self._caption = (f"{what}. Output {self.output_names[self.output]}'s {len(edges)} weights:"
+                         if self.output is not None else f"{what}.")
+        self.caption.setText(self._caption)
         self._last = None
         if getattr(self, "_arguments", None) is not None:
             self.refresh(*self._arguments)
 
-    def _title(self, o: int, i: int, frozen: bool) -> str:
+    def _title(self, o: int, i: int, frozen: bool, blank: bool = False) -> str:
         name = edge_name(self.input_names[i], self.output_names[o], screen=True)
-        return f"{name} (frozen)" if frozen else name
+        name = f"{name} (frozen)" if frozen else name
+        return f"{name}: too large" if blank else name
 
     def refresh(self, weights, inputs, targets, frozen, path=None) -> None:
         """``inputs``/``targets``: the next iteration's example (1×…) or, in batch mode, every example.
         ``path``: the weights before each logged iteration (rows × outputs × inputs, read in
         place), so that each bowl's axes span everywhere its weight has been and hold still while
-        the learner moves through the log (redrawing axes is most of a bowl's cost)."""
+        the learner moves through the log (redrawing axes is most of a bowl's cost).
+
+        Numbers too large to draw never raise: a bowl whose weight or range is infinite, NaN or
+        past :data:`~gdviz.core.bowls.DRAWABLE` is left empty and says so in its title, the
+        points of a bowl whose error overflows are left out, and the caption counts the empty ones."""
         self._arguments = (weights, inputs, targets, frozen, path)
         current = bowls.total_error(weights, inputs, targets)
         text = self.palette().windowText().color()
         travelled = self._travelled(path)
+        data_drawable = bowls.drawable(inputs, targets)
+        empty = 0
         for (o, i), (plot, curve, tangent, dot) in self.plots.items():
             low, high = bowls.bowl_range(weights, inputs, targets, o, i)
-            if travelled is not None:
+            if travelled is not None and bowls.drawable(travelled[0][o, i], travelled[1][o, i]):
                 span = max(abs(travelled[1][o, i] - travelled[0][o, i]), high - low) * 0.15
                 low, high = min(low, travelled[0][o, i] - span), max(high, travelled[1][o, i] + span)
-            values = np.linspace(low, high, 41)
-            errors = bowls.error_along(weights, inputs, targets, o, i, values)
-            curve.setData(values, errors)
-            self._hold_range(plot, (o, i), low, high, errors)
             w = float(weights[o, i])
-            slope = bowls.slope(weights, inputs, targets, o, i)
-            half = (high - low) * 0.08
-            ends = (w - half, current - slope * half, w + half, current + slope * half)
-            drawable = all(math.isfinite(value) for value in ends)  # a diverged run: no dot
-            if drawable:
-                tangent.setLine(*ends)
-                dot.setPos(w, current)
+            errors = np.empty(0)
+            if data_drawable and bowls.drawable(low, high, high - low, w):
+                values = np.linspace(low, high, 41)
+                errors = bowls.error_along(weights, inputs, targets, o, i, values)
+            finite = np.isfinite(errors)
+            blank = not finite.any()
             grey = bool(frozen[o, i])
-            dot.setVisible(drawable)
-            tangent.setVisible(drawable and not grey)  # a frozen weight has no slope: the dot alone
-            if self._greyed.get((o, i)) == grey:
+            if blank:
+                empty += 1
+                curve.setData([], [])
+                dot.setVisible(False)
+                tangent.setVisible(False)
+            else:
+                curve.setData(values[finite], errors[finite])  # an overflowing error: that point left out
+                self._hold_range(plot, (o, i), low, high, errors)
+                slope = bowls.slope(weights, inputs, targets, o, i)
+                half = (high - low) * 0.08
+                ends = (w - half, current - slope * half, w + half, current + slope * half)
+                drawable = all(math.isfinite(value) for value in ends)  # a diverged run: no dot
+                if drawable:
+                    tangent.setLine(*ends)
+                    dot.setPos(w, current)
+                dot.setVisible(drawable)
+                tangent.setVisible(drawable and not grey)  # a frozen weight has no slope: the dot alone
+            if self._greyed.get((o, i)) == (grey, blank):
                 continue  # restyling costs as much as the data: only when a weight is frozen or thawed
-            self._greyed[(o, i)] = grey
-            colour = QColor(GREY) if grey else text
+            self._greyed[(o, i)] = (grey, blank)
+            colour = QColor(GREY) if grey or blank else text
             curve.setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine if grey else Qt.PenStyle.SolidLine))
             dot.setBrush(pg.mkBrush(GREY if grey else TANGENT))
-            plot.setTitle(self._title(o, i, grey), size="9pt", color=colour)
+            plot.setTitle(self._title(o, i, grey, blank), size="9pt", color=colour)
+        note = f" {empty} of {len(self.plots)}: {bowls.TOO_LARGE} (infinite, not a number, or past 1e150)." \
+            if empty else ""
+        if self.caption.text() != self._caption + note:
+            self.caption.setText(self._caption + note)
 
     def _travelled(self, path):
         """The smallest and largest value each weight took along ``path`` (kept up to date as
@@ -202,7 +224,7 @@ class BowlsView(QWidget):
         """Set a bowl's range only when it has to change: x to [low, high], y from 0 to the
         highest error it has had to show."""
         finite = errors[np.isfinite(errors)]
-        top = float(finite.max()) if finite.size else 1.0
+        top = float(np.max(finite)) if finite.size else 1.0
         shown = self._ranges.get(edge)
         if shown is not None and shown[0] == (low, high) and top <= shown[1]:
             return

@@ -3,7 +3,9 @@
 A vertical cursor marks the iteration the window shows; clicking on the plot or dragging the
 cursor moves there. Every output's curve can be shown (the Outputs chooser; the first eight are
 at the start, and the legend says how many are hidden). In cycle mode the per-example errors of
-a cycle fill a band, so an optional curve shows the mean total error of each cycle.
+a cycle fill a band, so the mean total error of each cycle is drawn over it (on when cycle mode
+starts; the Curves menu turns it off). Pinned runs never set the range, and an inf or NaN error
+is left out of the curve and the range, with a word in the legend.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ SYNC_ROWS = 200_000  # rows of a log copied into the curves' arrays at most per 
 ALL_AT_ONCE = 20_000  # up to this many points every curve is redrawn each time; beyond, one a time
 SHOWN_AT_FIRST = 8  # outputs whose curves are on at the start (the chooser shows the others)
 MIN_SPAN = 10  # iterations: the x axis shows at least this many (whole-number ticks from the start)
+LARGEST_ERROR = 1e300  # the largest error the y range takes in (bowls.DRAWABLE squared)
 TOTAL_Z, MEAN_Z, PIN_Z = 50, 60, -1  # drawing order: pins under the curves, the total over the outputs
 
 
@@ -125,7 +128,8 @@ class ErrorPlot(QWidget):
         layout.addLayout(options)
         self._fitted: tuple[tuple[float, float], tuple[float, float]] | None = None  # the last range set by _fit_view
         self._bounds_rows = 0  # rows of the log already folded into the bounds below
-        self._largest = 0.0  # the largest error (any output, or total) so far
+        self._largest = 0.0  # the largest finite total error so far
+        self._left_out = False  # an error was inf or NaN: not drawn
         self._smallest_positive = math.inf  # for the log scale
         self._x = np.zeros(0)
         self._columns = np.zeros((count + 1, 0))
@@ -194,6 +198,8 @@ class ErrorPlot(QWidget):
         hidden = count - len(shown)
         if hidden:
             parts.append(f"<i>{hidden} of {count} hidden (Curves)</i>")
+        if self._left_out:
+            parts.append("<i>errors past 1e300, infinite or NaN: too large to draw, cut off</i>")
         self.legend.setText("&nbsp;&nbsp; ".join(parts))
         self.outputs_button.setText("Curves")  # (a push button draws its menu's arrow with room)
 
@@ -269,11 +275,21 @@ class ErrorPlot(QWidget):
         rows = slice(self._bounds_rows, self._filled)
         new = self._columns[-1, rows]
         if new.size:
-            self._largest = max(self._largest, float(np.max(new)))
+            # an inf or NaN error (a diverged run, 1e300 typed into the data) is left out of the
+            # range and of the curve (pyqtgraph breaks a line there), one past 1e300 is clipped at
+            # the top (pyqtgraph's axes stop at ~1e307): the legend says so
+            with np.errstate(invalid="ignore"):
+                finite = new[np.abs(new) <= LARGEST_ERROR]
+            if finite.size:
+                self._largest = max(self._largest, float(np.max(finite)))
             errors = log.error[rows]
-            positive = errors[errors > 0]
+            with np.errstate(invalid="ignore"):
+                positive = errors[(errors > 0) & (errors <= LARGEST_ERROR)]
             if positive.size:
                 self._smallest_positive = min(self._smallest_positive, float(np.min(positive)))
+            if finite.size < new.size or not np.all(np.isfinite(errors)):
+                self._left_out = True
+                self._update_legend()
         self._bounds_rows = self._filled
 
     def set_training(self, training: bool) -> None:
@@ -301,7 +317,7 @@ class ErrorPlot(QWidget):
             last = first + max(MIN_SPAN, last - first)
         else:  # room to grow, so that steps one at a time do not redraw the axes each time
             last = first + max(MIN_SPAN, math.ceil((last - first) * 1.5))
-        largest = max([self._largest, *(float(np.max(pin.errors, initial=0.0)) for pin in self._pins)])
+        largest = self._largest  # the run's own: a pinned run never sets the range (it would flatten this one)
         if self.log_scale.isChecked():
             top = math.log10(largest) if largest > 0 else 0.0
             bottom = math.log10(self._smallest_positive) if math.isfinite(self._smallest_positive) else top - 1
@@ -318,6 +334,9 @@ class ErrorPlot(QWidget):
         self._log_id = id(log)
         self._filled = self._bounds_rows = 0
         self._largest, self._smallest_positive = 0.0, math.inf
+        if self._left_out:
+            self._left_out = False
+            self._update_legend()
         self._cycle_x, self._cycle_y = np.zeros(0), np.zeros(0)
         for curve in (*self.curves, self.total_curve, self.mean_curve):
             curve.clear()
@@ -355,7 +374,14 @@ class ErrorPlot(QWidget):
         every state the trainer reports: it restyles the curves only when the cycle changes."""
         if (examples or 0) == self._cycle_length:
             return
-        self.cycle_mean.setEnabled(examples is not None and examples > 1)
+        cycles = examples is not None and examples > 1
+        if cycles and self._cycle_length < 2:
+            # cycle mode opens with the mean per cycle over a light band of the raw errors: the raw
+            # curve alone swings between the examples' errors every iteration, a solid block
+            self.cycle_mean.blockSignals(True)
+            self.cycle_mean.setChecked(True)
+            self.cycle_mean.blockSignals(False)
+        self.cycle_mean.setEnabled(cycles)
         self._cycle_length = examples or 0
         self._cycle_x, self._cycle_y = np.zeros(0), np.zeros(0)
         self.mean_curve.clear()
@@ -426,8 +452,10 @@ class ErrorPlot(QWidget):
         for index, pin in enumerate(pins):
             colour = QColor(style.PIN_COLOURS[index % len(style.PIN_COLOURS)])
             colour.setAlpha(140)
-            ghost = self.plot.getPlotItem().plot(pin.iterations, pin.errors,
-                                                 pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
+            ghost = pg.PlotDataItem(pin.iterations, pin.errors,
+                                    pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
+            # a pinned run (a diverged one reaches ~1e3) never sets the range: it would flatten this run
+            self.plot.getPlotItem().addItem(ghost, ignoreBounds=True)
             ghost.setZValue(PIN_Z)
             self.pinned.append((pin.label, ghost))
         self.pinned_button.setVisible(bool(pins))

@@ -1,5 +1,6 @@
 """The error over two chosen weights, every other weight held: a colour map with the path
-training took up to the iteration shown, and a colour bar that says what the colours mean."""
+training took up to the iteration shown, and a colour bar that says what the colours mean. One
+weight (a one-weight network, or the same weight chosen twice): the error against it, a curve."""
 
 from __future__ import annotations
 
@@ -34,9 +35,13 @@ class SurfaceView(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel("x:"))
         row.addWidget(self.first_box)
-        row.addWidget(QLabel("y:"))
+        self.second_label = QLabel("y:")
+        row.addWidget(self.second_label)
         row.addWidget(self.second_box)
         row.addStretch(1)
+        self.note = QLabel()  # what cannot be drawn, in words
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
         self.plot = pg.PlotWidget()
         self.image = pg.ImageItem()
         colour_map = pg.colormap.get("viridis")
@@ -44,13 +49,18 @@ class SurfaceView(QWidget):
         self.plot.addItem(self.image)
         self.colour_bar = pg.ColorBarItem(colorMap=colour_map, interactive=False, width=14)
         self.colour_bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.curve = self.plot.plot(pen=pg.mkPen("k", width=2))  # one weight: the error against it
+        self.curve.setVisible(False)
         self.path = self.plot.plot(pen=pg.mkPen("#f8fafc", width=1.5), symbol=None)
         self.dot = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(DOT), pen=pg.mkPen("w"))
         self.plot.addItem(self.dot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addWidget(self.note)
         layout.addWidget(self.plot)
+        self.one_weight = False
+        self._set_one_weight(self.first_box.count() == 1)
         self._restyle()
 
     def changeEvent(self, event):  # noqa: N802
@@ -67,6 +77,9 @@ class SurfaceView(QWidget):
             item.getAxis(side).setPen(text)
             item.getAxis(side).setTextPen(text)
             item.getAxis(side).enableAutoSIPrefix(False)  # weights as they are, not "(x0.001)"
+        self.curve.setPen(pg.mkPen(text, width=2))
+        path = QColor(DOT if self.one_weight else "#f8fafc")
+        self.path.setPen(pg.mkPen(path, width=1.5))
         axis = self.colour_bar.getAxis("right")
         axis.setPen(text)
         axis.setTextPen(text)
@@ -77,31 +90,86 @@ class SurfaceView(QWidget):
 
     def refresh(self, weights, inputs, targets, path_weights: np.ndarray) -> None:
         """``path_weights``: the weights before each iteration up to the one shown (K×M×N; a view,
-        not copied whole), then ``weights``, the weights shown."""
+        not copied whole), then ``weights``, the weights shown.
+
+        One weight chosen on both axes (a one-weight network has no other) draws the error
+        against that weight, a curve. Numbers too large to draw (inf, NaN, past
+        :data:`~gdviz.core.bowls.DRAWABLE`) never raise: the path leaves those points out, the
+        colours clip to the finite errors, and when nothing is left the view says so."""
         first, second = self.chosen()
+        self._set_one_weight(first == second)
         every = max(1, len(path_weights) // MAX_PATH_POINTS)
         path_x = np.append(path_weights[::every, first[0], first[1]], weights[first])
         path_y = np.append(path_weights[::every, second[0], second[1]], weights[second])
-
-        def span(values):
-            low, high = float(values.min()), float(values.max())
-            pad = max((high - low) * 0.25, 0.25)
-            return np.linspace(low - pad, high + pad, 64)
-
-        xs, ys = span(path_x), span(path_y)
-        if first == second:
-            grid = np.tile(bowls.error_along(weights, inputs, targets, *first, xs)[:, None], (1, len(ys)))
-        else:
-            grid = bowls.surface(weights, inputs, targets, first, second, xs, ys)
+        with np.errstate(invalid="ignore"):
+            kept = (np.abs(path_x) <= bowls.DRAWABLE) & (np.abs(path_y) <= bowls.DRAWABLE)
+        path_x, path_y = path_x[kept], path_y[kept]
+        self.plot.getPlotItem().setLabel("bottom", self.first_box.currentText())
+        if not kept[-1] or not bowls.drawable(weights, inputs, targets):
+            self._too_large()
+            return
+        xs = self._span(path_x)
+        if self.one_weight:
+            errors = bowls.error_along(weights, inputs, targets, *first, xs)
+            path_errors = bowls.error_along(weights, inputs, targets, *first, path_x)
+            if not bowls.drawable(errors, path_errors):
+                self._too_large()
+                return
+            self.note.setVisible(False)
+            self.curve.setData(xs, errors)
+            self.path.setData(path_x, path_errors)
+            self.dot.setData([path_x[-1]], [path_errors[-1]])
+            return
+        ys = self._span(path_y)
+        grid = bowls.surface(weights, inputs, targets, first, second, xs, ys)
         levels = np.log10(grid + 1e-12)
+        finite = levels[np.isfinite(levels)]
+        if finite.size == 0:
+            self._too_large()
+            return
+        low, high = float(np.min(finite)), float(np.max(finite))
+        levels = np.nan_to_num(levels, nan=high, posinf=high, neginf=low)  # clipped to the colours' top
+        self.note.setVisible(finite.size < levels.size)
+        self.note.setText("Errors too large to draw are shown in the top colour.")
         self.image.setImage(levels, autoLevels=False)
-        low, high = float(levels.min()), float(levels.max())
         self.colour_bar.setLevels((low, high if high > low else low + 1))
         self.image.setRect(QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0]))
         self.path.setData(path_x, path_y)
-        self.dot.setData([weights[first]], [weights[second]])
-        self.plot.getPlotItem().setLabel("bottom", self.first_box.currentText())
+        self.dot.setData([path_x[-1]], [path_y[-1]])
         self.plot.getPlotItem().setLabel("left", self.second_box.currentText())
 
+    @staticmethod
+    def _span(values: np.ndarray) -> np.ndarray:
+        low, high = float(np.min(values)), float(np.max(values))
+        pad = max((high - low) * 0.25, 0.25)
+        return np.linspace(low - pad, high + pad, 64)
+
+    def _set_one_weight(self, one: bool) -> None:
+        """The error against one weight (a curve) or over two (a colour map)."""
+        if one == self.one_weight:
+            return
+        self.one_weight = one
+        self.image.setVisible(not one)
+        self.colour_bar.setVisible(not one)
+        self.curve.setVisible(one)
+        self.curve.setData([], [])
+        if one:
+            self.plot.getPlotItem().setLabel("left", "total error")
+        self.second_label.setVisible(self.second_box.count() > 1)  # a one-weight network has no second
+        self.second_box.setVisible(self.second_box.count() > 1)
+        self._restyle()  # the path's colour: light over the colour map, the dot's red over the curve
+
+    def _too_large(self) -> None:
+        """Nothing to draw but a word: the numbers are too large (or not numbers)."""
+        self.note.setText(f"The error here: {bowls.TOO_LARGE} (a weight, input or error is infinite, "
+                          "not a number, or past 1e150).")
+        self.note.setVisible(True)
+        self.image.clear()
+        self.curve.setData([], [])
+        self.path.setData([], [])
+        self.dot.setData([], [])
+
     def path_points(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.path.xData, self.path.yData
+        """The path drawn (empty when there is none)."""
+        x, y = self.path.xData, self.path.yData
+        return (np.zeros(0), np.zeros(0)) if x is None or y is None else (x, y)

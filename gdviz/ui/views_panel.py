@@ -1,5 +1,6 @@
-"""The centre of the window: the network diagram, and under it the error curves (with the
-timeline), the error bowls and the error surface, as tabs."""
+"""The centre of the window: the network diagram, and under it the error curves, the error
+bowls and the error surface, as tabs, over the timeline (which every tab shows: it picks the
+iteration the diagram and each tab show)."""
 
 from __future__ import annotations
 
@@ -27,12 +28,16 @@ class ViewsPanel(QSplitter):
         self.error_plot: ErrorPlot | None = None
         self.bowls: BowlsView | None = None
         self.surface: SurfaceView | None = None
-        self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot goes over the timeline
+        self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot's place
         self._curves_layout.setContentsMargins(0, 0, 0, 0)
-        self._curves_layout.setSpacing(2)
-        self._curves_layout.addWidget(self.timeline)
+        lower = QWidget()  # the tabs over the timeline: under whichever tab is shown
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.setSpacing(2)
+        lower_layout.addWidget(self.tabs, 1)
+        lower_layout.addWidget(self.timeline)
         self.addWidget(self.network_view)
-        self.addWidget(self.tabs)
+        self.addWidget(lower)
         self.setStretchFactor(0, 4)
         self.setStretchFactor(1, 5)
         self._names: tuple = ()
@@ -66,8 +71,8 @@ class ViewsPanel(QSplitter):
         self.tabs.addTab(self.curves_page, "Error curves")
         self.tabs.addTab(self.bowls, "Error bowls")
         self.tabs.addTab(self.surface, "Error surface")
-        self.tabs.setTabToolTip(0, "Each output's error and the total, against iteration; the timeline picks the "
-                                   "iteration every view shows")
+        self.tabs.setTabToolTip(0, "Each output's error and the total, against iteration; click or drag to pick "
+                                   "the iteration every view shows")
         self.tabs.setTabToolTip(1, "The error as each weight alone moves: the dot slides to the bottom as it learns")
         self.tabs.setTabToolTip(2, "The error over two weights, with the path training took")
         self.tabs.setCurrentIndex(current)
