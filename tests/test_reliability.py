@@ -66,7 +66,10 @@ def test_counts_and_speed_only_take_whole_numbers_in_range(window):
     for field, low, high in ((controls.inputs_field, 1, 32), (controls.outputs_field, 1, 32),
                              (controls.run_field, 1, 10_000_000)):
         assert (field.minimum(), field.maximum()) == (low, high)
-        assert field.validate("abc", 0)[0].name == "Invalid"
+        assert field.validate("abc", 0)[0].name == "Intermediate"  # kept as typed, refused when committed
+        field.lineEdit().setText("abc")
+        with pytest.raises(ValueError, match=f"from {low:,} to {high:,}, not abc"):
+            field.typed_value()
         field.lineEdit().setText(str(high + 1))
         with pytest.raises(ValueError, match=f"from {low:,} to {high:,}, not {high + 1}"):
             field.typed_value()
@@ -182,12 +185,32 @@ def test_data_edited_during_play_lands_between_two_iterations(window, qtbot, mon
 
 def test_a_slow_window_never_has_more_than_one_batch_in_flight(window, qtbot):
     """The trainer waits for a grant after each batch: however slow the window, the reports with
-    records that are sent but not yet taken are never more than one."""
+    records that are sent but not yet taken are never more than one.
+
+    Counted where it happens: each report with records as the trainer emits it (a direct
+    connection runs in the trainer's thread), each Grant as the controller sends it. Checked
+    against a broken build (the trainer's ``self._granted = False`` after a batch removed, in a
+    scratch copy): two batches were in flight at once and this failed (``assert 2 == 1``)."""
+    from PySide6.QtCore import Qt
+
     view = window.views.network_view
     real_paint = type(view).paintEvent
     trainer = window.controller.trainer
-    taken = []
-    window.controller.records_added.connect(lambda: taken.append(trainer.reports_sent))
+    counts = {"sent": 0, "granted": 0, "most": 0}
+    real_send = trainer.send
+
+    def send(command):
+        if type(command).__name__ == "Grant":
+            counts["granted"] += 1  # before the trainer can see it
+        real_send(command)
+
+    def sent(report):  # in the trainer's thread, as it emits
+        if report.records is not None:
+            counts["sent"] += 1
+            counts["most"] = max(counts["most"], counts["sent"] - counts["granted"])
+
+    trainer.send = send
+    trainer.report.connect(sent, Qt.ConnectionType.DirectConnection)
 
     def slow_paint(self, event):
         block = threading.Event()
@@ -203,11 +226,14 @@ def test_a_slow_window_never_has_more_than_one_batch_in_flight(window, qtbot):
         wait_until_stopped(qtbot, window)
     finally:
         type(view).paintEvent = real_paint
+        trainer.report.disconnect(sent)
+        del trainer.send
     received = window.controller.log.count
     core = preset_training("multi-in-out")
     core.run(received)
     assert window.controller.log.equals(core.log)
-    assert len(taken) > 5
+    assert counts["sent"] > 5 and counts["granted"] == counts["sent"]  # every batch taken, and granted once
+    assert counts["most"] == 1
 
 
 # -- long runs -----------------------------------------------------------------------------------------
