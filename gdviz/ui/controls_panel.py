@@ -41,7 +41,7 @@ from gdviz.ui import style
 from gdviz.ui.controller import SessionController
 from gdviz.ui.parsing import parse_number
 from gdviz.ui.table_models import DataTableModel
-from gdviz.ui.widgets import ChoiceBox, NumberField
+from gdviz.ui.widgets import ChoiceBox, HintLabel, NumberField
 
 MAX_RUN = 10_000_000
 
@@ -59,12 +59,14 @@ class ControlsPanel(QScrollArea):
 
     refused = Signal(str)  # a value typed into a field was refused (the window says so)
     cell_refused = Signal(str)  # a value typed into a cell of the data table was refused
+    refusal_withdrawn = Signal(str)  # a refusal, taken back: its field now holds a value it took
 
     def __init__(self, controller: SessionController, parent: QWidget | None = None):
         super().__init__(parent)
         self.controller = controller
         self._rendered: SessionState | None = None
         self._alpha_message: str | None = None
+        self._alpha_refusal: str | None = None  # said in the status bar until alpha takes a value
         panel = QWidget()
         column = QVBoxLayout(panel)
         column.setContentsMargins(6, 6, 6, 6)
@@ -80,6 +82,9 @@ class ControlsPanel(QScrollArea):
         # as wide as the controls need, with room for the scroll bar a short screen brings
         self.setMinimumWidth(panel.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
+        # a click on a button that takes no focus (Run) would give the focus to the panel, the first
+        # parent that takes it: the field being typed in would lose it, and its text, before Run reads it
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     # -- building ----------------------------------------------------------------------------------
     def _network_group(self) -> QGroupBox:
@@ -102,6 +107,7 @@ class ControlsPanel(QScrollArea):
                              "(Enter; Ctrl+Z undoes it)")
             field.editingFinished.connect(self._on_shape_entered)
             field.refused.connect(self.refused)
+            field.withdrawn.connect(self.refusal_withdrawn)
         shape_row.addWidget(self.inputs_field, 1)
         shape_row.addWidget(QLabel("in →"))
         shape_row.addWidget(self.outputs_field, 1)
@@ -121,8 +127,10 @@ class ControlsPanel(QScrollArea):
         self.data_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.data_view)
         form = QFormLayout()
-        self.example_spin = QSpinBox()
+        self.example_spin = NumberField("Train on game", 0, 0)
         self.example_spin.valueChanged.connect(self._on_example_changed)
+        self.example_spin.refused.connect(self.refused)
+        self.example_spin.withdrawn.connect(self.refusal_withdrawn)
         self.mode_box = ChoiceBox()
         for mode in MODES:
             self.mode_box.addItem(mode, mode)
@@ -141,8 +149,9 @@ class ControlsPanel(QScrollArea):
         self.alpha_edit = QLineEdit()
         self.alpha_edit.setToolTip("The learning rate: a number greater than 0, e.g. 0.01 or 1e-3. Press Enter.")
         self.alpha_edit.editingFinished.connect(self._on_alpha_entered)
-        self.alpha_hint = QLabel()
-        self.alpha_hint.setWordWrap(True)
+        # the warning border (a style sheet) would make it 2 px shorter: everything below would move
+        self.alpha_edit.setFixedHeight(self.alpha_edit.sizeHint().height())
+        self.alpha_hint = HintLabel(lines=3)  # its longest texts take three lines: the panel holds still
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
         self.speed_slider.setPageStep(1)
@@ -176,7 +185,11 @@ class ControlsPanel(QScrollArea):
         self.run_field.setValue(1000)
         self.run_field.setToolTip(f"How many iterations Run does, as fast as possible (1 to {MAX_RUN:,})")
         self.run_field.refused.connect(self.refused)
+        self.run_field.withdrawn.connect(self.refusal_withdrawn)
         self.run_button = QPushButton("Run")
+        # a click leaves the focus where it is: Run then reads the field as typed, and refuses
+        # "2.5" rather than first turning it back into the old count on the way out and running that
+        self.run_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         run_row.addWidget(self.run_field, 1)
         run_row.addWidget(self.run_button)
         layout.addLayout(run_row)
@@ -232,6 +245,9 @@ class ControlsPanel(QScrollArea):
             self._show_alpha_message(f"{exc}; alpha stays {alpha_text(state.alpha)}.")
             return
         self._alpha_message = None
+        if self._alpha_refusal is not None:
+            refusal, self._alpha_refusal = self._alpha_refusal, None
+            self.refusal_withdrawn.emit(refusal)
         if alpha != state.alpha:
             self.controller.set_alpha(alpha)
         self._render_alpha(state, force=True)
@@ -242,11 +258,11 @@ class ControlsPanel(QScrollArea):
 
     def run_count(self) -> int | None:
         """The N of Run N as typed (None, and a message, if it is not a number from 1 to MAX_RUN)."""
-        try:
-            return self.run_field.typed_value()
-        except ValueError as exc:
-            self.refused.emit(str(exc))
-            return None
+        field = self.run_field
+        count = field.take()
+        if count is not None and (field.hasFocus() or field.lineEdit().hasFocus()):
+            self._focus_home()  # the field's work is done: Space now pauses the run, not types a space
+        return count
 
     # -- rendering ---------------------------------------------------------------------------------
     # Hides QWidget.render(target, ...), which paints the widget elsewhere and which nothing calls on
@@ -359,7 +375,7 @@ class ControlsPanel(QScrollArea):
             self.alpha_edit.setModified(False)
 
     def _show_alpha_message(self, message: str) -> None:
-        self._alpha_message = message
+        self._alpha_message = self._alpha_refusal = message
         colour = style.error_colour().name()
         self.alpha_edit.setStyleSheet(f"QLineEdit {{ border: 2px solid {colour}; }}")
         self.alpha_hint.setStyleSheet(f"color: {colour};")

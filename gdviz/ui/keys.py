@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdviz.ui.guard import answers_qt, filter_nothing
+
 EDITORS = (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QTextEdit, QPlainTextEdit)
 
 SHORTCUTS = [  # (keys, what they do): Help → Keyboard shortcuts
@@ -52,6 +54,7 @@ def _is_bare(event: QKeyEvent) -> bool:
 class KeyRouter(QObject):
     """Installed on the application: an editor with the focus keeps its bare keys."""
 
+    @answers_qt(filter_nothing)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and _is_bare(event):
             focus = QApplication.focusWidget()

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         controller.message.connect(self.status.show_message)
         self.files.message.connect(self.status.show_message)
         self.controls.refused.connect(self.status.show_message)
+        self.controls.refusal_withdrawn.connect(self.status.withdraw)
         self.controls.cell_refused.connect(self.show_refusal)
         self.phases.changed.connect(self._on_phase)
         self.views.timeline.iteration_chosen.connect(controller.show_iteration)

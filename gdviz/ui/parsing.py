@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 
 def parse_number(text: str, what: str = "value", *, positive: bool = False) -> float:
@@ -25,6 +26,23 @@ def parse_number(text: str, what: str = "value", *, positive: bool = False) -> f
     if positive and value <= 0:
         raise ValueError(f"{what} must be greater than 0, not {cleaned}")
     return value + 0.0  # -0 becomes 0
+
+
+def parse_count(text: str, group_separator: str = ",") -> int | None:
+    """The whole number ``text`` writes in the digits 0-9, or None when it writes anything else.
+
+    ``1000`` and ``1,000`` (``group_separator`` between groups of three, as the field shows it)
+    are 1000; ``2.5``, ``1e3``, ``-3``, ``1,00``, ``²``, ``½`` and ``٣`` are None: never a number
+    other than the one typed (``str.isdigit`` is True for "²", on which ``int`` raises, and
+    ``int`` reads "٣" as 3).
+    """
+    cleaned = text.strip()
+    if re.fullmatch("[0-9]+", cleaned):
+        return int(cleaned)
+    if group_separator and not re.search("[0-9]", group_separator) and re.fullmatch(
+            f"[0-9]{{1,3}}(?:{re.escape(group_separator)}[0-9]{{3}})+", cleaned):
+        return int(cleaned.replace(group_separator, ""))
+    return None
 
 
 def format_number(value: float, digits: int = 7) -> str:

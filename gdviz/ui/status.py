@@ -7,6 +7,7 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
 
+from gdviz.ui.guard import faults
 from gdviz.ui.widgets import ElidedLabel
 
 MESSAGE_MS = 8000
@@ -33,12 +34,20 @@ class StatusLine:
         self._clear = QTimer(bar)
         self._clear.setSingleShot(True)
         self._clear.timeout.connect(lambda: self.message.set_full_text(""))
+        faults.happened.connect(self.message.set_full_text)  # no timeout: a fault is not a passing word
         self._mark: tuple[float, int] | None = None  # when and at which iteration the rate was last measured
         self.rate: float | None = None
 
     def show_message(self, text: str, milliseconds: int = MESSAGE_MS) -> None:
         self.message.set_full_text(text)
         self._clear.start(milliseconds)
+
+    def withdraw(self, text: str) -> None:
+        """Take back ``text`` if it is still shown (a refusal, once its field took a value): any
+        later message stays."""
+        if self.message.full_text() == text:
+            self._clear.stop()
+            self.message.set_full_text("")
 
     def show_iteration(self, shown: int, last: int, error: float | None) -> None:
         """``error``: the total error of the iteration shown (at iteration 0, of the weights as
