@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from gdviz.core import bowls
 from gdviz.core.dataset import edge_name
+from gdviz.ui.guard import answers_qt
 
 MAX_BOWLS = 16  # more weights than this: the bowls of one output at a time (the chooser pages)
 CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl never gets smaller: the grid scrolls instead
@@ -85,11 +86,13 @@ class BowlsView(QWidget):
             if announce:
                 self.output_chosen.emit(output)
 
+    @answers_qt()
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)
         if self.plots and self.columns() != self._built_columns:
             self._build()
 
+    @answers_qt()
     def changeEvent(self, event):  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange and self.plots:
             self._build()

@@ -7,6 +7,8 @@ import time
 import numpy as np
 import pyqtgraph as pg
 
+from gdviz.ui.guard import answers_qt
+
 SEGMENT = 200_000  # points in one piece of a long curve
 
 
@@ -79,6 +81,7 @@ class TimedPlotWidget(pg.PlotWidget):
 
     paint_seconds = 0.0
 
+    @answers_qt()
     def paintEvent(self, event):  # noqa: N802
         started = time.perf_counter()
         super().paintEvent(event)

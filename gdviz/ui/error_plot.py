@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton
 from gdviz.core.log import IterationLog
 from gdviz.ui import style
 from gdviz.ui.curve_series import Series, TimedPlotWidget
+from gdviz.ui.guard import answers_qt
 
 SYNC_ROWS = 200_000  # rows of a log copied into the curves' arrays at most per refresh (~20 ms)
 ALL_AT_ONCE = 20_000  # up to this many points every curve is redrawn each time; beyond, one a time
@@ -146,6 +147,7 @@ class ErrorPlot(QWidget):
         self._restyle()
 
     # -- look --------------------------------------------------------------------------------------
+    @answers_qt()
     def changeEvent(self, event):  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange:
             self._restyle()

@@ -24,6 +24,7 @@ from gdviz.ui.controller import SessionController, log_capacity
 from gdviz.ui.controls_panel import ControlsPanel
 from gdviz.ui.file_actions import FileActions
 from gdviz.ui.garbage import GuiThreadCollector
+from gdviz.ui.guard import answers_qt
 from gdviz.ui.phases import PhaseStepper
 from gdviz.ui.resources import resource_path
 from gdviz.ui.status import StatusLine
@@ -370,6 +371,7 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.setGeometry(self.screen().availableGeometry())
 
+    @answers_qt()
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)
         if getattr(self, "_placed", False):
@@ -432,6 +434,7 @@ class MainWindow(QMainWindow):
             if problem:
                 self.status.show_message(problem, 20000)
 
+    @answers_qt()
     def closeEvent(self, event):  # noqa: N802
         self.files.close()  # an unfinished export or save is cancelled: no partial file
         self.frame_timer.stop()

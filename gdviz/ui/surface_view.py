@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from gdviz.core import bowls
 from gdviz.core.dataset import edge_name
+from gdviz.ui.guard import answers_qt
 
 MAX_PATH_POINTS = 4000  # a longer path is drawn with every k-th point (its end always)
 DOT = "#dc2626"
@@ -63,6 +64,7 @@ class SurfaceView(QWidget):
         self._set_one_weight(self.first_box.count() == 1)
         self._restyle()
 
+    @answers_qt()
     def changeEvent(self, event):  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange:
             self._restyle()

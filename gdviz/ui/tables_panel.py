@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from gdviz.core.dataset import DataSet
 from gdviz.ui import style
 from gdviz.ui.arithmetic_view import ArithmeticView
+from gdviz.ui.guard import answers_qt
 from gdviz.ui.table_models import TINT_HIGH, TINT_LOW, WeightTableModel
 
 MOST_DIGITS, FEWEST_DIGITS = 7, 3
@@ -198,6 +199,7 @@ class TablesPanel(QSplitter):
         self._fitted_once = False
         self.setMinimumWidth(240)
 
+    @answers_qt()
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)
         if not self._fitted_once and not self.restored:
