@@ -103,6 +103,7 @@ def test_run_n_runs_exactly_the_number_typed(window, qtbot):
     assert field.value() == 1000 and field.typed_value() == 1000
 
 
+@pytest.mark.qt_no_exception_capture  # the injected fault is reported through sys.excepthook, on purpose
 def test_an_override_that_raises_still_answers_qt(window, qtbot, monkeypatch):
     """A fault inside the field's validate (here injected) neither kills the app nor goes unsaid:
     the key is kept, the status bar names the fault, and the field then refuses nothing it cannot read.

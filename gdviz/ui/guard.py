@@ -3,13 +3,15 @@
 When Qt calls a Python override (``QValidator.validate``, ``paintEvent``, ``eventFilter``…) and
 it raises, PySide6 cannot hand Qt a return value: typing "²" into a count field, whose
 ``validate`` raised, ended the process with a segmentation fault ("٣" with an abort), losing the
-session. :func:`answers_qt` wraps an override so that an exception is printed with its traceback,
-said in the window's status bar (:data:`faults`), and Qt gets a plain answer instead.
+session. :func:`answers_qt` wraps an override so that an exception goes to ``sys.excepthook`` (which
+prints it; pytest-qt's fails the test), is said in the window's status bar (:data:`faults`), and
+Qt gets a plain answer instead.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -38,7 +40,7 @@ def answers_qt(fallback: Callable[..., Any] | None = None) -> Callable[[F], F]:
             try:
                 return method(self, *args)
             except Exception as exc:  # noqa: BLE001 - nothing may reach Qt: PySide cannot survive it
-                traceback.print_exc()
+                sys.excepthook(*sys.exc_info())
                 try:
                     faults.happened.emit(f"Internal error in {type(self).__name__}.{method.__name__}: "
                                          f"{type(exc).__name__}: {exc} (details in the terminal)")
