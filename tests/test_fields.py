@@ -205,3 +205,29 @@ def test_the_controls_below_the_alpha_hint_hold_still_when_it_grows(window, qtbo
         assert words in hint.text() and lines(hint.text()) == 2
         QApplication.processEvents()
         assert places() == before
+
+
+def test_a_hint_too_long_for_its_lines_ends_with_an_ellipsis_and_keeps_its_height(qtbot):
+    """A hint that needs more lines than it keeps shows their start and "…", whole in its tooltip;
+    its height never changes; a short text is shown whole, with no tooltip.
+
+    Checked by making HintLabel._elide set the whole text: the "…" assertion fails."""
+    from gdviz.ui.widgets import HintLabel
+
+    hint = HintLabel(lines=2)
+    qtbot.addWidget(hint)
+    hint.resize(200, hint.height())
+    hint.show()
+    qtbot.waitExposed(hint)
+    height = hint.height()
+    long_text = " ".join(["Stable below 0.02699 = the bound for one whole cycle over the examples"] * 3)
+    hint.setText(long_text)
+    assert hint.height() == height and hint.text() == long_text and hint.toolTip() == long_text
+    shown = super(HintLabel, hint).text()
+    assert shown.endswith("…") and long_text.startswith(shown[:-1].rstrip())
+    metrics = hint.fontMetrics()
+    box = metrics.boundingRect(0, 0, hint.contentsRect().width(), 10_000, Qt.TextFlag.TextWordWrap, shown)
+    assert box.height() <= 2 * metrics.lineSpacing()
+    hint.setText("Stable below 0.02699.")
+    assert super(HintLabel, hint).text() == "Stable below 0.02699." and hint.toolTip() == ""
+    assert hint.height() == height
