@@ -48,6 +48,37 @@ def isolated_settings(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def close_answers(monkeypatch):
+    """Closing a window with unsaved work asks Save / Discard / Cancel in a modal box, which would
+    block a test for ever: here every such question is answered Discard, unless the test puts its
+    own answers in this list first (QMessageBox.StandardButton values). ``close_answers.asked``
+    lists what each question said would be lost."""
+    answers = _Answers()
+    try:
+        from PySide6.QtWidgets import QMessageBox
+
+        from gdviz.ui import file_actions
+    except ImportError:  # the core tests run without Qt installed too
+        yield answers
+        return
+
+    def ask(_parent, what):
+        answers.asked.append(what)
+        return answers.pop(0) if answers else QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(file_actions, "ask_to_save", ask)
+    yield answers
+
+
+class _Answers(list):
+    """Answers to give, in order; ``asked``: what each question said would be lost."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: list[str] = []
+
+
+@pytest.fixture(autouse=True)
 def no_thread_left_running(monkeypatch):
     """Fail a test that leaves a QThread or a non-daemon Python thread running after it ends."""
     started = []

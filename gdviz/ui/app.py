@@ -14,15 +14,18 @@ def run_app(argv: list[str]) -> int:
         print(f"gdviz: unknown command {' '.join(argv)!r}; try 'gdviz --help' "
               "(or 'gdviz SESSION' to open a saved session)", file=sys.stderr)
         return 2
-    from gdviz.ui.startup import window_problem
+    from gdviz.ui.startup import qt_import_problem, window_problem
 
     problem = window_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return 1
-
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
+    try:
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QApplication
+    except ImportError as exc:  # a system library Qt needs (glib, GL …): named, with its package
+        print(qt_import_problem(exc), file=sys.stderr)
+        return 1
 
     import gdviz
     from gdviz.ui.main_window import MainWindow
@@ -48,9 +51,9 @@ def run_app(argv: list[str]) -> int:
 
 
 def close_on_signals(app, window):
-    """Ctrl+C (SIGINT) and SIGTERM close the window as its close button does — threads stopped,
-    a file being written cancelled and removed — then the application exits (130 after Ctrl+C,
-    0 after SIGTERM). Returns a function that puts the previous handlers back.
+    """Ctrl+C (SIGINT) and SIGTERM close the window without a question — threads stopped, a file
+    being written cancelled and removed, unsaved work not asked about — then the application exits
+    (130 after Ctrl+C, 0 after SIGTERM). Returns a function that puts the previous handlers back.
 
     Python runs a signal handler only when the interpreter next runs, and Qt's event loop may
     sleep in C++ for ever: so the C handler also writes to a socket that Qt watches, which wakes
@@ -65,6 +68,7 @@ def close_on_signals(app, window):
     notifier.activated.connect(lambda *_: _drain(woken))
 
     def handler(number, _frame):
+        window.files.close_at_once()  # no question, and a file being written is cancelled
         window.close()
         app.exit(EXIT_INTERRUPTED if number == signal.SIGINT else 0)
 

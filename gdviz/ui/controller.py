@@ -422,5 +422,8 @@ class SessionController(QObject):
                              "Reset (R) to go on.")
         if report.refused:
             self.refused.emit(report.refused)
+        if report.failure:  # an unexpected error in the trainer: said where training stops are said
+            self._set_notice(report.failure)
+            self.message.emit(report.failure)
         if report.sync is not None:
             self.synced.emit(report.sync)

@@ -1,16 +1,27 @@
 """File → Export, Save session, Save without the log, Open session: the dialogs, then the work on
-a background job (:mod:`gdviz.ui.jobs`), then a word in the status bar or a message box."""
+a background job (:mod:`gdviz.ui.jobs`), then a word in the status bar or a message box.
+
+Also what closing the window must not lose: a session with training or edits not yet saved
+(:meth:`FileActions.may_close` asks Save / Discard / Cancel), and a file still being written
+(the window waits for it, showing its progress, then closes).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+import numpy as np
+from PySide6.QtCore import QEventLoop, QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from gdviz.core.csv_log import write_csv
+from gdviz.core.dataset import DataSet
 from gdviz.core.files import describe_error
+from gdviz.core.log import IterationLog
 from gdviz.core.session import Session, SessionError, load_session, save_session
+from gdviz.core.state import SessionState
 from gdviz.ui.controller import SessionController, log_capacity
 from gdviz.ui.jobs import JobRunner
 
@@ -26,6 +37,54 @@ def _write_error(path: str):
     return describe
 
 
+NOT_THE_SESSION = frozenset({"playing", "speed", "run_total", "run_remaining", "history"})
+"""State fields that are not work to lose: how the window animates, and the settings' history
+(an edit undone by hand leaves a longer history, and the same session)."""
+
+SETTLE_MS = 2000
+"""How long closing waits at most for the trainer to answer a pause (it answers within a batch)."""
+
+
+def _equal(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    if isinstance(a, DataSet) and isinstance(b, DataSet):
+        return (a.input_names, a.output_names) == (b.input_names, b.output_names) and \
+            _equal(a.inputs, b.inputs) and _equal(a.targets, b.targets)
+    return bool(a == b)
+
+
+@dataclass(frozen=True, eq=False)
+class SavedMark:
+    """The session as last saved or opened (or as the window started): the state, and the log
+    (the object itself, which Reset, a preset, a branch or an undo replace) with its length."""
+
+    state: SessionState
+    log: IterationLog
+    count: int
+    note: str | None
+
+    @classmethod
+    def of(cls, state: SessionState, log: IterationLog) -> SavedMark:
+        return cls(state, log, log.count, log.note)
+
+    def matches(self, state: SessionState, log: IterationLog) -> bool:
+        return (log is self.log and log.count == self.count and log.note == self.note
+                and all(_equal(getattr(state, f.name), getattr(self.state, f.name))
+                        for f in dataclasses.fields(state) if f.name not in NOT_THE_SESSION))
+
+
+def ask_to_save(parent: QWidget, what: str) -> QMessageBox.StandardButton:
+    """Save / Discard / Cancel, before closing with unsaved work (tests replace this function)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Close gdviz", "Save this session before closing?",
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setInformativeText(f"{what} will be lost if you don't save.")
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    return QMessageBox.StandardButton(box.exec())
+
+
 def _read_error(path: str):
     def describe(exc: BaseException) -> str:
         if isinstance(exc, OSError):
@@ -35,6 +94,10 @@ def _read_error(path: str):
         return f"{path} cannot be opened: {reason.rstrip('.')}.\nThe current session is unchanged."
 
     return describe
+
+
+def _iterations(count: int) -> str:
+    return f"{count:,} iteration" + ("" if count == 1 else "s")
 
 
 class FileActions(QObject):
@@ -47,6 +110,11 @@ class FileActions(QObject):
         super().__init__(window)
         self.window, self.controller, self.settings = window, controller, settings
         self.jobs = JobRunner(window)
+        self.saved: SavedMark | None = None  # None until the first session is installed
+        self._close_when_done = False  # the window closes once the file being written is complete
+        self._closing_at_once = False  # Ctrl+C or SIGTERM: no question
+        controller.log_replaced.connect(self._first_session)
+        self.finished.connect(self._after_work)
 
     @property
     def busy(self) -> bool:
@@ -98,28 +166,35 @@ class FileActions(QObject):
                         work, _write_error(path), done)
 
     # -- sessions ------------------------------------------------------------------------------------
-    def save_session(self, include_log: bool = True) -> None:
+    def save_session(self, include_log: bool = True) -> bool:
+        """Ask for a file and save the session there, on a background job; False if nothing was
+        started (the file dialog cancelled, or another file still being written or read)."""
         controller = self.controller
         state = controller.state
         if state is None or self._refuse_while_busy():
-            return
+            return False
         suffix = "" if include_log else "-settings"
         suggested = str(Path(self._folder("session")) / f"{state.preset or 'custom'}{suffix}.gdviz")
         title = "Save session" if include_log else "Save session without the log"
         path, _ = QFileDialog.getSaveFileName(self.window, title, suggested, SESSION_FILTER)
         if not path:
-            return
+            return False
         if not Path(path).suffix:
             path += ".gdviz"
         self.settings.setValue("session/folder", str(Path(path).parent))
+        state = controller.state or state  # as it is now: training may have gone on during the dialog
         session = Session(state.replace(playing=False, run_total=0, run_remaining=0), controller.log.shared(),
                           controller.shown)
+        # what is saved (training may go on while the file is written). Saved without its log
+        # too: the learner chose to keep the settings and weights only.
+        mark = SavedMark.of(state, controller.log)
 
         def work(progress):
             save_session(path, session, include_log=include_log, progress=progress)
 
         def done(ok: bool, result) -> None:
             if ok:
+                self.saved = mark
                 what = "the session" if include_log else "the settings and weights (without the log)"
                 self._tell(True, f"Saved {what} to {path}")
             elif result is None:
@@ -129,6 +204,7 @@ class FileActions(QObject):
                 self.finished.emit(False, result)
 
         self.jobs.start(title, f"Writing {Path(path).name}…", work, _write_error(path), done)
+        return True
 
     def open_session(self, path: str | None = None) -> None:
         if self._refuse_while_busy():
@@ -146,6 +222,7 @@ class FileActions(QObject):
             if ok:
                 session: Session = result
                 self.controller.load_session(session, Path(chosen).name)
+                self.mark_saved()
                 self.settings.setValue("session/folder", str(Path(chosen).parent))
                 notes = " ".join(session.notes)
                 self._tell(True, f"Opened {chosen}" + (f". {notes}" if notes else ""))
@@ -155,11 +232,98 @@ class FileActions(QObject):
                 QMessageBox.warning(self.window, "Cannot open session", result)
                 self.finished.emit(False, result)
 
-        self.jobs.start("Open session", f"Reading {Path(chosen).name}…", work, _read_error(chosen), done)
+        self.jobs.start("Open session", f"Reading {Path(chosen).name}…", work, _read_error(chosen), done,
+                        writing=False)
 
     def _tell(self, ok: bool, text: str) -> None:
         self.message.emit(text)
         self.finished.emit(ok, text)
+
+    # -- closing the window --------------------------------------------------------------------------
+    def mark_saved(self) -> None:
+        """The session as it is now is the one on disk (just opened, or just started)."""
+        if self.controller.state is not None:
+            self.saved = SavedMark.of(self.controller.state, self.controller.log)
+
+    @Slot()
+    def _first_session(self) -> None:
+        """The window's first session (a preset, nothing done yet) has nothing to save."""
+        self.controller.log_replaced.disconnect(self._first_session)
+        self.mark_saved()
+
+    @property
+    def unsaved(self) -> bool:
+        """Training, edits, another preset or shape, Reset … since the session was last saved or opened."""
+        state = self.controller.state
+        return state is not None and self.saved is not None and not self.saved.matches(state, self.controller.log)
+
+    def close_at_once(self) -> None:
+        """The next close asks nothing and waits for nothing (Ctrl+C, SIGTERM: a file being written
+        is cancelled, leaving no partial file)."""
+        self._closing_at_once = True
+
+    def may_close(self) -> bool:
+        """Whether the window may close now (its closeEvent asks). If not, the window stays: the
+        learner chose Cancel, or a file is being written (the save asked for, or one under way),
+        and the window closes by itself once it is complete."""
+        if self._closing_at_once:
+            return True
+        if self.jobs.busy:
+            if self.jobs.writing:
+                self._close_when_done = True
+                self.jobs.show_progress("Finishing the file before closing…")
+                self.message.emit("The window closes once the file is written (Cancel stops it and keeps the window).")
+                return False
+            self.jobs.cancel_and_wait()  # a session being read: nothing is lost by not opening it
+        if not self.unsaved:
+            return True
+        self._settle()
+        if not self.unsaved:
+            return True
+        answer = ask_to_save(self.window, self._unsaved_work())
+        if answer == QMessageBox.StandardButton.Discard:
+            return True
+        if answer == QMessageBox.StandardButton.Save and self.save_session():
+            self._close_when_done = True
+        return False
+
+    def _unsaved_work(self) -> str:
+        """What closing without saving loses, for the question."""
+        log = self.controller.log
+        if self.saved is not None and log is self.saved.log and log.count > self.saved.count:
+            return f"{_iterations(log.count - self.saved.count)} trained since the session was saved or opened"
+        if log.count:
+            return f"This session ({_iterations(log.count)}, its settings and weights)"
+        return "This session's settings and weights"
+
+    def _settle(self) -> None:
+        """Pause training and wait until its last batch is in, so that what is saved is what the
+        window shows, and does not move on while the learner decides."""
+        controller = self.controller
+        if controller.state is None or not controller.state.playing or controller.trainer is None:
+            return
+        controller.pause()
+        loop = QEventLoop()
+        token = controller.sync()
+
+        def synced(answered: int) -> None:
+            if answered == token:
+                loop.quit()
+
+        controller.synced.connect(synced)
+        QTimer.singleShot(SETTLE_MS, loop.quit)
+        loop.exec()
+        controller.synced.disconnect(synced)
+
+    @Slot(bool, str)
+    def _after_work(self, ok: bool, _text: str) -> None:
+        if not self._close_when_done:
+            return
+        self._close_when_done = False
+        if ok:  # written: close as asked (a session changed meanwhile is asked about again)
+            QTimer.singleShot(0, self.window.close)
+        else:
+            self.message.emit("The window stays open: the file was not written.")
 
     def close(self) -> None:
         self.jobs.cancel_and_wait()

@@ -70,6 +70,7 @@ class JobRunner(QObject):
         super().__init__(window)
         self.window = window
         self.job: Job | None = None
+        self.writing = False  # the job writes a file (closing the window waits for it)
         self._dialog: QProgressDialog | None = None
         self._done: Callable[[bool, Any], None] | None = None
 
@@ -77,9 +78,12 @@ class JobRunner(QObject):
     def busy(self) -> bool:
         return self.job is not None
 
-    def start(self, title: str, label: str, work, describe_error, done: Callable[[bool, Any], None]) -> Job:
+    def start(self, title: str, label: str, work, describe_error, done: Callable[[bool, Any], None],
+              writing: bool = True) -> Job:
         """Run ``work`` on a thread; ``done(ok, result)`` on the GUI thread: ok with the result,
-        or not ok with a message (None when cancelled)."""
+        or not ok with a message (None when cancelled). ``writing``: the work writes a file (not
+        to be cut short by closing the window)."""
+        self.writing = writing
         job = Job(work, describe_error, self)
         dialog = QProgressDialog(label, "Cancel", 0, PROGRESS_STEPS, self.window)
         dialog.setWindowTitle(title)
@@ -99,6 +103,7 @@ class JobRunner(QObject):
     def _on_finished(self, ok: bool, result: Any) -> None:
         job, dialog, done = self.job, self._dialog, self._done
         self.job = self._dialog = self._done = None
+        self.writing = False
         if job is not None:
             job.wait()
             job.deleteLater()
@@ -108,6 +113,12 @@ class JobRunner(QObject):
         QApplication.restoreOverrideCursor()
         if done is not None:
             done(ok, result)
+
+    def show_progress(self, label: str) -> None:
+        """Show the running job's progress now (not after its usual delay), under ``label``."""
+        if self._dialog is not None:
+            self._dialog.setLabelText(label)
+            self._dialog.show()
 
     def cancel_and_wait(self) -> None:
         """Cancel a running job and wait for it (closing the window): nothing is left half-written."""

@@ -8,6 +8,7 @@ setting of its own (see :mod:`gdviz.ui.controller`).
 from __future__ import annotations
 
 import time
+import traceback
 from functools import partial
 
 import numpy as np
@@ -436,7 +437,15 @@ class MainWindow(QMainWindow):
 
     @answers_qt()
     def closeEvent(self, event):  # noqa: N802
-        self.files.close()  # an unfinished export or save is cancelled: no partial file
+        try:
+            stay = not self.files.may_close()  # unsaved work asked about; a file being written finished first
+        except Exception:  # noqa: BLE001 - an exception escaping a Qt override can kill the process
+            traceback.print_exc()
+            stay = False
+        if stay:
+            event.ignore()
+            return
+        self.files.close()  # a session being read (or, after Ctrl+C, a file being written) is cancelled
         self.frame_timer.stop()
         self._redraw.stop()
         self._warm_up.stop()

@@ -34,11 +34,22 @@ PACKAGES = {
     "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11"),
     "libxkbcommon.so.0": ("libxkbcommon0", "libxkbcommon"),
     "libX11-xcb.so.1": ("libx11-xcb1", "libX11-xcb"),
+    "libxcb-render.so.0": ("libxcb-render0", "libxcb"),
+    "libxcb-shm.so.0": ("libxcb-shm0", "libxcb"),
+    "libxcb-sync.so.1": ("libxcb-sync1", "libxcb"),
+    "libxcb-xfixes.so.0": ("libxcb-xfixes0", "libxcb"),
+    "libxcb-util.so.1": ("libxcb-util1", "xcb-util"),
+    "libX11.so.6": ("libx11-6", "libX11"),
     "libEGL.so.1": ("libegl1", "libglvnd-egl"),
-    "libGL.so.1": ("libgl1", "libglvnd-glx"),
+    "libGL.so.1": ("libgl1", "mesa-libGL"),
+    "libGLX.so.0": ("libglx0", "libglvnd-glx"),
+    "libGLdispatch.so.0": ("libglvnd0", "libglvnd"),
     "libOpenGL.so.0": ("libopengl0", "libglvnd-opengl"),
     "libfontconfig.so.1": ("libfontconfig1", "fontconfig"),
+    "libfreetype.so.6": ("libfreetype6", "freetype"),
     "libdbus-1.so.3": ("libdbus-1-3", "dbus-libs"),
+    "libglib-2.0.so.0": ("libglib2.0-0", "glib2"),
+    "libgthread-2.0.so.0": ("libglib2.0-0", "glib2"),
 }
 
 
@@ -55,14 +66,28 @@ def window_problem(env: Mapping[str, str] = os.environ, platform: str = sys.plat
         return None  # Qt's Wayland plugin ships with PySide6 and needs no extra system package
     missing = missing_library()
     if missing is not None:
-        debian, fedora = PACKAGES.get(missing, (None, None))
-        fix = (f"install it with 'sudo apt install {debian}' (Debian, Ubuntu) or 'sudo dnf install {fedora}' (Fedora)"
-               if debian else "install the package that provides it")
-        return f"gdviz: Qt's X11 plugin cannot load: {missing} is missing; {fix}."
+        return f"gdviz: Qt's X11 plugin cannot load: {missing} is missing; {install_hint(missing)}."
     if not display_answers(x11):
         return (f"gdviz: the display {x11!r} (DISPLAY) does not answer. Is the X server running, and may this "
                 "user connect to it?")
     return None
+
+
+def install_hint(library: str) -> str:
+    """How to install ``library`` (a name from the loader's message), with its package's name."""
+    debian, fedora = PACKAGES.get(library, (None, None))
+    if debian is None:
+        return "install the package that provides it"
+    return f"install it with 'sudo apt install {debian}' (Debian, Ubuntu) or 'sudo dnf install {fedora}' (Fedora)"
+
+
+def qt_import_problem(exc: ImportError) -> str:
+    """One line for Qt's own libraries failing to load (on any platform, offscreen too): a
+    library of the system they need is missing (glib, GL, EGL, fontconfig …)."""
+    library = library_named_in(str(exc))
+    if library is None:
+        return f"gdviz: Qt cannot load: {exc}"
+    return f"gdviz: Qt cannot load: {library} is missing; {install_hint(library)}."
 
 
 def xcb_plugin() -> Path | None:

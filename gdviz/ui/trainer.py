@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import queue
 import time
+import traceback
 from dataclasses import dataclass
 
 from PySide6.QtCore import QThread, Signal
@@ -160,6 +161,7 @@ class Report:
     records: IterationLog | None = None  # the iterations done (None: a command that trained nothing)
     divergence: Divergence | None = None
     refused: str | None = None  # a command was refused (e.g. an alpha of 0)
+    failure: str | None = None  # an unexpected error stopped training: what went wrong
     limit_reached: bool = False  # training stopped because the log is full
     sync: int | None = None  # the token of a Sync just answered
 
@@ -186,6 +188,7 @@ class Trainer(QThread):
         self._paced_done = 0
         self._reported_at = 0.0
         self.reports_sent = 0  # written by the trainer thread; read by the benchmark
+        self._last_state: SessionState | None = None  # the last reported (for a report when making a state fails)
 
     def send(self, command: Command) -> None:
         """Queue a command (from any thread); it is applied between two iterations."""
@@ -204,18 +207,21 @@ class Trainer(QThread):
                 command: Command | None = self._commands.get(timeout=self._idle_timeout())
             except queue.Empty:
                 command = None
-            changed, reported = False, False
-            while command is not None:
-                changed = changed or not isinstance(command, Grant)
-                reported = self._apply(command) or reported
-                try:
-                    command = self._commands.get_nowait()
-                except queue.Empty:
-                    command = None
-            if changed and not reported and not self._quit and self._training is not None:
-                self._emit()  # the window learns the state after its commands
-            if not self._quit and self._playing and self._granted:
-                self._advance()
+            try:
+                changed, reported = False, False
+                while command is not None:
+                    changed = changed or not isinstance(command, Grant)
+                    reported = self._apply(command) or reported
+                    try:
+                        command = self._commands.get_nowait()
+                    except queue.Empty:
+                        command = None
+                if changed and not reported and not self._quit and self._training is not None:
+                    self._emit()  # the window learns the state after its commands
+                if not self._quit and self._playing and self._granted:
+                    self._advance()
+            except Exception as exc:  # noqa: BLE001 - told to the learner: a silent end left the window waiting
+                self._fail(exc)
 
     def _full_speed(self) -> bool:
         """At "max", or running N iterations."""
@@ -356,22 +362,42 @@ class Trainer(QThread):
     def _interrupted(self) -> bool:
         return not self._commands.empty() or self.isInterruptionRequested()
 
-    def _emit(self, result=None, *, refused: str | None = None,
+    def _fail(self, exc: Exception) -> None:
+        """Something went wrong (a bug, memory): stop training and tell the window what, keeping
+        every iteration done. The training is as it was after its last whole block (a block's
+        records and weights are kept only once it is complete), so Step tries again from there."""
+        traceback.print_exception(exc)  # the whole story, for a bug report
+        self._stop_playing()
+        what = "".join(traceback.format_exception_only(exc)).strip()
+        message = f"Training stopped: something went wrong in the trainer ({what}). Every iteration before it is kept."
+        training = self._training
+        if training is None:
+            return
+        try:
+            self._emit(failure=message)
+        except Exception as again:  # noqa: BLE001 - the state cannot be reported: say so without it
+            traceback.print_exception(again)
+            if self._last_state is not None:
+                self.report.emit(Report(generation=self._generation, state=self._last_state, failure=message))
+
+    def _emit(self, result=None, *, refused: str | None = None, failure: str | None = None,
               limit_reached: bool = False, sync: int | None = None) -> None:
         training = self._training
         assert training is not None
         # a batch whose first iteration diverged has no record, but the log's note (why training
         # stopped) must still reach the window's log, and so the CSV
         log = training.log
-        records = log.take() if result is not None and (log.count or log.note) else None
+        records = log.take() if (result is not None or failure) and (log.count or log.note) else None
         if records is not None:
             self._granted = False  # wait for the window to take this batch
+        state = state_of(training, self._preset, playing=self._playing, speed=self._speed,
+                         run_total=self._run_total, run_remaining=self._run_remaining)
         self.reports_sent += 1
+        self._last_state = state
         self.report.emit(Report(
             generation=self._generation,
-            state=state_of(training, self._preset, playing=self._playing, speed=self._speed,
-                           run_total=self._run_total, run_remaining=self._run_remaining),
+            state=state,
             records=records,
             divergence=result.divergence if result is not None else None,
-            refused=refused, limit_reached=limit_reached, sync=sync,
+            refused=refused, failure=failure, limit_reached=limit_reached, sync=sync,
         ))
