@@ -4,21 +4,38 @@ dark mode."""
 import numpy as np
 import pytest
 from conftest import run, sync
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtWidgets import QApplication, QStyle
 
 from gdviz.ui import style
 
 
+def text_room(view, width):
+    """How much of a cell ``width`` px wide its text may use before the delegate elides it: Qt's
+    item views keep PM_FocusFrameHMargin + 1 px free on each side."""
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    return width - 2 * margin
+
+
 def test_at_8_by_8_every_weight_cell_shows_its_whole_number(window, qtbot):
+    """Every cell's text is the session's number (the controller's weights, the log's last
+    weight_deltas) to the digits shown, and fits its cell without being elided. Checked against
+    broken builds (in a scratch copy): ``cell_padding`` answering 0 (cells sized without their
+    margins) failed on the width; the tables given every number 0.1 % off (``set_matrix``
+    scaling its matrix) failed on the numbers, where the old test, reading the model's own matrix,
+    passed."""
     window.resize(1400, 900)
+    window.actions.set_digits(4)  # View → Digits → 4: 8 columns of them fit this screen
     window.controller.load_shape(8, 8)
     sync(qtbot, window)
     window._default_splitter_sizes()
     run(qtbot, window, 20)
     QApplication.processEvents()
-    for view in (window.tables.weight_view, window.tables.delta_view):
+    log = window.controller.log
+    truth = {window.tables.weight_view: window.controller.state.weights,
+             window.tables.delta_view: log.weight_deltas[log.count - 1]}
+    for view, numbers in truth.items():
         window.tables.tabs.setCurrentWidget(view)
         QApplication.processEvents()
         model, metrics = view.model(), QFontMetrics(view.font())
@@ -27,14 +44,16 @@ def test_at_8_by_8_every_weight_cell_shows_its_whole_number(window, qtbot):
             for column in range(8):
                 index = model.index(row, column)
                 text = model.data(index)
-                value = float(model.matrix[row, column])
-                assert model.digits >= 3  # at least 3 significant digits, and every one the cell shows is right
+                value = float(numbers[row, column])
+                assert model.digits == 4  # the digits chosen, and every one the cell shows is right
                 assert text == f"{value:.{model.digits}g}".replace("-", "−")
-                assert metrics.horizontalAdvance(text) + 6 <= view.visualRect(index).width(), (row, column, text)
+                assert metrics.horizontalAdvance(text) <= text_room(view, view.visualRect(index).width()), \
+                    (row, column, text)
         assert view.horizontalScrollBar().maximum() == 0  # no scrolling
 
 
 def test_at_8_by_8_on_a_small_screen_the_weight_cells_scroll_rather_than_cut_numbers(window, qtbot):
+    """Checked against a broken build (``cell_padding`` answering 0, in a scratch copy): failed."""
     window.resize(1024, 640)
     window.controller.load_shape(8, 8)
     sync(qtbot, window)
@@ -42,12 +61,13 @@ def test_at_8_by_8_on_a_small_screen_the_weight_cells_scroll_rather_than_cut_num
     QApplication.processEvents()
     view = window.tables.weight_view
     model, metrics = view.model(), QFontMetrics(view.font())
-    assert model.numbers_shown and model.digits == 3
+    assert model.numbers_shown and model.digits == 8  # View → Digits (8) kept: the table scrolls instead
     for row in range(8):
         for column in range(8):
             index = model.index(row, column)
             text = model.data(index)
-            assert metrics.horizontalAdvance(text) + 6 <= view.horizontalHeader().sectionSize(column), (row, column)
+            assert metrics.horizontalAdvance(text) <= text_room(view, view.horizontalHeader().sectionSize(column)), \
+                (row, column)
     assert view.horizontalScrollBar().maximum() > 0  # the rest is a scroll away
 
 
@@ -87,23 +107,86 @@ def test_a_32_by_32_network_builds_and_every_curve_and_bowl_is_reachable(window,
         assert bowls.scroll.verticalScrollBar().maximum() > 0
 
 
-def test_the_diagram_labels_never_collide_at_32_by_32(window, qtbot):
+class RecordingPainter(QPainter):
+    """A QPainter that also writes down every line and text it is asked to draw, in order."""
+
+    record: list = []
+
+    def drawLine(self, *args):  # noqa: N802
+        start, end = args if len(args) == 2 else (QPointF(args[0], args[1]), QPointF(args[2], args[3]))
+        pen = self.pen()
+        RecordingPainter.record.append(("line", (start.x(), start.y(), end.x(), end.y()), pen.widthF(),
+                                        pen.color().rgba(), pen.style()))
+        super().drawLine(*args)
+
+    def drawText(self, *args):  # noqa: N802
+        if isinstance(args[0], QRectF):
+            RecordingPainter.record.append(("text", QRectF(args[0]), args[-1]))
+        super().drawText(*args)
+
+
+def painted(view, monkeypatch):
+    """What the diagram draws, in the order it draws it (lines and texts)."""
+    from gdviz.ui import network_view
+
+    monkeypatch.setattr(network_view, "QPainter", RecordingPainter)
+    RecordingPainter.record = []
+    assert not view.grab().isNull()
+    monkeypatch.setattr(network_view, "QPainter", QPainter)
+    return RecordingPainter.record
+
+
+def edge_lines(view, record):
+    """The lines drawn between an input node and an output node: [((output, input), width, colour)],
+    in the order drawn (an edge's outline and its own line both)."""
+    inputs, outputs, _, _ = view._layout()
+    ends = {(p.x(), p.y(), q.x(), q.y()): (o, i) for i, p in enumerate(inputs) for o, q in enumerate(outputs)}
+    return [(ends[item[1]], item[2], item[3]) for item in record if item[0] == "line" and item[1] in ends]
+
+
+def own_lines(view, record):
+    """Each edge's own line (the last one drawn between its nodes): {(output, input): (width, colour, place)}."""
+    lines = {}
+    for place, (edge, width, colour) in enumerate(edge_lines(view, record)):
+        lines[edge] = (width, colour, place)
+    return lines
+
+
+def test_the_diagram_labels_never_collide_at_32_by_32(window, qtbot, monkeypatch):
+    """The label boxes the diagram paints, per column, never overlap, and more than one is
+    written. Checked against a broken build (``label_every`` answering 1, in a scratch copy:
+    every label written): this failed; the old test asked ``labelled()``, which the painting
+    does not use."""
     window.controller.load_shape(32, 32)
     sync(qtbot, window)
     view = window.views.network_view
-    view.resize(600, 400)
+    view.setFixedSize(600, 400)  # the window's layout may not move it: 32 rows in 400 px
+    QApplication.processEvents()
     inputs, outputs, radius, metrics = view._layout()
+    texts = [item for item in painted(view, monkeypatch) if item[0] == "text"]
     for side, points in (("inputs", inputs), ("outputs", outputs)):
-        written = view.labelled(side)
-        ys = [points[k].y() for k in written]
-        assert min(b - a for a, b in zip(ys, ys[1:])) >= metrics.height()
-        assert len(written) > 1
+        left_of_nodes = side == "inputs"
+        boxes = sorted((box for _, box, _ in texts if (box.right() <= points[0].x()) == left_of_nodes
+                        and box.height() == metrics.height()), key=lambda box: box.top())
+        boxes = [box for box in boxes if any(abs(box.center().y() - p.y()) < 0.5 for p in points)]
+        assert len(boxes) > 1, side
+        assert len(boxes) < len(points), side  # 32 rows at 400 px: only some are written
+        for upper, lower in zip(boxes, boxes[1:]):
+            assert upper.bottom() <= lower.top(), (side, upper, lower)
 
 
-def test_the_strongest_edges_are_drawn_on_top(window, qtbot):
+def test_the_strongest_edges_are_drawn_on_top(window, qtbot, monkeypatch):
+    """The diagram paints edges from the weakest |weight| to the strongest, so the strongest is on
+    top. The order is written out by hand here, not computed as the view computes it. Checked
+    against broken builds (in a scratch copy): the view's ``np.argsort`` reversed, or replaced by
+    the matrix's own order, made this fail; the old test sorted with ``np.argsort`` against itself
+    and could not."""
     view = window.views.network_view
-    order = np.argsort(np.abs(view.weights), axis=None, kind="stable")
-    assert np.abs(view.weights).ravel()[order[-1]] == np.abs(view.weights).max()
+    weights = np.array([[0.5, -3.0, 0.1], [2.0, -0.2, 1.0], [-0.05, 0.7, -1.5]])
+    view.set_state(weights, np.zeros((3, 3)), np.zeros((3, 3), dtype=bool), np.ones(3), np.zeros(3), np.zeros(3))
+    lines = own_lines(view, painted(view, monkeypatch))
+    drawn = sorted(lines, key=lambda edge: lines[edge][2])
+    assert drawn == [(2, 0), (0, 2), (1, 1), (0, 0), (2, 1), (1, 2), (2, 2), (1, 0), (0, 1)]
 
 
 def test_the_diagram_holds_still_while_its_numbers_change(window, qtbot):
@@ -115,13 +198,23 @@ def test_the_diagram_holds_still_while_its_numbers_change(window, qtbot):
     assert [p.x() for p in before[0]] == [p.x() for p in after[0]]
 
 
-def test_hover_and_selection_never_change_an_edges_thickness(window, qtbot):
+def test_hover_and_selection_never_change_an_edges_thickness(window, qtbot, monkeypatch):
+    """Every edge's own line is painted as thick and in the colour it is without hover or
+    selection; the hovered and the selected edge get an outline drawn under it. Checked against a
+    broken build (the marked edge's pen 2 px wider, in a scratch copy of ``paintEvent``): this
+    failed; the old test compared ``edge_widths()``, which hover never reaches."""
     view = window.views.network_view
-    widths = view.edge_widths().copy()
+    plain = own_lines(view, painted(view, monkeypatch))
+    assert len(plain) == view.weights.size
     view.hovered, view.selected = (0, 0), (1, 1)
-    assert np.array_equal(view.edge_widths(), widths)
-    image = view.grab()  # painting them works
-    assert not image.isNull()
+    record = painted(view, monkeypatch)
+    marked = own_lines(view, record)
+    assert {edge: line[:2] for edge, line in marked.items()} == {edge: line[:2] for edge, line in plain.items()}
+    for edge in ((0, 0), (1, 1)):
+        outlines = [width for drawn, width, colour in edge_lines(view, record) if drawn == edge][:-1]
+        assert outlines and outlines[-1] > marked[edge][0], edge  # an outline, wider, under the line
+    others = [edge for edge, _, _ in edge_lines(view, record) if edge not in ((0, 0), (1, 1))]
+    assert len(others) == len(set(others)) == view.weights.size - 2  # no outline on the others
 
 
 def test_curve_pieces_keep_one_stacking_order(window, qtbot, monkeypatch):
@@ -228,10 +321,28 @@ def test_dark_mode_keeps_everything_readable(window, qtbot):
     assert window.views.error_plot.plot.backgroundBrush().color() == window.palette().base().color()
 
 
-def test_node_tooltips_give_every_label_when_only_some_are_written(window, qtbot):
+def test_node_tooltips_give_every_label_when_only_some_are_written(window, qtbot, monkeypatch):
+    """The mouse on an output whose label is not written shows that label as a tooltip. Checked
+    against a broken build (``mouseMoveEvent`` showing no tooltip for a node, in a scratch copy):
+    this failed; the old test asked ``node_at`` only."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QToolTip
+
     window.controller.load_shape(32, 32)
     sync(qtbot, window)
     view = window.views.network_view
-    view.resize(500, 300)
+    view.setFixedSize(500, 300)  # the window's layout may not move it: 32 rows in 300 px
+    QApplication.processEvents()
     inputs, outputs, radius, metrics = view._layout()
     assert view.node_at(QPointF(outputs[5])) == ("outputs", 5)
+    written = [text for kind, _, text in (item for item in painted(view, monkeypatch) if item[0] == "text")]
+    label = view.output_label(5)
+    assert label not in written and view.output_label(0) in written
+    point = QPointF(outputs[5])  # sent straight to the view: QTest.mouseMove landed 17 px off here
+    move = QMouseEvent(QEvent.Type.MouseMove, point, view.mapToGlobal(point), Qt.MouseButton.NoButton,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view, move)
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == label
+    QToolTip.hideText()
