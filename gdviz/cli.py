@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -135,6 +136,7 @@ def _train(args, parser) -> int:
             print(f"gdviz: {compiled.problem()}", file=sys.stderr)
     run = _Run()
     pieces = _train_in_pieces(training, args.iterations, run)
+    previous = signal.signal(signal.SIGTERM, _terminated)  # as Ctrl+C: the unfinished file removed
     try:
         if args.csv is not None:
             # this process has one thread, so formatting may fork a worker per core
@@ -146,10 +148,13 @@ def _train(args, parser) -> int:
     except OSError as exc:
         print(f"gdviz: {describe_error(exc, args.csv or '-')}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as stop:
         written = "; nothing was written" if args.csv not in (None, "-") else ""
-        print(f"gdviz: interrupted after {_plural(run.iterations, 'iteration')}{written}.", file=sys.stderr)
-        return 130
+        how = "stopped by SIGTERM" if isinstance(stop, _Terminated) else "interrupted"
+        print(f"gdviz: {how} after {_plural(run.iterations, 'iteration')}{written}.", file=sys.stderr)
+        return 128 + signal.SIGTERM if isinstance(stop, _Terminated) else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if run.iterations:
         printed = " with the update as printed" if training.as_printed else ""
         summary = (f"{_plural(run.iterations, 'iteration')} of {args.preset}{printed}, "
@@ -167,6 +172,14 @@ def _train(args, parser) -> int:
         print(f"gdviz: warning: {overshoot_text(training.alpha, bound, training.mode)[:-1]}: "
               "training diverges if it goes on.", file=sys.stderr)
     return 0
+
+
+class _Terminated(Exception):
+    """SIGTERM while training: ends the run as Ctrl+C does."""
+
+
+def _terminated(_number, _frame):
+    raise _Terminated
 
 
 @dataclass

@@ -235,3 +235,30 @@ def test_train_writes_to_a_fifo_as_it_is(tmp_path):
     assert result.returncode == 0, result.stderr
     assert received and len(received[0].splitlines()) == 4
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("name, code", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_while_training_ends_in_one_line_and_leaves_no_file(tmp_path, name, code):
+    """Ctrl+C or SIGTERM during a long streamed run: one line, exit 130 / 143, no file and no temporary
+    beside it. Waits on the temporary file (the CSV under way), not on the clock."""
+    import signal
+    import time
+
+    path = tmp_path / "long.csv"
+    process = subprocess.Popen([sys.executable, "-m", "gdviz", "train", "--preset", "single", "--iterations",
+                                "10000000000", "--csv", str(path)], stderr=subprocess.PIPE, text=True,
+                               restore_signals=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(name.endswith(".part") and (tmp_path / name).stat().st_size for name in os.listdir(tmp_path)):
+            assert process.poll() is None and time.monotonic() < deadline, "no CSV being written"
+            time.sleep(0.05)
+        process.send_signal(getattr(signal, name))
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == code
+    assert err.count("\n") == 1 and "nothing was written" in err and "Traceback" not in err
+    assert os.listdir(tmp_path) == []
