@@ -341,6 +341,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
                             "peak_growth_mb": (peak_since_reset() - rss_before) / 1e6}
         result["open"]["log_mb"] = 1_000_000 * IterationLog.bytes_per_record(3, 3) / 1e6
         assert window.controller.log.count == 1_000_000
+    window.files.close_at_once()  # no Save / Discard question: nothing here is to be kept
     window.close()
     print(json.dumps(result))
 """)

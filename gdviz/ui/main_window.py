@@ -328,15 +328,17 @@ class MainWindow(QMainWindow):
         preview = self.phases.preview if self.phases.phase in ("predict", "compare") else None
         if readable:
             self._text_refreshed_at = now
-            tables.show_matrices(moment.weights, moment.weight_deltas, state.frozen)
+            tables.show_matrices(moment.weights, moment.weight_deltas, state.frozen, moment.iteration)
         if preview is not None:
             row = self.phases.row
             views.network_view.set_state(moment.weights, np.full(moment.weights.shape, np.nan), state.frozen,
-                                         preview.inputs[row], preview.pred[row], preview.targets[row])
+                                         preview.inputs[row], preview.pred[row], preview.targets[row],
+                                         pred_of=moment.iteration + 1, weights_after=moment.iteration)
             tables.arithmetic.show_row(preview, row, state.frozen, self.phases.phase, moment.iteration + 1)
         else:
             views.network_view.set_state(moment.weights, moment.weight_deltas, state.frozen, moment.inputs,
-                                         moment.pred, moment.targets)
+                                         moment.pred, moment.targets, weights_after=moment.iteration,
+                                         pred_of=moment.iteration + (moment.row is None))  # 0: the next's
             if readable and moment.row is not None:
                 tables.arithmetic.show_row(log, moment.row, state.frozen, iteration=moment.iteration)
             elif readable:  # nothing done yet: what the next Step will compute
