@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gdviz.core import bowls, preset_training
-from gdviz.core.arithmetic import difference, iteration_lines
+from gdviz.core.arithmetic import iteration_lines
 
 
 def test_bowl_slope_is_twice_the_weight_delta_and_its_bottom_is_the_best_weight():
@@ -94,13 +94,16 @@ def test_update_as_printed_needs_a_square_network():
         preset_training("multi-in").set_as_printed(True)
 
 
-def test_a_difference_is_written_so_that_it_reads_as_its_result():
-    # 8 digits show it: 0.555 − 0.1 = 0.455
-    assert difference(0.555, 0.1, 0.555 - 0.1) == ("0.555", "0.1")
-    # 8 digits would read 0.1 − 0.1 = 2.7755576e-17: every digit instead
-    tiny = 0.1 + 0.2 - 0.2
-    assert difference(tiny, 0.1, tiny - 0.1) == ("0.10000000000000003", "0.1")
-    # the chapter's third pred against its target: every digit, and the target as 1 (never 1.0)
-    pred = 0.9906177228125002
-    assert difference(pred, 1.0, pred - 1.0) == ("0.9906177228125002", "1")
-    assert difference(-2.0, -0.5, -1.5) == ("−2", "(−0.5)")
+def test_a_difference_is_written_with_the_digits_chosen_and_reads_true():
+    """pred keeps the digits it has on its own line (0.99061772, not 0.9906177228125002): each
+    number written stands for itself to the precision shown, so 0.99061772 − 1 = −0.0093822772
+    holds; with every digit, the decimal the operands give is said where the float differs."""
+    training = preset_training("multi-in")
+    training.run(3)
+    names = training.data.input_names, training.data.output_names
+    eight = [line.text for line in iteration_lines(training.log, 2, *names, digits=8)]
+    assert eight[:2] == ["pred = 8.5×0.11498061 + 0.65×0.20114558 + 1.2×(−0.09788509) = 0.99061772",
+                         "delta = 0.99061772 − 1 = −0.0093822772"]
+    every = [line.text for line in iteration_lines(training.log, 2, *names, digits=None)]
+    assert every[1] == ("delta = 0.9906177228125002 − 1 = −0.009382277187499843  "
+                        "(≈ −0.0093822771874998 in decimal: binary rounding)")

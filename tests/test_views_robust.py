@@ -330,8 +330,8 @@ def test_cycle_mode_opens_with_the_mean_per_cycle_over_a_light_band(make_window,
 
 
 def test_a_pinned_diverged_run_does_not_change_the_y_range(make_window, qtbot):
-    """Fails against the old code: the pin's largest error (~1e3 here) was folded into the linear
-    y range, flattening the current run: the range with the pin was not the range without it."""
+    """Fails against the old code: the pin's largest error was folded into the linear y range,
+    which went up to 1,388 for a run whose errors stay under 0.02: a flat line at the bottom."""
     from conftest import set_alpha
 
     window = make_window("multi-in")
@@ -363,3 +363,95 @@ def test_a_pinned_diverged_run_does_not_change_the_y_range(make_window, qtbot):
     shown(qtbot)
     for _label, item in plot.pinned:  # pyqtgraph's own auto-range (its "A" button) skips pins too
         assert item not in plot.view.addedItems
+
+
+# -- layouts that hold -------------------------------------------------------------------------------
+def pane_sizes(window):
+    return window.splitter.sizes(), window.views.sizes(), window.tables.sizes(), window.views.tabs.currentIndex()
+
+
+def enter_shape(window, qtbot, inputs, outputs):
+    """Type a shape into the Shape fields and leave them, as a learner does."""
+    for field, value in ((window.controls.inputs_field, inputs), (window.controls.outputs_field, outputs)):
+        field.lineEdit().setText(str(value))
+        field.editingFinished.emit()
+    sync(qtbot, window)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("tab", [0, 1, 2], ids=["curves", "bowls", "surface"])
+def test_after_a_32_by_32_network_single_gets_its_panes_back(make_window, qtbot, tab):
+    """Fails against the old code: the right column widened for 32 × 32 and stayed that wide on
+    ``single`` ([304, 666, 418] became [304, 441, 643]); the tables' pane moved too."""
+    window = make_window("single")
+    window.views.tabs.setCurrentIndex(tab)
+    shown(qtbot)
+    before = pane_sizes(window)
+    enter_shape(window, qtbot, 32, 32)
+    assert window.controller.state.data.n_inputs == 32
+    assert window.splitter.sizes()[2] > before[0][2]  # the numbers of 8 columns need a wider column
+    window.controller.load_preset("single")
+    sync(qtbot, window)
+    QApplication.processEvents()
+    assert pane_sizes(window) == before
+
+
+def test_a_new_network_after_a_wide_one_starts_from_the_columns_before_the_widening(make_window, qtbot):
+    """Fails against the old code: ``multi-out`` kept the right column 32 × 32 had widened."""
+    window = make_window("single")
+    shown(qtbot)
+    columns = window.splitter.sizes()
+    enter_shape(window, qtbot, 32, 32)
+    assert window.splitter.sizes() != columns
+    window.controller.load_preset("multi-out")  # never shown before (no panes of its own), one column of numbers
+    sync(qtbot, window)
+    QApplication.processEvents()
+    assert window.splitter.sizes() == columns
+
+
+def small_window(make_window, qtbot, preset):
+    """A window on a 1024 × 640 screen (as it would open there: the screen's available area, a
+    title bar's height off), with its panes as they first come."""
+    window = make_window(preset)
+    window.resize(1024, 640 - 30)
+    window._default_splitter_sizes()  # noqa: SLF001 - the sizes a first start on that screen gets
+    QApplication.processEvents()
+    return window
+
+
+def test_at_1024_by_640_the_last_data_column_can_be_scrolled_into_view(make_window, qtbot):
+    """Checked against the old code: it held there too (the data table scrolls sideways in its
+    own scroll bar); this test keeps it so for a 32-input network."""
+    window = small_window(make_window, qtbot, "multi-in-out")
+    enter_shape(window, qtbot, 32, 32)
+    view = window.controls.data_view
+    model = view.model()
+    last = model.index(0, model.columnCount() - 1)
+    assert view.visualRect(last).left() >= view.viewport().width()  # out of sight at first
+    view.scrollTo(last)
+    QApplication.processEvents()
+    rect = view.visualRect(last)
+    assert 0 <= rect.left() and rect.right() <= view.viewport().width()
+    # and the table itself is in sight: inside the controls' column, its scroll bar too
+    panel = window.controls
+    corner = view.mapTo(panel, view.rect().bottomRight())
+    assert corner.x() <= panel.viewport().width()
+
+
+def test_bowls_of_a_32_by_32_network_page_and_scroll_one_way_only(make_window, qtbot):
+    """Fails against the old code: at 1024 × 640 the bowls were laid out for the width the tab had
+    before it was shown (4 across in a 293 px view) and scrolled sideways as well as down."""
+    window = small_window(make_window, qtbot, "single")
+    enter_shape(window, qtbot, 32, 32)
+    window.views.tabs.setCurrentWidget(window.views.bowls)
+    shown(qtbot)
+    QApplication.processEvents()
+    bowls = window.views.bowls
+    assert bowls.output_box.isVisible()  # one output's 32 bowls a page
+    assert bowls.scroll.horizontalScrollBar().maximum() == 0
+    assert bowls.scroll.verticalScrollBar().maximum() > 0
+    for plot, *_rest in bowls.plots.values():  # each bowl whole across
+        assert plot.mapRectToScene(plot.boundingRect()).right() <= bowls.scroll.viewport().width() + 1
+    window.resize(1366, 740)  # a wider window: more bowls across, still no sideways scrolling
+    QApplication.processEvents()
+    assert bowls.scroll.horizontalScrollBar().maximum() == 0

@@ -61,7 +61,7 @@ def test_three_steps_then_export_equals_the_command_line(window, qtbot, monkeypa
     sync(qtbot, window)
     core = preset_training("multi-in-out")
     core.run(3)
-    assert table(window.tables.weight_model) == [[f"{v:.7g}" for v in row] for row in core.weights]
+    assert table(window.tables.weight_model) == [[f"{v:.8g}" for v in row] for row in core.weights]  # Digits: 8
     tip = window.tables.weight_model.data(window.tables.weight_model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     assert tip == f"weight toes→hurt: {float(core.weights[0, 0])!r}"  # every digit on hover
     path = export_to(qtbot, window, monkeypatch, tmp_path / "three.csv")

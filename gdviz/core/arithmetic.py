@@ -9,20 +9,39 @@
 With several outputs the names carry the output: ``pred[win]``, ``weight_delta[toes→win]``.
 An iteration that used the update as printed in the book (the transposed erratum) is written as
 it was computed: ``weight_delta[wlrec→hurt] = 8.5 × (−0.02) = −0.17 (as printed: toes × delta[win])``.
+
+Every number is written as everywhere else in the window (:mod:`gdviz.core.numbers`: the digits
+the learner chose), and every line is true as written. An operand that is negative or in
+exponent form is bracketed (``(−0.14)²``, ``(5.5511151e−17)²``). Each number written stands for
+itself to the precision shown (half a unit of its last digit), so ``0.99061772 − 1 =
+−0.0093822772`` is true; where the float the computer got is not what its operands give in
+decimal, even written with every digit, the line says so::
+
+    pred = 1×0.1 + 1×0.2 + 1×(−0.3) = 5.5511151e−17  (≈ 0 in decimal: binary rounding)
+
+(the operands' decimals, as Python's ``repr`` writes them, give exactly 0; the float sum does
+not). A result too large for a float says ``(overflow: too large for a float)``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Context, Decimal, localcontext
 
 import numpy as np
 from numpy.typing import NDArray
 
 from gdviz.core.dataset import edge_name
 from gdviz.core.log import NO_EXAMPLE, IterationLog
+from gdviz.core.numbers import DEFAULT_DIGITS, EVERY, MINUS, Digits, decimal_of, format_number, is_exponent_form
 
-MINUS = "−"
+BINARY_ROUNDING = "  (≈ {} in decimal: binary rounding)"
+OVERFLOW = "  (overflow: too large for a float)"
+# enough digits for any sum of products of two 17-digit numbers this window writes (a float's
+# exponent spans ~630 decimal places; the few sums of wider spread round far below what is shown)
+EXACT = Context(prec=200, Emax=10**6, Emin=-(10**6))
 
 
 @dataclass(frozen=True)
@@ -33,32 +52,46 @@ class Line:
     phase: str = "predict"  # predict, compare or learn: which step of the iteration it belongs to
 
 
-def number(value: float) -> str:
-    """A value as the book prints it: up to 8 significant digits, a real minus sign."""
-    return f"{float(value):.8g}".replace("-", MINUS)
+def number(value: float, digits: Digits = DEFAULT_DIGITS) -> str:
+    """A value as the window writes it (see :func:`gdviz.core.numbers.format_number`)."""
+    return format_number(value, digits)
 
 
-def operand(value: float, digits: int = 8) -> str:
-    """A value that follows an operator: negative ones in parentheses, ``(−0.1)``."""
-    text = number(value) if digits == 8 else exact(value)
-    return f"({text})" if text.startswith(MINUS) else text
+def operand(value: float, digits: Digits = DEFAULT_DIGITS, leading: bool = False) -> str:
+    """A value inside an expression: bracketed when negative (``(−0.1)``) or in exponent form
+    (``(5.5e−17)``); a negative one that leads its expression stays bare (``−0.14 × 8.5``)."""
+    text = number(value, digits)
+    negative = text.startswith(MINUS) and not leading
+    return f"({text})" if negative or is_exponent_form(text) else text
 
 
-def exact(value: float) -> str:
-    """Every digit of ``value`` (the shortest text that reads back as it), with a real minus sign;
-    a whole number without ``.0``, as :func:`number` writes it (``1``, not ``1.0``)."""
-    text = repr(float(value))
-    return text.removesuffix(".0").replace("-", MINUS)
+def exact(value: float) -> Decimal:
+    """The decimal a float's every digit writes (its shortest repr): what the learner reads with
+    View → Digits → every digit, and what "in decimal" means in a line's note."""
+    return Decimal(repr(float(value)))
 
 
-def difference(minuend: float, subtrahend: float, result: float) -> tuple[str, str]:
-    """``minuend`` and ``subtrahend`` written so that their difference reads as ``result``: with 8
-    digits when those show it, with every digit when rounding would hide it (``0.1 − 0.1 =
-    2.7755576e-17`` reads as a contradiction; ``0.10000000000000003 − 0.1`` does not)."""
-    rounded = float(number(minuend).replace(MINUS, "-")) - float(number(subtrahend).replace(MINUS, "-"))
-    if f"{rounded:.8g}" == f"{result:.8g}":
-        return number(minuend), operand(subtrahend)
-    return exact(minuend), operand(subtrahend, digits=17)
+def result(value: float, decimal: Decimal | None, digits: Digits) -> str:
+    """A line's result, with the note it needs: ``value`` (the float computed) against
+    ``decimal`` (what its operands give, each written with every digit; None when an operand is
+    not finite, and nothing can be said in decimal)."""
+    text = number(value, digits)
+    if decimal is None:
+        return text
+    if not math.isfinite(value):
+        return text + OVERFLOW
+    if digits is EVERY:
+        same = float(decimal) == value  # its text reads back as the float that decimal rounds to
+        shown = number(float(decimal), digits)
+    else:
+        rounded = Decimal(format(decimal, f".{digits - 1}e"))
+        same = rounded == decimal_of(text)
+        shown = number(float(rounded), digits)
+    return text if same else text + BINARY_ROUNDING.format(shown)
+
+
+def finite(*values: float) -> bool:
+    return all(math.isfinite(float(v)) for v in values)
 
 
 def frozen_at(log: IterationLog, row: int, frozen_now: np.ndarray | None = None) -> NDArray[np.bool_]:
@@ -79,49 +112,75 @@ def frozen_at(log: IterationLog, row: int, frozen_now: np.ndarray | None = None)
 
 
 def iteration_lines(log: IterationLog, row: int, input_names: Sequence[str], output_names: Sequence[str],
-                    frozen: np.ndarray | None = None) -> list[Line]:
-    """The lines for log row ``row`` (every output and weight). ``frozen``: the weights frozen
-    now, a hint where the row cannot tell (see :func:`frozen_at`)."""
-    x, t = log.inputs[row], log.targets[row]
-    pred, delta, error = log.pred[row], log.delta[row], log.error[row]
-    weights, weight_deltas, alpha = log.weights[row], log.weight_deltas[row], float(log.alpha[row])
+                    frozen: np.ndarray | None = None, digits: Digits = DEFAULT_DIGITS,
+                    outputs: Sequence[int] | None = None) -> list[Line]:
+    """The lines for log row ``row`` (every output and weight, or those of ``outputs``), its
+    numbers written with ``digits``. ``frozen``: the weights frozen now, a hint where the row
+    cannot tell (see :func:`frozen_at`)."""
+    with localcontext(EXACT):
+        return _lines(log, row, input_names, output_names, frozen, digits, outputs)
+
+
+def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names: Sequence[str],
+           frozen: np.ndarray | None, digits: Digits, outputs: Sequence[int] | None) -> list[Line]:
+    x, t = log.inputs[row].tolist(), log.targets[row].tolist()
+    pred, delta, error = log.pred[row].tolist(), log.delta[row].tolist(), log.error[row].tolist()
+    weights, weight_deltas, alpha = log.weights[row].tolist(), log.weight_deltas[row].tolist(), float(log.alpha[row])
     batch = log.example[row] == NO_EXAMPLE
     printed = bool(log.as_printed[row]) and len(input_names) > 1  # 1×1: both updates are the same
     single = len(output_names) == 1
     frozen = frozen_at(log, row, frozen)
+    n = len(input_names)
+
+    def num(value: float) -> str:
+        return number(value, digits)
+
+    def opd(value: float, leading: bool = False) -> str:
+        return operand(value, digits, leading)
+
     lines: list[Line] = []
     if batch:
         lines.append(Line("batch: each number is the mean over every example", -1))
     for o, out in enumerate(output_names):
+        if outputs is not None and o not in outputs:
+            continue
         tag = "" if single else f"[{out}]"
-        terms = " + ".join(f"{number(x[i])}×{operand(weights[o, i])}" for i in range(len(input_names)))
-        lines.append(Line(f"pred{tag} = {terms} = {number(pred[o])}", o))
-        minuend, subtrahend = difference(pred[o], t[o], delta[o])
-        lines.append(Line(f"delta{tag} = {minuend} {MINUS} {subtrahend} = {number(delta[o])}",
-                          o, phase="compare"))
+        w_o = weights[o]
+        terms = " + ".join(f"{opd(x[i], i == 0)}×{opd(w_o[i])}" for i in range(n))
+        total = sum((exact(x[i]) * exact(w_o[i]) for i in range(n)), Decimal(0)) if finite(*x, *w_o) else None
+        lines.append(Line(f"pred{tag} = {terms} = {result(pred[o], total, digits)}", o))
+        difference = exact(pred[o]) - exact(t[o]) if finite(pred[o], t[o]) else None
+        lines.append(Line(f"delta{tag} = {opd(pred[o], True)} {MINUS} {opd(t[o])} = "
+                          f"{result(delta[o], difference, digits)}", o, phase="compare"))
         if batch:
-            lines.append(Line(f"error{tag} = mean of (pred {MINUS} target)² = {number(error[o])}", o,
+            lines.append(Line(f"error{tag} = mean of (pred {MINUS} target)² = {num(error[o])}", o,
                               phase="compare"))
         else:
-            lines.append(Line(f"error{tag} = {operand(delta[o])}² = {number(error[o])}", o, phase="compare"))
+            square = exact(delta[o]) ** 2 if finite(delta[o]) else None
+            lines.append(Line(f"error{tag} = {opd(delta[o])}² = {result(error[o], square, digits)}", o,
+                              phase="compare"))
         for i, name in enumerate(input_names):
             edge = name if single else edge_name(name, out, screen=True)
-            after = weights[o, i] - weight_deltas[o, i] * alpha
+            w, wd = w_o[i], weight_deltas[o][i]
+            after = w - wd * alpha
             if frozen[o, i]:
                 lines.append(Line(f"weight_delta[{edge}] = 0 (frozen)", o, i, "learn"))
-                lines.append(Line(f"w[{edge}] = {number(weights[o, i])} (frozen)", o, i, "learn"))
+                lines.append(Line(f"w[{edge}] = {num(w)} (frozen)", o, i, "learn"))
                 continue
             note = ""
             if printed:  # weight_deltas[o][i] = input[o] × delta[i]
                 used = f"{input_names[o]} × delta[{output_names[i]}]"
-                how = f"mean of {used}" if batch else f"{number(x[o])} × {operand(delta[i])}"
+                how = f"mean of {used}" if batch else f"{opd(x[o], True)} × {opd(delta[i])}"
+                product = exact(x[o]) * exact(delta[i]) if finite(x[o], delta[i]) else None
                 note = "" if batch else f"  (as printed: {used})"
             elif batch:
-                how = f"mean of delta × {name}"
+                how, product = f"mean of delta × {name}", None
             else:
-                how = f"{number(delta[o])} × {operand(x[i])}"
-            lines.append(Line(f"weight_delta[{edge}] = {how} = {number(weight_deltas[o, i])}{note}",
-                              o, i, "learn"))
-            lines.append(Line(f"w[{edge}] = {number(weights[o, i])} {MINUS} {number(alpha)} × "
-                              f"{operand(weight_deltas[o, i])} = {number(after)}", o, i, "learn"))
+                how = f"{opd(delta[o], True)} × {opd(x[i])}"
+                product = exact(delta[o]) * exact(x[i]) if finite(delta[o], x[i]) else None
+            shown = num(wd) if batch else result(wd, product, digits)
+            lines.append(Line(f"weight_delta[{edge}] = {how} = {shown}{note}", o, i, "learn"))
+            moved = exact(w) - exact(alpha) * exact(wd) if finite(w, alpha, wd) else None
+            lines.append(Line(f"w[{edge}] = {opd(w, True)} {MINUS} {opd(alpha)} × {opd(wd)} = "
+                              f"{result(after, moved, digits)}", o, i, "learn"))
     return lines

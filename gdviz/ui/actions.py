@@ -9,7 +9,9 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 import gdviz
+from gdviz.core.numbers import DIGIT_CHOICES, Digits
 from gdviz.ui import keys, style
+from gdviz.ui.precision import save_digits, saved_digits
 
 if TYPE_CHECKING:
     from gdviz.ui.main_window import MainWindow
@@ -61,7 +63,10 @@ class Actions:
         self.shortcuts = add("&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         self.about = add("&About gdviz", self.show_about)
         self.theme_group = QActionGroup(window)
+        self.digits_group = QActionGroup(window)  # View → Digits: one of three, for every number shown
+        self.digits = {digits: self._digits_action(digits) for digits in DIGIT_CHOICES}
         self._build_menus()
+        self.set_digits(saved_digits(window.settings), remember=False)
 
     def _action(self, text: str, slot, shortcuts=(), tip: str = "", checkable: bool = False) -> QAction:
         action = QAction(text, self.window)
@@ -72,6 +77,28 @@ class Actions:
         action.triggered.connect(slot)
         self.window.addAction(action)
         return action
+
+    def _digits_action(self, digits: Digits) -> QAction:
+        text = "&Every digit" if digits is None else f"&{digits} significant digits"
+        tip = ("Every number with every digit (the shortest text that reads back as the same float)"
+               if digits is None else f"Every number with {digits} significant digits")
+        action = self._action(text, partial(self.set_digits, digits), tip=tip, checkable=True)
+        self.digits_group.addAction(action)
+        return action
+
+    def set_digits(self, digits: Digits, remember: bool = True) -> None:
+        """View → Digits: the diagram, the tables and the arithmetic all write numbers with ``digits``
+        significant digits (None: every digit); remembered for the next start."""
+        window = self.window
+        self.digits[digits].setChecked(True)
+        if remember:
+            save_digits(digits, window.settings)
+        window.views.network_view.set_digits(digits)
+        window.tables.set_digits(digits)
+        data_model = getattr(window.controls, "data_model", None)  # made with the first session
+        if data_model is not None:
+            data_model.set_digits(digits)
+        window._show_now()
 
     def _build_menus(self) -> None:
         bar = self.window.menuBar()
@@ -88,6 +115,10 @@ class Actions:
             for item in items:
                 menu.addSeparator() if item is None else menu.addAction(item)
             if title == "&View":
+                digits = menu.addMenu("&Digits")
+                digits.setToolTipsVisible(True)
+                for action in self.digits.values():
+                    digits.addAction(action)
                 themes = menu.addMenu("&Theme")
                 for name in style.THEMES:
                     action = themes.addAction(name, partial(self.window.apply_theme, name, remember=True))

@@ -25,7 +25,7 @@ from gdviz.core.dataset import edge_name
 from gdviz.ui.guard import answers_qt
 
 MAX_BOWLS = 16  # more weights than this: the bowls of one output at a time (the chooser pages)
-CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl never gets smaller: the grid scrolls instead
+CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl's size: more bowls than fit go to more rows (the grid scrolls down)
 TANGENT = "#dc2626"
 DOT = 9  # the dot's diameter, in pixels
 GREY = "#9ca3af"
@@ -62,6 +62,7 @@ class BowlsView(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.graphics)
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -74,7 +75,10 @@ class BowlsView(QWidget):
         return [(o, i) for o in outputs for i in range(len(self.input_names))]
 
     def columns(self) -> int:
-        return max(1, min(len(self.input_names), max(1, (self.scroll.viewport().width() - 8) // CELL_WIDTH)))
+        """As many bowls across as the width holds, the vertical scroll bar's room kept whether it
+        shows or not: the grid scrolls one way only (down), never sideways too."""
+        room = self.scroll.width() - 2 * self.scroll.frameWidth() - self.scroll.verticalScrollBar().sizeHint().width()
+        return max(1, min(len(self.input_names), (room - 8) // CELL_WIDTH))
 
     def set_output(self, output: int, announce: bool = False) -> None:
         if self.output is not None and output != self.output:
@@ -109,7 +113,7 @@ class BowlsView(QWidget):
         self.graphics.setBackground(palette.base().color())
         edges = self.edges()
         rows = math.ceil(len(edges) / columns)
-        self.graphics.setMinimumSize(columns * CELL_WIDTH, rows * CELL_HEIGHT)
+        self.graphics.setMinimumHeight(rows * CELL_HEIGHT)  # as wide as the view: columns() fits them
         for k, (o, i) in enumerate(edges):
             plot = self.graphics.addPlot(row=k // columns, col=k % columns)
             plot.setTitle(self._title(o, i, False), size="9pt", color=text)

@@ -62,6 +62,10 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(panel)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
+        self._panes: dict[tuple, list[list[int]]] = {}  # each network's pane sizes as it was left
+        self._panes_names: tuple | None = None  # the network the panes are for
+        self._unwidened: list[int] | None = None  # the columns before a wide network widened the right one
+        self.splitter.splitterMoved.connect(self._on_panes_moved)
         self._dirty = False
         self._redraw = QTimer(self)  # one redraw, as soon as control is back in the event loop
         self._redraw.setSingleShot(True)
@@ -252,6 +256,10 @@ class MainWindow(QMainWindow):
     def _on_log_replaced(self) -> None:
         state = self.controller.state
         assert state is not None  # installed with the log
+        names = (state.data.input_names, state.data.output_names)
+        if self._panes_names not in (None, names) and self.isVisible():  # leaving a network: its panes kept
+            self._panes[self._panes_names] = [splitter.sizes() for splitter in self._pane_splitters()]
+        self._panes_names = names
         self.controls.render()  # the data table for the new network, before the views ask for it
         capacity = log_capacity(state.data)
         if self.views.rebuild(state.data, capacity):
@@ -259,7 +267,7 @@ class MainWindow(QMainWindow):
             self._on_pins()
         if self.tables.rebuild(state.data):
             self._connect_tables()
-            self._fit_tables_column()
+            self._restore_panes(names)
         self.phases.end()
         if state.preset:
             self.settings.setValue("window/preset", state.preset)
@@ -419,8 +427,31 @@ class MainWindow(QMainWindow):
         sizes = self.splitter.sizes()
         needed = self._tables_width()
         if len(sizes) == 3 and sizes[2] < needed:
+            if self._unwidened is None and self.isVisible():  # (before the first show the sizes are 0)
+                self._unwidened = sizes
             taken = min(needed - sizes[2], max(sizes[1] - 300, 0))
             self.splitter.setSizes([sizes[0], sizes[1] - taken, sizes[2] + taken])
+
+    def _pane_splitters(self) -> tuple[QSplitter, QSplitter, QSplitter]:
+        return self.splitter, self.views, self.tables
+
+    def _restore_panes(self, names: tuple) -> None:
+        """Panes that hold: a network shown before gets its panes back as they were left (a 32 × 32
+        network widens the right column and halves the tables; back on ``single`` neither stays),
+        a new one starts from the columns before any widening and widens what it must."""
+        saved = self._panes.get(names)
+        self.tables.update_legend()  # the colour matrix's caption goes now: the tables' pane may shrink
+        if saved is not None:
+            for splitter, sizes in zip(self._pane_splitters(), saved, strict=True):
+                splitter.setSizes(sizes)
+            return
+        if self._unwidened is not None:
+            self.splitter.setSizes(self._unwidened)
+        self._fit_tables_column()
+
+    def _on_panes_moved(self) -> None:
+        """The learner dragged a pane's edge: the columns as they are now are theirs, not a widening."""
+        self._unwidened = None
 
     def _load_compiled_loops(self) -> None:
         from gdviz.core import compiled

@@ -2,7 +2,12 @@
 
 Edge thickness follows |weight| (the largest is thick, a weight near 0 a hairline that stays
 visible), colour follows sign, frozen weights are dashed, and the strongest edges are drawn on
-top. Hover and selection are shown by an outline, never by thickness (which means |weight|).
+top. The diagram says which moment it shows: "weights after iteration 3" over the inputs and
+"pred of iteration 3 / target" over the outputs (iteration 3's pred was made with the weights
+after iteration 2; the edges show them after iteration 3 has moved them). Its numbers are
+written as everywhere in the window (View → Digits); a weight that is not finite (or beyond
+what the widths can say) is drawn as thick as the thickest, never raising. Hover and selection
+are shown by an outline, never by thickness (which means |weight|).
 Label columns have a fixed width, worked out from the widest text a label can hold, so the
 columns hold still while numbers change. When the nodes are closer than a line of text, only
 every k-th label is written, so labels never overlap. Hovering an edge shows its weight and
@@ -18,20 +23,28 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
-from gdviz.core.arithmetic import MINUS
 from gdviz.core.dataset import edge_name
+from gdviz.core.numbers import DEFAULT_DIGITS, EVERY, Digits, format_number, widest_text
 from gdviz.ui import style
-from gdviz.ui.parsing import format_number
+from gdviz.ui.guard import answers_qt
 
 HAIRLINE = 0.8
 THICKEST = 9.0
-VALUE_TEMPLATE = "−0.0000"  # a value's usual widest text: the label columns' width (rarer, wider ones are elided)
-OUTPUT_HEADER = "pred / target"  # over the outputs' labels: "hurt  0.555 / 0.1"
+OUTPUT_HEADER = "pred / target"  # over the outputs' labels: "hurt  0.555 / 0.1" (the narrowest it gets)
+NO_VALUE = "–"  # a pred not worked out yet
+WIDEST_ITERATION = "8,888,888"  # the headers' room is made for it, so the nodes hold still as the count grows
 
 
-def short(value: float) -> str:
-    """A node value: 4 significant digits, so labels stay short; a minus sign, as the tables write it."""
-    return "–" if not math.isfinite(value) else f"{value:.4g}".replace("-", MINUS)
+def pred_header(pred_of: int | None) -> str:
+    """Over the outputs' labels: whose pred they show."""
+    return OUTPUT_HEADER if pred_of is None else f"pred of iteration {pred_of:,} / target"
+
+
+def weights_caption(weights_after: int | None) -> str:
+    """Over the inputs: which weights the edges show."""
+    if weights_after is None:
+        return ""
+    return "initial weights (iteration 0)" if weights_after == 0 else f"weights after iteration {weights_after:,}"
 
 
 class NetworkView(QWidget):
@@ -58,15 +71,37 @@ class NetworkView(QWidget):
         self.hovered: tuple[int, int] | None = None
         self.selected: tuple[int, int] | None = None
         self.phase: str | None = None  # predict / compare / learn: what to highlight
+        if not hasattr(self, "digits"):
+            self.digits: Digits = DEFAULT_DIGITS  # View → Digits (kept across networks)
+        self._widest_seen = ("0", "0")  # the widest input and target texts yet: see label_widths
+        self.pred_of: int | None = None  # the iteration whose pred the outputs show
+        self.weights_after: int | None = None  # the iteration the edges' weights are after
         self.update()
 
     # -- state --------------------------------------------------------------------------------
-    def set_state(self, weights, weight_deltas, frozen, inputs, pred, targets) -> None:
+    def set_state(self, weights, weight_deltas, frozen, inputs, pred, targets, *, pred_of: int | None = None,
+                  weights_after: int | None = None) -> None:
+        """The numbers to draw; ``pred_of``: the iteration whose pred (and inputs) they are,
+        ``weights_after``: the iteration the weights are after (each said in the diagram)."""
         self.weights = np.array(weights, dtype=float)
         self.weight_deltas = np.array(weight_deltas, dtype=float)
         self.frozen = np.array(frozen, dtype=bool)
         self.inputs, self.pred, self.targets = (np.array(a, dtype=float) for a in (inputs, pred, targets))
+        self.pred_of, self.weights_after = pred_of, weights_after
+        self._see_values()
         self.update()
+
+    def set_digits(self, digits: Digits) -> None:
+        """View → Digits: the significant digits of the labels (None: every digit)."""
+        if digits != self.digits:
+            self.digits = digits
+            self._widest_seen = ("0", "0")
+            self._see_values()
+            self.update()
+
+    def value_text(self, value: float) -> str:
+        """A node's value as the window writes numbers; "–" for a pred not worked out."""
+        return NO_VALUE if math.isnan(value) else format_number(value, self.digits)
 
     def select(self, edge: tuple[int, int] | None) -> None:
         self.selected = edge
@@ -83,18 +118,20 @@ class NetworkView(QWidget):
     def edge_widths(self) -> np.ndarray:
         """The pen width of every edge (rows outputs, columns inputs): thinner as they get many,
         so that a 32 × 32 network is a web rather than a slab."""
-        finite = np.abs(self.weights[np.isfinite(self.weights)])
-        largest = float(finite.max(initial=0.0))
+        finite = np.isfinite(self.weights)
+        largest = float(np.abs(self.weights[finite]).max(initial=0.0))
         thickest = THICKEST if self.weights.size <= 16 else max(1.6, THICKEST * 4 / math.sqrt(self.weights.size))
-        if largest <= 0:
-            return np.full(self.weights.shape, HAIRLINE)
-        return HAIRLINE + (thickest - HAIRLINE) * np.abs(np.nan_to_num(self.weights)) / largest
+        if largest <= 0 or not math.isfinite(largest):
+            return np.where(finite, HAIRLINE, thickest)
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e300 / 1e-300: clipped just below
+            share = np.where(finite, np.abs(self.weights) / largest, 1.0)
+        return HAIRLINE + (thickest - HAIRLINE) * np.clip(np.nan_to_num(share, nan=1.0), 0.0, 1.0)
 
     def input_label(self, i: int) -> str:
-        return f"{self.input_names[i]}  {short(self.inputs[i])}"
+        return f"{self.input_names[i]}  {self.value_text(self.inputs[i])}"
 
     def output_label(self, o: int) -> str:
-        return f"{self.output_names[o]}  {short(self.pred[o])} / {short(self.targets[o])}"
+        return f"{self.output_names[o]}  {self.value_text(self.pred[o])} / {self.value_text(self.targets[o])}"
 
     # -- geometry -----------------------------------------------------------------------------
     def _rows(self) -> int:
@@ -114,12 +151,27 @@ class NetworkView(QWidget):
         return font
 
     def label_widths(self, metrics: QFontMetricsF) -> tuple[float, float]:
-        """The two label columns' widths: the longest name with the widest value text."""
-        value = metrics.horizontalAdvance(VALUE_TEMPLATE)
-        left = max(metrics.horizontalAdvance(f"{name}  ") for name in self.input_names) + value
-        right = max(metrics.horizontalAdvance(f"{name}  / ") for name in self.output_names) + 2 * value
+        """The two label columns' widths: the longest name with the widest value text (a pred's
+        widest text at the digits chosen; the widest input and target seen since the network or
+        the digits changed, which grow only: the data changes seldom, and a column that shrank
+        and grew again would shake the diagram)."""
+        value = metrics.horizontalAdvance(widest_text(self.digits))
+        seen_input, seen_target = (metrics.horizontalAdvance(text) for text in self._widest_seen)
+        left = max(metrics.horizontalAdvance(f"{name}  ") for name in self.input_names) + seen_input
+        right = max(metrics.horizontalAdvance(f"{name}  / ") for name in self.output_names) + value + seen_target
         right = max(right, metrics.horizontalAdvance(OUTPUT_HEADER))
         return left, right
+
+    def _see_values(self) -> None:
+        """Remember the widest input and target texts (in the widget's font) for :meth:`label_widths`."""
+        metrics = QFontMetricsF(self.font())
+        widest = list(self._widest_seen)
+        for k, values in enumerate((self.inputs, self.targets)):
+            for value in values.tolist():
+                text = self.value_text(value)
+                if metrics.horizontalAdvance(text) > metrics.horizontalAdvance(widest[k]):
+                    widest[k] = text
+        self._widest_seen = (widest[0], widest[1])
 
     def _layout(self):
         metrics = QFontMetricsF(self._font())
@@ -131,7 +183,7 @@ class NetworkView(QWidget):
             spare = max(self.width() - 80, 0) / max(left_text + right_text, 1)
             x_in = min(x_in, 20 + radius + left_text * spare)
             x_out = x_in + 80
-        top, bottom = metrics.height() + 6.0, self.height() - 40.0  # room for the outputs' header
+        top, bottom = self._header_lines(metrics) * metrics.height() + 6.0, self.height() - 40.0  # the headers' room
 
         def column(count):
             step = (bottom - top) / count
@@ -140,6 +192,50 @@ class NetworkView(QWidget):
         inputs = [QPointF(x_in, y) for y in column(len(self.input_names))]
         outputs = [QPointF(x_out, y) for y in column(len(self.output_names))]
         return inputs, outputs, radius, metrics
+
+    def _header_lines(self, metrics: QFontMetricsF) -> int:
+        """The headers on one line when both fit side by side, for any iteration count; else two."""
+        both = (metrics.horizontalAdvance(weights_caption(8888888)) + metrics.horizontalAdvance(
+            pred_header(8888888)) + 36)
+        return 1 if both <= self.width() else 2
+
+    def headers(self, metrics: QFontMetricsF | None = None) -> list[tuple[QRectF, int, str]]:
+        """The two headers as drawn: (box, alignment, text); the weights' on the left, the pred's
+        on the right, each elided to its room."""
+        metrics = metrics or QFontMetricsF(self._font())
+        height, width = metrics.height(), float(self.width())
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if self._header_lines(metrics) == 1:
+            caption_box = QRectF(12, 2, width / 2 - 12, height)
+            pred_box = QRectF(width / 2, 2, width / 2 - 8, height)
+        else:
+            pred_box = QRectF(12, 2, width - 20, height)
+            caption_box = QRectF(12, 2 + height, width - 20, height)
+        boxes = []
+        for box, align, text in ((caption_box, left, weights_caption(self.weights_after)),
+                                 (pred_box, right, pred_header(self.pred_of))):
+            elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width())
+            boxes.append((box, int(align), elided))
+        return boxes
+
+    def drawn_labels(self) -> dict[tuple[str, int], str]:
+        """Each written label's text as drawn (elided to its room): ``("inputs", i)`` and
+        ``("outputs", o)`` to text."""
+        inputs, outputs, radius, metrics = self._layout()
+        height = metrics.height()
+        drawn = {}
+        every = self.label_every(inputs, height)
+        for i, point in enumerate(inputs):
+            if i % every == 0:
+                width = point.x() - radius - 8
+                drawn["inputs", i] = metrics.elidedText(self.input_label(i), Qt.TextElideMode.ElideLeft, width)
+        every = self.label_every(outputs, height)
+        for o, point in enumerate(outputs):
+            if o % every == 0:
+                width = self.width() - point.x() - radius - 10
+                drawn["outputs", o] = metrics.elidedText(self.output_label(o), Qt.TextElideMode.ElideRight, width)
+        return drawn
 
     @staticmethod
     def label_every(points: list[QPointF], height: float) -> int:
@@ -178,8 +274,8 @@ class NetworkView(QWidget):
         weight = self.weights[output, input_]
         delta = self.weight_deltas[output, input_]
         lines = [edge_name(self.input_names[input_], self.output_names[output], screen=True),
-                 f"weight {format_number(weight)}",
-                 "weight_delta " + ("–" if not math.isfinite(delta) else format_number(delta))]
+                 f"{weights_caption(self.weights_after) or 'weight'}: {format_number(weight, EVERY)}",
+                 "weight_delta " + (NO_VALUE if math.isnan(delta) else format_number(delta, EVERY))]
         lines.append("frozen (right-click to thaw)" if self.frozen[output, input_] else "right-click to freeze")
         return "\n".join(lines)
 
@@ -193,6 +289,7 @@ class NetworkView(QWidget):
                     return side, k
         return None
 
+    @answers_qt()
     def mouseMoveEvent(self, event):  # noqa: N802
         edge = self.edge_at(event.position())
         if edge != self.hovered:
@@ -208,15 +305,18 @@ class NetworkView(QWidget):
         else:
             QToolTip.showText(event.globalPosition().toPoint(), self.edge_tooltip(*edge), self)
 
+    @answers_qt()
     def mousePressEvent(self, event):  # noqa: N802
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         if event.button() == Qt.MouseButton.LeftButton:
             self.edge_selected.emit(self.edge_at(event.position()))
 
+    @answers_qt()
     def leaveEvent(self, event):  # noqa: N802
         self.hovered = None
         self.update()
 
+    @answers_qt()
     def contextMenuEvent(self, event):  # noqa: N802
         edge = self.edge_at(QPointF(event.pos()))
         if edge is None:
@@ -229,23 +329,35 @@ class NetworkView(QWidget):
         if menu.exec(event.globalPos()) is action:
             self.freeze_requested.emit(output, input_, not frozen)
 
+    @answers_qt()
     def paintEvent(self, event):  # noqa: N802
         painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()  # even after a fault: a painter left open breaks the next paint
+
+    def _paint(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         inputs, outputs, radius, metrics = self._layout()
         painter.setFont(self._font())
         palette = self.palette()
         text_colour = palette.windowText().color()
         widths = self.edge_widths()
-        order = np.argsort(np.abs(np.nan_to_num(self.weights)), axis=None, kind="stable")  # strongest last: on top
+        order = np.argsort(widths, axis=None, kind="stable")  # strongest last: on top
         marked = {self.hovered, self.selected} - {None}
         opacity = self.edge_opacity()
+        glow = style.phase_colour(palette)
         for flat in order:
             o, i = divmod(int(flat), len(self.input_names))
             start, end = inputs[i], outputs[o]
             if self.phase in ("predict", "learn"):
-                painter.setPen(QPen(style.HIGHLIGHT, float(widths[o, i]) + 7))
-                painter.drawLine(start, end)
+                # a band on each side of the edge, never under it: a frozen edge's dashes keep their
+                # gaps the colour of the background, so they read as dashes through the glow
+                band = QPen(glow, 3.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+                painter.setPen(band)
+                for sign in (-1, 1):
+                    painter.drawLine(*self._offset(start, end, sign * (float(widths[o, i]) / 2 + 2.5)))
             if (o, i) in marked:  # an outline around the edge: its width still means |weight|
                 outline = QColor(palette.highlight().color())
                 if (o, i) != self.selected:
@@ -262,7 +374,7 @@ class NetworkView(QWidget):
             painter.drawLine(start, end)
         lit = {"predict": inputs, "compare": outputs}.get(self.phase or "", [])
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(style.HIGHLIGHT))
+        painter.setBrush(QBrush(glow))
         for point in lit:
             painter.drawEllipse(point, radius + 6, radius + 6)
         painter.setPen(QPen(text_colour, 1.5))
@@ -272,22 +384,27 @@ class NetworkView(QWidget):
         painter.setPen(text_colour)
         height = metrics.height()
         every_in, every_out = self.label_every(inputs, height), self.label_every(outputs, height)
-        for i, point in enumerate(inputs):
-            if i % every_in == 0:
+        for (side, k), text in self.drawn_labels().items():
+            point = (inputs if side == "inputs" else outputs)[k]
+            if side == "inputs":
                 box = QRectF(0, point.y() - height / 2, point.x() - radius - 8, height)
-                text = metrics.elidedText(self.input_label(i), Qt.TextElideMode.ElideLeft, box.width())
-                painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
-        for o, point in enumerate(outputs):
-            if o % every_out == 0:
+                align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            else:
                 box = QRectF(point.x() + radius + 8, point.y() - height / 2, self.width() - point.x() - radius - 10,
                              height)
-                text = metrics.elidedText(self.output_label(o), Qt.TextElideMode.ElideRight, box.width())
-                painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-        if outputs:
-            top = max(2.0, outputs[0].y() - radius - 6 - 1.5 * height)  # just over the first output's label
-            painter.drawText(QRectF(outputs[0].x() + radius + 8, top, self.width(), height),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, OUTPUT_HEADER)
+                align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(box, align, text)
+        for header_box, header_align, header in self.headers(metrics):
+            painter.drawText(header_box, Qt.AlignmentFlag(header_align), header)
         self._paint_legend(painter, metrics, every_in > 1 or every_out > 1)
+
+    @staticmethod
+    def _offset(start: QPointF, end: QPointF, distance: float) -> tuple[QPointF, QPointF]:
+        """The ends of the line from ``start`` to ``end`` moved ``distance`` pixels sideways."""
+        dx, dy = end.x() - start.x(), end.y() - start.y()
+        length = math.hypot(dx, dy) or 1.0
+        shift = QPointF(-dy / length * distance, dx / length * distance)
+        return start + shift, end + shift
 
     def _paint_legend(self, painter: QPainter, metrics: QFontMetricsF, thinned: bool) -> None:
         y = self.height() - 16

@@ -17,7 +17,11 @@ NEGATIVE_ON_DARK = QColor(251, 146, 60)
 ERROR_RED = QColor(220, 38, 38)
 WARNING_ORANGE = QColor(194, 65, 12)
 WARNING_ORANGE_ON_DARK = QColor(251, 146, 60)
-HIGHLIGHT = QColor(250, 204, 21, 150)  # what the current phase of an iteration touches
+HIGHLIGHT = QColor(250, 204, 21, 150)  # behind a chosen edge's lines of arithmetic
+# what the current phase of an iteration touches (Step by phase): a green apart from both edge
+# colours (blue, orange) in either theme, so a lit edge keeps its sign (tests/test_digits_and_moments.py)
+PHASE = QColor(22, 163, 74, 190)
+PHASE_ON_DARK = QColor(74, 222, 128, 170)
 # eight curve colours that stay apart (no two closer than ΔE 30 in CIELAB; tests/test_pictures.py)
 CURVE_COLOURS = ["#e11d48", "#16a34a", "#9333ea", "#0891b2", "#ea580c", "#1d4ed8", "#8c564b", "#a16207"]
 CURVE_COLOURS_ON_DARK = ["#fb7185", "#4ade80", "#c084fc", "#22d3ee", "#fb923c", "#60a5fa", "#d6a77a", "#facc15"]
@@ -52,6 +56,11 @@ def curve_colour(index: int, count: int, pal: QPalette | None = None) -> QColor:
         return QColor(colours[index])
     hue = (index * 0.618033988749895) % 1.0  # the golden ratio: neighbours get far-apart hues
     return QColor.fromHsvF(hue, 0.75, 0.95 if is_dark(pal) else 0.7)
+
+
+def phase_colour(pal: QPalette | None = None) -> QColor:
+    """The glow of what the phase shown touches (Step by phase): its own colour, not an edge's."""
+    return QColor(PHASE_ON_DARK if is_dark(pal) else PHASE)
 
 
 def text_highlight(pal: QPalette | None = None) -> QColor:

@@ -1,4 +1,9 @@
-"""Qt table models over the weights (and weight_deltas) and over the data set's examples."""
+"""Qt table models over the weights (and weight_deltas) and over the data set's examples.
+
+Their numbers are written as everywhere in the window (View → Digits,
+:func:`gdviz.core.numbers.format_number`). Every method Qt calls answers it even when a number
+is infinite, NaN or 1e300 (:func:`gdviz.ui.guard.answers_qt`): a fault there would end the process.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from gdviz.core.dataset import DataSet, edge_name
+from gdviz.core.numbers import Digits, format_number
 from gdviz.ui import style
-from gdviz.ui.parsing import format_number, parse_number
+from gdviz.ui.guard import answers_qt
+from gdviz.ui.parsing import parse_number
+from gdviz.ui.precision import saved_digits
 
 RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # Enums are spelled in full (Qt.ItemDataRole.DisplayRole): PySide6's short forms (Qt.DisplayRole)
@@ -17,6 +25,7 @@ DISPLAY, EDIT, BACKGROUND, TOOLTIP = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRo
                                       Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole)
 ALIGNMENT, CHECK = Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.CheckStateRole
 
+NO_VALUE = "–"  # a weight_delta of an iteration not done (iteration 0)
 TINT_LOW, TINT_HIGH = 0.08, 0.45  # behind numbers: strong enough to read, faint enough to read through
 MATRIX_LOW, MATRIX_HIGH = 0.12, 1.0  # a colour matrix has no numbers to keep readable
 
@@ -34,9 +43,9 @@ class WeightTableModel(QAbstractTableModel):
 
     Editing (only when :attr:`editable`) never changes the matrix itself: a valid number is
     announced with :attr:`edit_requested` (the trainer owns the weights), anything else with
-    :attr:`edit_refused`. :attr:`digits` (significant digits shown) is set by the view to what
-    its cells can hold; with :attr:`numbers_shown` off the table is a colour matrix and each
-    number is in its cell's tooltip.
+    :attr:`edit_refused`. :attr:`digits` (significant digits shown, None for every digit) is
+    View → Digits; a table too narrow for them scrolls. With :attr:`numbers_shown` off the table
+    is a colour matrix and each number is in its cell's tooltip.
     """
 
     edit_requested = Signal(int, int, float)
@@ -50,7 +59,7 @@ class WeightTableModel(QAbstractTableModel):
         self.frozen = np.zeros(self.matrix.shape, dtype=bool)
         self.editable = False
         self.checkable = False  # the weights table: a tick freezes the weight
-        self.digits = 7
+        self.digits: Digits = saved_digits()
         self.numbers_shown = True
         self._cells: dict[tuple[int, int], tuple[float, str, QColor]] = {}
         self._largest = 0.0  # the matrix's largest magnitude, for the tints
@@ -63,7 +72,7 @@ class WeightTableModel(QAbstractTableModel):
         self._largest = float(finite.max(initial=0.0))
         self._changed()
 
-    def set_digits(self, digits: int) -> None:
+    def set_digits(self, digits: Digits) -> None:
         if digits != self.digits:
             self.digits = digits
             self._changed()
@@ -77,11 +86,9 @@ class WeightTableModel(QAbstractTableModel):
         self._cells.clear()
         self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
-    def text(self, value: float, digits: int | None = None) -> str:
-        """A cell's text: a real minus sign, as in the arithmetic (the edit text keeps "-")."""
-        if not np.isfinite(value):
-            return "–"
-        return format_number(value, digits or self.digits).replace("-", "−")
+    def text(self, value: float) -> str:
+        """A cell's text, as the window writes numbers (the edit text keeps "-"); "–" for none."""
+        return NO_VALUE if np.isnan(value) else format_number(value, self.digits)
 
     def _cell(self, row: int, column: int) -> tuple[float, str, QColor]:
         """A cell's value, text and tint, worked out once per matrix: a repaint asks for each
@@ -97,12 +104,15 @@ class WeightTableModel(QAbstractTableModel):
     def edge(self, row: int, column: int) -> str:
         return edge_name(self.input_names[column], self.output_names[row], screen=True)
 
+    @answers_qt(lambda *_: 0)
     def rowCount(self, parent=QModelIndex()):  # noqa: N802 (Qt's name)
         return 0 if parent.isValid() else self.matrix.shape[0]
 
+    @answers_qt(lambda *_: 0)
     def columnCount(self, parent=QModelIndex()):  # noqa: N802
         return 0 if parent.isValid() else self.matrix.shape[1]
 
+    @answers_qt()
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         names = self.input_names if orientation == Qt.Orientation.Horizontal else self.output_names
         if role == DISPLAY:
@@ -111,6 +121,7 @@ class WeightTableModel(QAbstractTableModel):
             return f"{'input' if orientation == Qt.Orientation.Horizontal else 'output'} {names[section]}"
         return None
 
+    @answers_qt()
     def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None
@@ -131,12 +142,14 @@ class WeightTableModel(QAbstractTableModel):
             return Qt.CheckState.Checked if self.frozen[row, column] else Qt.CheckState.Unchecked
         return None
 
+    @answers_qt(lambda *_: Qt.ItemFlag.ItemIsEnabled)
     def flags(self, index):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self.checkable:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags | Qt.ItemFlag.ItemIsEditable if self.editable else flags
 
+    @answers_qt(lambda *_: False)
     def setData(self, index, value, role=EDIT):  # noqa: N802
         if role == CHECK and self.checkable:
             frozen = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
@@ -168,6 +181,14 @@ class DataTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.data_set = data_set
         self.current_example: int | None = 0  # None: every example is used (cycle, batch)
+        self.digits: Digits = saved_digits()
+
+    def set_digits(self, digits: Digits) -> None:
+        """View → Digits (the columns fit their contents: a wider number widens its column)."""
+        if digits != self.digits:
+            self.digits = digits
+            self.layoutAboutToBeChanged.emit()
+            self.layoutChanged.emit()
 
     def set_data_set(self, data_set: DataSet) -> None:
         if data_set is self.data_set:
@@ -194,12 +215,15 @@ class DataTableModel(QAbstractTableModel):
             return "input", column, self.data_set.input_names[column]
         return "target", column - n, self.data_set.output_names[column - n]
 
+    @answers_qt(lambda *_: 0)
     def rowCount(self, parent=QModelIndex()):  # noqa: N802
         return 0 if parent.isValid() else self.data_set.n_examples
 
+    @answers_qt(lambda *_: 0)
     def columnCount(self, parent=QModelIndex()):  # noqa: N802
         return 0 if parent.isValid() else self.data_set.n_inputs + self.data_set.n_outputs
 
+    @answers_qt()
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal:
             kind, _, name = self._column(section)
@@ -214,6 +238,7 @@ class DataTableModel(QAbstractTableModel):
                                                   else "")
         return None
 
+    @answers_qt()
     def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None
@@ -221,7 +246,7 @@ class DataTableModel(QAbstractTableModel):
         array = self.data_set.inputs if kind == "input" else self.data_set.targets
         value = float(array[index.row(), column])
         if role == DISPLAY:
-            return format_number(value)
+            return format_number(value, self.digits)
         if role == EDIT:
             return repr(value)
         if role == ALIGNMENT:
@@ -230,9 +255,11 @@ class DataTableModel(QAbstractTableModel):
             return f"{kind} {value!r}"
         return None
 
+    @answers_qt(lambda *_: Qt.ItemFlag.ItemIsEnabled)
     def flags(self, index):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
+    @answers_qt(lambda *_: False)
     def setData(self, index, value, role=EDIT):  # noqa: N802
         if role != EDIT:
             return False

@@ -1,9 +1,11 @@
 """The right column: the weights and weight_deltas tables (with a legend of their tints), and the
 iteration's arithmetic under them.
 
-A table shows as many significant digits as its cells hold (7 down to 3, never fewer), so an
-8 × 8 network reads whole; past 8 columns or rows it becomes a colour matrix, each number in its
-cell's tooltip.
+A table shows the significant digits chosen in View → Digits, whatever its width: when its
+cells cannot hold them, its columns keep the width the numbers need and it scrolls sideways
+(never fewer digits, never "−0.…"). Past 8 columns or rows it becomes a colour matrix, each number
+in its cell's tooltip. A caption over the tables says which moment they show ("Weights after
+iteration 3").
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from gdviz.core.dataset import DataSet
+from gdviz.core.numbers import EVERY, Digits, format_number
 from gdviz.ui import style
 from gdviz.ui.arithmetic_view import ArithmeticView
 from gdviz.ui.guard import answers_qt
+from gdviz.ui.precision import saved_digits
 from gdviz.ui.table_models import TINT_HIGH, TINT_LOW, WeightTableModel
 
-MOST_DIGITS, FEWEST_DIGITS = 7, 3
+SIZING_DIGITS = 8  # with every digit shown the right column is sized for 8, and the tables scroll
 LARGEST_NUMBER_TABLE = 8  # more inputs or outputs than this: a colour matrix
 TICKS_UP_TO = 4  # inputs: up to this many, each weight cell has a freeze tick (else: right-click)
 SAMPLE_VALUES = (-0.123456789, -1.23456789e-05, -12.3456789, -123456.789)  # widest texts at each precision
@@ -66,18 +70,20 @@ class WeightsTable(QTableView):
             padding += self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, option, self) + 6
         return padding
 
-    def text_width(self, digits: int, values=SAMPLE_VALUES) -> int:
+    def text_width(self, digits: Digits, values=SAMPLE_VALUES) -> int:
+        """The widest of ``values`` written with ``digits``, in pixels."""
         metrics = QFontMetrics(self.font())
-        finite = [v for v in values if np.isfinite(v)]
-        return max((metrics.horizontalAdvance(f"{v:.{digits}g}") for v in finite), default=0)
+        return max((metrics.horizontalAdvance(format_number(v, digits)) for v in values), default=0)
 
-    def width_for_numbers(self, columns: int, digits: int = FEWEST_DIGITS) -> int:
+    def width_for_numbers(self, columns: int, digits: Digits = SIZING_DIGITS) -> int:
         """The width a table of ``columns`` columns needs to show any ``digits`` significant digits."""
+        digits = SIZING_DIGITS if digits is EVERY else min(digits, SIZING_DIGITS)
         header = self.verticalHeader().sizeHint().width() if self.model() is not None else 40
         return header + columns * (self.text_width(digits) + self.cell_padding()) + 2 * self.frameWidth() + 4
 
     def fit(self) -> None:
-        """Digits to what the cells hold, or a colour matrix past 8 × 8."""
+        """Columns as wide as the chosen digits need (scrolling when the table is too narrow for
+        them), or a colour matrix past 8 × 8."""
         model = self.model()
         if model is None:
             return
@@ -91,13 +97,9 @@ class WeightsTable(QTableView):
             return
         columns = max(model.columnCount(), 1)
         room = (self.viewport().width() - 2) / columns - self.cell_padding()
-        values = model.matrix.ravel().tolist()
-        digits = next((d for d in range(MOST_DIGITS, FEWEST_DIGITS, -1) if self.text_width(d, values) <= room),
-                      FEWEST_DIGITS)
-        model.set_digits(digits)
-        # Too narrow even for 3 digits (8 columns on a small screen): the columns keep the width
-        # their numbers need and the table scrolls sideways, rather than cut numbers to "−0.…".
-        needed = self.text_width(FEWEST_DIGITS, values) if digits == FEWEST_DIGITS else 0
+        # too narrow for the chosen digits (8 columns on a small screen): the columns keep the
+        # width their numbers need and the table scrolls sideways, rather than cut numbers to "−0.…"
+        needed = self.text_width(model.digits, model.matrix.ravel().tolist())
         header = self.horizontalHeader()
         scrolls = needed > room
         if scrolls != (header.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed):  # ~12 times a second
@@ -106,6 +108,7 @@ class WeightsTable(QTableView):
             for column in range(columns):
                 header.resizeSection(column, needed + self.cell_padding())
 
+    @answers_qt()
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)
         self.fit()
@@ -138,11 +141,12 @@ class TintLegend(QWidget):
             self.largest, self.matrix = largest, matrix
             self.update()
 
+    @answers_qt()
     def paintEvent(self, event):  # noqa: N802
         painter = QPainter(self)
         metrics = self.fontMetrics()
         text = self.palette().windowText().color()
-        low, high = ("−" + f"{self.largest:.3g}", "+" + f"{self.largest:.3g}")
+        low, high = ("−" + format_number(self.largest, 3), "+" + format_number(self.largest, 3))
         left_w, right_w = metrics.horizontalAdvance(low) + 6, metrics.horizontalAdvance(high) + 6
         bar = QRectF(left_w, 3, max(20.0, self.width() - left_w - right_w), self.height() - 6)
         gradient = QLinearGradient(QPointF(bar.left(), 0), QPointF(bar.right(), 0))
@@ -173,6 +177,11 @@ class TablesPanel(QSplitter):
                                     "Double-click to edit while paused; right-click (or tick) to freeze.")
         self.delta_view.setToolTip("The weight_deltas of the iteration shown (delta × input)")
         self.legend = TintLegend()
+        self.moment_caption = QLabel()  # which moment the tables show
+        self.moment_caption.setToolTip("The weights after the iteration shown (what its update made), and that "
+                                       "iteration's weight_deltas")
+        self.iteration: int | None = None
+        self.digits: Digits = saved_digits()
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -180,6 +189,7 @@ class TablesPanel(QSplitter):
         self.tabs.addTab(self.weight_view, "Weights")
         self.tabs.addTab(self.delta_view, "Weight deltas")
         self.tabs.currentChanged.connect(lambda _i: self.update_legend())
+        top_layout.addWidget(self.moment_caption)
         top_layout.addWidget(self.tabs, 1)
         self.matrix_caption = QLabel("A colour matrix: rows are outputs, columns inputs (hover a cell for its "
                                      "name and number; right-click to freeze).")
@@ -214,6 +224,8 @@ class TablesPanel(QSplitter):
         self.weight_model = WeightTableModel(*names, "weight", self)
         self.weight_model.checkable = data.n_inputs <= TICKS_UP_TO
         self.delta_model = WeightTableModel(*names, "weight_delta", self)
+        for model in (self.weight_model, self.delta_model):
+            model.set_digits(self.digits)
         self.weight_view.setModel(self.weight_model)
         self.delta_view.setModel(self.delta_model)
         self.weight_view.fit()
@@ -222,15 +234,39 @@ class TablesPanel(QSplitter):
         self.fit_tables_height()
         return True
 
-    def show_matrices(self, weights: np.ndarray, weight_deltas: np.ndarray, frozen: np.ndarray) -> None:
+    def show_matrices(self, weights: np.ndarray, weight_deltas: np.ndarray, frozen: np.ndarray,
+                      iteration: int | None = None) -> None:
+        """The weights after ``iteration`` and its weight_deltas."""
         assert self.weight_model is not None and self.delta_model is not None
         self.weight_model.set_matrix(weights, frozen)
         self.delta_model.set_matrix(weight_deltas, frozen)
+        self.iteration = iteration
         self.weight_view.fit()
         self.delta_view.fit()
         self.update_legend()
 
+    def set_digits(self, digits: Digits) -> None:
+        """View → Digits, for both tables and the arithmetic."""
+        self.digits = digits
+        for model, view in ((self.weight_model, self.weight_view), (self.delta_model, self.delta_view)):
+            if model is not None:
+                model.set_digits(digits)
+                view.fit()
+        self.arithmetic.set_digits(digits)
+
+    def caption(self) -> str:
+        """Which moment the table in front shows."""
+        k = self.iteration
+        if k is None:
+            return ""
+        if self.tabs.currentWidget() is self.delta_view:
+            return "Weight deltas: none yet (iteration 0)" if k == 0 else f"Weight deltas of iteration {k:,}"
+        return "Initial weights (iteration 0)" if k == 0 else f"Weights after iteration {k:,}"
+
     def update_legend(self) -> None:
+        text = self.caption()
+        if text != self.moment_caption.text():
+            self.moment_caption.setText(text)
         view = self.tabs.currentWidget()
         if isinstance(view, WeightsTable) and (model := view.model()) is not None:
             self.legend.set_scale(model._largest, view.matrix_mode())
@@ -247,7 +283,8 @@ class TablesPanel(QSplitter):
         rows = view.model().rowCount()
         view.resizeRowsToContents()
         row_height = view.verticalHeader().sectionSize(0) if rows else 20
-        wanted = (self.tabs.tabBar().sizeHint().height() + view.horizontalHeader().sizeHint().height()
+        wanted = (self.moment_caption.sizeHint().height() + self.tabs.tabBar().sizeHint().height()
+                  + view.horizontalHeader().sizeHint().height()
                   + min(rows, 8) * row_height + 2 * view.frameWidth() + self.legend.minimumHeight() + 22)
         if view.matrix_mode():
             wanted = self.height() // 2
