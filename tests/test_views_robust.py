@@ -455,3 +455,42 @@ def test_bowls_of_a_32_by_32_network_page_and_scroll_one_way_only(make_window, q
     window.resize(1366, 740)  # a wider window: more bowls across, still no sideways scrolling
     QApplication.processEvents()
     assert bowls.scroll.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("edit", ["input 1e150", "weight 1e300", "target -1e300", "alpha 10"])
+def test_the_window_shows_every_tab_at_every_iteration_of_an_overflowing_run(make_window, qtbot, edit):
+    """The issue's learner, through the window: a diverging alpha or a huge number typed in, a few
+    Steps, then every tab shown at every iteration on the timeline; nothing raises (pytest-qt
+    fails the test on an exception in a Qt handler, and warnings are errors).
+
+    Fails against the old code with ``RuntimeWarning: overflow encountered in square`` (bowls) or
+    ``Not setting range to [inf, inf]`` (the surface's colour bar)."""
+    from conftest import set_alpha
+
+    from gdviz.core.dataset import DataSet
+
+    window = make_window("multi-in")
+    controller = window.controller
+    data = controller.state.data
+    what, value = edit.split()
+    if what == "alpha":
+        set_alpha(window, value)
+    elif what == "weight":
+        controller.set_weight(0, 1, float(value))
+    else:
+        inputs, targets = np.array(data.inputs), np.array(data.targets)
+        (inputs if what == "input" else targets)[0, 0] = float(value)
+        controller.set_data(DataSet(data.input_names, data.output_names, inputs, targets))
+    sync(qtbot, window)
+    for _ in range(6):
+        window.step()
+        sync(qtbot, window)
+    views = window.views
+    for tab in range(views.tabs.count()):
+        views.tabs.setCurrentIndex(tab)
+        for iteration in range(controller.log.last_iteration, -1, -1):
+            views.timeline.slider.setValue(iteration)
+            shown(qtbot)
+            window.refresh_views(force=True)
+            paint(window)
+        assert views.timeline.isVisible()

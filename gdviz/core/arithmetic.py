@@ -105,7 +105,8 @@ def frozen_at(log: IterationLog, row: int, frozen_now: np.ndarray | None = None)
         now: NDArray[np.bool_] = np.zeros(zero.shape, bool) if frozen_now is None else np.asarray(frozen_now, bool)
         return zero & now
     x, delta = log.inputs[row], log.delta[row]
-    product = np.outer(x, delta) if log.as_printed[row] else np.outer(delta, x)
+    with np.errstate(over="ignore", invalid="ignore"):  # 1e300 typed in: an inf product is still not 0
+        product = np.outer(x, delta) if log.as_printed[row] else np.outer(delta, x)
     frozen: NDArray[np.bool_] = zero & (product != 0) | zero & (np.zeros(zero.shape, bool) if frozen_now is None
                                                                 else np.asarray(frozen_now, bool))
     return frozen
