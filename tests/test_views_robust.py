@@ -220,6 +220,7 @@ ERROR_RUNS = {
     "1e308": [1.0, 1e308, 1e305],
     "overflow to inf then nan": [0.2, 1e200, math.inf, math.nan, math.nan],
     "only inf": [math.inf, math.inf],
+    "long, downsampled": [*np.linspace(1.0, 0.1, 30_000), math.inf, math.nan, 1e308, *np.linspace(0.1, 0.05, 30_000)],
 }
 
 
