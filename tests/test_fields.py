@@ -231,3 +231,22 @@ def test_a_hint_too_long_for_its_lines_ends_with_an_ellipsis_and_keeps_its_heigh
     hint.setText("Stable below 0.02699.")
     assert super(HintLabel, hint).text() == "Stable below 0.02699." and hint.toolTip() == ""
     assert hint.height() == height
+
+
+@pytest.mark.parametrize("text", ["٣", "1_0", "²", "0x10", "1e", "nan", "-inf"])
+def test_a_decimal_field_refuses_what_float_reads_but_nobody_wrote(text):
+    """Alpha and the table cells read numbers with parse_number: "٣" is 3 and "1_0" is 10 to
+    Python's float, so the old parse_number took them (this test failed for both)."""
+    from gdviz.ui.parsing import parse_number
+
+    with pytest.raises(ValueError, match="alpha"):
+        parse_number(text, "alpha")
+
+
+@pytest.mark.parametrize("text, value", [("0.01", 0.01), ("-3", -3.0), ("1e-3", 1e-3), ("\u22120.3", -0.3),
+                                         (".5", 0.5), ("+2", 2.0), ("1E5", 1e5)])
+def test_a_decimal_field_takes_a_decimal_number_and_the_windows_own_minus(text, value):
+    """The minus sign the tables write (U+2212) is read back as a minus (the old code refused it)."""
+    from gdviz.ui.parsing import parse_number
+
+    assert parse_number(text, "alpha") == value

@@ -5,22 +5,29 @@ from __future__ import annotations
 import math
 import re
 
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
 
 def parse_number(text: str, what: str = "value", *, positive: bool = False) -> float:
     """``text`` as a finite float; ValueError with a one-line message for the learner otherwise.
 
-    Accepts ``0.01``, ``-3``, ``1e-3``; refuses empty text, words, ``nan``, ``inf``, numbers
-    too large for a float (``1e400``) and comma decimals (``0,5``).
+    Accepts ``0.01``, ``-3``, ``1e-3`` and the window's own minus sign (``−0.3``); refuses empty
+    text, words, ``nan``, ``inf``, numbers too large for a float (``1e400``), comma decimals
+    (``0,5``), and what ``float`` reads but the learner did not write as a decimal number: other
+    scripts' digits (``٣`` is 3 to ``float``) and underscores (``1_0`` is 10).
     """
     cleaned = text.strip()
     if not cleaned:
         raise ValueError(f"{what} is empty: type a number such as 0.01")
     if "," in cleaned:
         raise ValueError(f"{what} {cleaned!r}: use a point for decimals (0.5, not 0,5)")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"{what} {cleaned!r} is not a number") from None
+    written = cleaned.replace("\u2212", "-")  # the minus sign the tables write
+    if not DECIMAL.fullmatch(written):
+        if written.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"{what} must be a finite number, not {cleaned!r}")
+        digits = " written with the digits 0-9" if not cleaned.isascii() or "_" in cleaned else ""
+        raise ValueError(f"{what} {cleaned!r} is not a number{digits}")
+    value = float(written)
     if math.isnan(value) or math.isinf(value):
         raise ValueError(f"{what} must be a finite number, not {cleaned!r}")
     if positive and value <= 0:
