@@ -250,3 +250,18 @@ def test_a_decimal_field_takes_a_decimal_number_and_the_windows_own_minus(text, 
     from gdviz.ui.parsing import parse_number
 
     assert parse_number(text, "alpha") == value
+
+
+def test_run_commits_an_alpha_still_being_typed_before_it_runs(window, qtbot):
+    """Alpha 0.02 typed but not entered, then a click on Run: the run uses 0.02, the alpha the field
+    shows (Run takes no focus from a click, so the panel commits the field itself).
+
+    Checked by removing the focus move from ControlsPanel.run_count: the run used 0.01 while the
+    field showed 0.02."""
+    window.controls.run_field.setValue(3)
+    type_into(qtbot, window.controls.alpha_edit, "0.02")
+    qtbot.mouseClick(window.controls.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.controller.log.count == 3 and not window.controller.state.playing, timeout=20000)
+    sync(qtbot, window)
+    assert window.controller.log.alpha.tolist() == [0.02] * 3
+    assert window.controls.alpha_edit.text() == "0.02"

@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -258,10 +259,13 @@ class ControlsPanel(QScrollArea):
 
     def run_count(self) -> int | None:
         """The N of Run N as typed (None, and a message, if it is not a number from 1 to MAX_RUN)."""
-        field = self.run_field
-        count = field.take()
-        if count is not None and (field.hasFocus() or field.lineEdit().hasFocus()):
-            self._focus_home()  # the field's work is done: Space now pauses the run, not types a space
+        count = self.run_field.take()
+        focus = QApplication.focusWidget()
+        if count is not None and focus is not None and self.isAncestorOf(focus):
+            # Run takes no focus from a click: so a field still being typed in (alpha 0.05, not yet
+            # entered) is committed now, before the run, and not left showing a value it does not use;
+            # and Space then pauses the run rather than typing into a field
+            self._focus_home()
         return count
 
     # -- rendering ---------------------------------------------------------------------------------
