@@ -199,6 +199,26 @@ def set_alpha(win, text):
     win.controls.alpha_edit.editingFinished.emit()
 
 
+def same_bits(a, b) -> bool:
+    """Bit for bit: the same dtype, shape and bytes. ``==`` and ``np.array_equal`` take -0.0 for
+    0.0, which a CSV, a session file and the arithmetic panel tell apart."""
+    import numpy as np
+
+    a, b = np.asarray(a), np.asarray(b)
+    return (a.dtype, a.shape) == (b.dtype, b.shape) and \
+        np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes()
+
+
+def same_log(a, b) -> bool:
+    """Two logs with the same numbering and every field bit for bit (``IterationLog.equals``
+    compares with ``np.array_equal``, so -0.0 passes for 0.0 there)."""
+    from gdviz.core.log import FIELDS
+
+    numbering = (a.n_inputs, a.n_outputs, a.count, a.first_iteration)
+    return (numbering == (b.n_inputs, b.n_outputs, b.count, b.first_iteration)
+            and all(same_bits(a.field(name), b.field(name)) for name in FIELDS))
+
+
 def csv_rows(path):
     """An exported CSV's rows as dicts (the trailing '#' comment lines left out)."""
     return list(csv.DictReader(io.StringIO(path.read_text().split("\n#")[0])))
