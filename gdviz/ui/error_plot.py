@@ -83,8 +83,8 @@ class ErrorPlot(QWidget):
         self.follow.toggled.connect(self._refit)
         self.cycle_mean = QAction("Mean per cycle (cycle mode)", self)
         self.cycle_mean.setCheckable(True)
-        self.cycle_mean.setToolTip("In cycle mode: the mean total error of each cycle over the examples, "
-                                   "so the band of the per-example errors does not hide the trend")
+        self.cycle_mean.setToolTip("In cycle mode (on when it starts): the mean total error of each cycle over "
+                                   "the examples, drawn over the light band of the per-example errors")
         self.cycle_mean.toggled.connect(self._on_cycle_mean)
         self.cycle_mean.setEnabled(False)
         # pyqtgraph's own auto-range scans every point of every curve on each repaint; the window

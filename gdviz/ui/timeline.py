@@ -20,8 +20,8 @@ class Timeline(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setToolTip("Every iteration, from 0 (the initial weights) to the last: the views show the "
-                               "one chosen. Left/Right, Page Up/Down, Home/End move it; training from a past "
-                               "iteration starts a new branch (Ctrl+Z brings the old one back).")
+                               "one chosen. Left/Right, Page Up/Down, Home/End move it; training or an edit at a "
+                               "past iteration starts a new branch (Ctrl+Z brings the old one back).")
         self.slider.valueChanged.connect(self._on_moved)
         self._first, self._last, self._every = 0, 0, 1  # the slider's position p is iteration first + p × every
         self.label = QLabel()  # "7 of 10": short, so that the slider keeps its length on a small screen
