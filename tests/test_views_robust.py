@@ -382,15 +382,17 @@ def enter_shape(window, qtbot, inputs, outputs):
 
 @pytest.mark.parametrize("tab", [0, 1, 2], ids=["curves", "bowls", "surface"])
 def test_after_a_32_by_32_network_single_gets_its_panes_back(make_window, qtbot, tab):
-    """Fails against the old code: the right column widened for 32 × 32 and stayed that wide on
-    ``single`` ([304, 666, 418] became [304, 441, 643]); the tables' pane moved too."""
+    """Fails against the old code: the right column widened for 32 × 32 (whose colour matrix shows
+    no numbers) and stayed that wide on ``single`` ([304, 666, 418] became [304, 441, 643]); the
+    tables' pane moved too."""
     window = make_window("single")
     window.views.tabs.setCurrentIndex(tab)
     shown(qtbot)
     before = pane_sizes(window)
     enter_shape(window, qtbot, 32, 32)
     assert window.controller.state.data.n_inputs == 32
-    assert window.splitter.sizes()[2] > before[0][2]  # the numbers of 8 columns need a wider column
+    # a colour matrix has no numbers to make room for: the right column is not widened for it
+    assert window.splitter.sizes() == before[0] and window.tables.sizes() != before[2]
     window.controller.load_preset("single")
     sync(qtbot, window)
     QApplication.processEvents()
@@ -398,12 +400,12 @@ def test_after_a_32_by_32_network_single_gets_its_panes_back(make_window, qtbot,
 
 
 def test_a_new_network_after_a_wide_one_starts_from_the_columns_before_the_widening(make_window, qtbot):
-    """Fails against the old code: ``multi-out`` kept the right column 32 × 32 had widened."""
+    """Fails against the old code: ``multi-out`` kept the right column 8 × 8 had widened."""
     window = make_window("single")
     shown(qtbot)
     columns = window.splitter.sizes()
-    enter_shape(window, qtbot, 32, 32)
-    assert window.splitter.sizes() != columns
+    enter_shape(window, qtbot, 8, 8)  # 8 columns of numbers: the right column widens for them
+    assert window.splitter.sizes()[2] > columns[2]
     window.controller.load_preset("multi-out")  # never shown before (no panes of its own), one column of numbers
     sync(qtbot, window)
     QApplication.processEvents()

@@ -418,8 +418,12 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([left, max(width - left - right, 300), right])
 
     def _tables_width(self) -> int:
+        """The right column's width for the weights' numbers: a colour matrix (past 8 × 8) shows
+        none, so it asks no more than a book network (the middle keeps its room for the bowls)."""
         state = self.controller.state
-        columns = min(state.data.n_inputs, LARGEST_NUMBER_TABLE) if state is not None else 3
+        columns = 3
+        if state is not None and max(state.data.n_inputs, state.data.n_outputs) <= LARGEST_NUMBER_TABLE:
+            columns = state.data.n_inputs
         return self.tables.width_for_numbers(columns)
 
     def _fit_tables_column(self) -> None:
