@@ -150,6 +150,9 @@ def close(win):
     from PySide6.QtCore import QCoreApplication, QEvent
 
     if shiboken6.isValid(win):
+        files = getattr(win, "files", None)
+        if files is not None:
+            files.close_at_once()  # after the test: no question, and a file still being written cancelled
         win.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 

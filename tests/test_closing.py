@@ -214,6 +214,9 @@ def test_ctrl_c_and_sigterm_close_without_a_question(make_window, qtbot, close_a
         def exit(self, code):
             self.codes.append(code)
 
+        def setQuitOnLastWindowClosed(self, on):  # noqa: N802 - Qt's name
+            pass
+
     win = make_window("multi-in")
     win.step()
     sync(qtbot, win)
@@ -226,3 +229,14 @@ def test_ctrl_c_and_sigterm_close_without_a_question(make_window, qtbot, close_a
     finally:
         restore()
     assert close_answers.asked == [] and app.codes == [130 if number == signal.SIGINT else 0]
+
+
+def test_a_step_still_in_the_trainer_when_closing_is_asked_about(make_window, close_answers):
+    """Step, then close at once (its report not in yet): closing waits for the trainer first, so the
+    iteration is counted as unsaved work. Checked to fail without waiting (closed, not asked)."""
+    win = make_window("multi-in")
+    win.step()
+    close_answers.append(Cancel)
+    win.close()
+    assert close_answers.asked == ["1 iteration trained since the session was saved or opened"]
+    assert is_open(win) and win.controller.log.count == 1

@@ -108,7 +108,7 @@ def test_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path, monkey
         yield "iteration\n"
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(csv_log, "iter_lines", failing_lines)
+    monkeypatch.setattr(csv_log, "stream_lines", failing_lines)
     with pytest.raises(OSError, match="No space"):
         write_csv(path, training.log, training.data.input_names, training.data.output_names)
     assert path.read_text() == "previous content\n"

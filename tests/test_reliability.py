@@ -140,7 +140,7 @@ def test_export_failing_half_way_keeps_the_previous_file_and_says_why(window, qt
     folder.mkdir()
     path = folder / "log.csv"
     path.write_text("yesterday's log\n")
-    real_lines = csv_log.iter_lines
+    real_lines = csv_log.stream_lines  # every CSV written goes through it
 
     def full_disk(*args, **kwargs):
         for number, text in enumerate(real_lines(*args, **kwargs)):
@@ -148,7 +148,7 @@ def test_export_failing_half_way_keeps_the_previous_file_and_says_why(window, qt
                 raise OSError(28, "No space left on device")
             yield text
 
-    monkeypatch.setattr(csv_log, "iter_lines", full_disk)
+    monkeypatch.setattr(csv_log, "stream_lines", full_disk)
     export(qtbot, window, monkeypatch, path)
     assert dialogs[-1][0] == "critical" and "No space left on device" in dialogs[-1][1]
     assert path.read_text() == "yesterday's log\n"
@@ -299,11 +299,13 @@ def test_a_large_export_runs_on_a_thread_and_closing_finishes_it_first(qtbot, mo
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
     win.actions.export.trigger()
     assert win.files.busy
-    qtbot.waitUntil(held.is_set)
-    expected = win.controller.log.slice(0, win.controller.log.count)
-    win.close()  # mid-export
-    assert win.isVisible() and win.files.busy
-    go_on.set()
+    try:
+        qtbot.waitUntil(held.is_set)
+        expected = win.controller.log.slice(0, win.controller.log.count)
+        win.close()  # mid-export
+        assert win.isVisible() and win.files.busy
+    finally:
+        go_on.set()  # a failure above must not leave the export waiting for ever
     qtbot.waitUntil(lambda: not shiboken6.isValid(win) or not win.isVisible(), timeout=60000)
     log, _, _ = read_csv(path)
     assert same_log(log, expected)

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from gdviz.core.dataset import check_names, edge_name
 from gdviz.core.files import Cancelled, atomic_write
+from gdviz.core.keyframes import KeyframedLog
 from gdviz.core.log import NO_EXAMPLE, IterationLog
 
 ROWS_PER_WRITE = 4096
@@ -110,12 +111,14 @@ def _format_rows(first_iteration: int, examples: np.ndarray, values: np.ndarray,
     return "".join(pieces.ravel().tolist())
 
 
-def _blocks(log: IterationLog,
+def _blocks(log: IterationLog | KeyframedLog,
             rows_per_chunk: int) -> Iterator[tuple[int, NDArray[np.int32], np.ndarray, NDArray[np.bool_]]]:
+    """Each chunk of rows, read through ``log.records`` (a keyframed log rebuilds them by replay)."""
     for start in range(0, log.count, rows_per_chunk):
         stop = min(start + rows_per_chunk, log.count)
-        yield (log.first_iteration + start, log.example[start:stop].copy(), _float_block(log, start, stop),
-               log.as_printed[start:stop].copy())
+        part = log.records(start, stop)
+        yield (log.first_iteration + start, part.example.copy(), _float_block(part, 0, part.count),
+               part.as_printed.copy())
 
 
 def note_line(note: str) -> str:
@@ -124,7 +127,7 @@ def note_line(note: str) -> str:
     return f"# {' '.join(note.splitlines())}\n"
 
 
-def iter_lines(log: IterationLog, input_names: Sequence[str], output_names: Sequence[str],
+def iter_lines(log: IterationLog | KeyframedLog, input_names: Sequence[str], output_names: Sequence[str],
                rows_per_chunk: int = ROWS_PER_WRITE, workers: int = 1) -> Iterator[str]:
     """The CSV text in chunks of ``rows_per_chunk`` rows (the header first), in order.
 
@@ -138,7 +141,7 @@ def iter_lines(log: IterationLog, input_names: Sequence[str], output_names: Sequ
     return stream_lines([log], input_names, output_names, log.count, rows_per_chunk, workers)
 
 
-def stream_lines(logs: Iterable[IterationLog], input_names: Sequence[str], output_names: Sequence[str],
+def stream_lines(logs: Iterable[IterationLog | KeyframedLog], input_names: Sequence[str], output_names: Sequence[str],
                  expected_rows: int, rows_per_chunk: int = ROWS_PER_WRITE, workers: int = 1) -> Iterator[str]:
     """The CSV text of consecutive pieces of one log, as :func:`iter_lines` writes the whole log:
     the same bytes, in constant memory.
@@ -157,7 +160,7 @@ def stream_lines(logs: Iterable[IterationLog], input_names: Sequence[str], outpu
         yield note_line(notes[-1])
 
 
-def _blocks_of(logs: Iterable[IterationLog], rows_per_chunk: int,
+def _blocks_of(logs: Iterable[IterationLog | KeyframedLog], rows_per_chunk: int,
                notes: list[str | None]) -> Iterator[tuple[int, NDArray[np.int32], np.ndarray, NDArray[np.bool_]]]:
     for log in logs:
         yield from _blocks(log, rows_per_chunk)
@@ -181,18 +184,18 @@ def _row_texts(blocks: Iterator[tuple[int, NDArray[np.int32], np.ndarray, NDArra
             yield pending.popleft().result()
 
 
-def write_csv_to(stream: IO[str], log: IterationLog, input_names: Sequence[str], output_names: Sequence[str],
+def write_csv_to(stream: IO[str], log: IterationLog | KeyframedLog, input_names: Sequence[str], output_names: Sequence[str],
                  progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
     """Stream the CSV to ``stream``. ``progress(rows_written)`` is called after each block;
     when it returns False, writing stops with :class:`~gdviz.core.files.Cancelled`."""
-    lines = iter_lines(log, input_names, output_names, workers=workers)
+    lines = stream_lines([log], input_names, output_names, log.count, workers=workers)
     for block, text in enumerate(lines):  # block 0: the header
         stream.write(text)
         if progress is not None and progress(min(log.count, block * ROWS_PER_WRITE)) is False:
             raise Cancelled("export cancelled")
 
 
-def write_csv(path: str | os.PathLike[str], log: IterationLog, input_names: Sequence[str], output_names: Sequence[str],
+def write_csv(path: str | os.PathLike[str], log: IterationLog | KeyframedLog, input_names: Sequence[str], output_names: Sequence[str],
               progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
     """Write the log to ``path`` atomically (``-`` writes to standard output).
 
@@ -208,19 +211,29 @@ def write_csv(path: str | os.PathLike[str], log: IterationLog, input_names: Sequ
 
 
 def write_csv_pieces(path: str | os.PathLike[str], logs: Iterable[IterationLog], input_names: Sequence[str],
-                     output_names: Sequence[str], expected_rows: int, workers: int = 1) -> None:
+                     output_names: Sequence[str], expected_rows: int, workers: int = 1,
+                     progress: Callable[[int], bool] | None = None) -> None:
     """Write consecutive pieces of one log as :func:`write_csv` writes the whole log (see
     :func:`stream_lines`): what ``gdviz train`` does while it trains, so that its memory stays
-    the same however many iterations it runs."""
+    the same however many iterations it runs, and what an export does with a log whose records
+    are rebuilt a piece at a time. ``progress(rows_written)``: as for :func:`write_csv_to`."""
     lines = stream_lines(logs, input_names, output_names, expected_rows, workers=workers)
-    if str(path) == "-":
+
+    def write(stream: IO[str]) -> None:
+        rows = -1  # the header is not a row
         for text in lines:
-            sys.stdout.write(text)
+            stream.write(text)
+            if progress is not None:
+                rows += text.count("\n")
+                if progress(max(rows, 0)) is False:
+                    raise Cancelled("export cancelled")
+
+    if str(path) == "-":
+        write(sys.stdout)
         sys.stdout.flush()
         return
     with atomic_write(path, "w", newline="", encoding="utf-8") as file:
-        for text in lines:
-            file.write(text)
+        write(file)
 
 
 class CsvFormatError(ValueError):

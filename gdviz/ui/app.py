@@ -68,6 +68,9 @@ def close_on_signals(app, window):
     notifier.activated.connect(lambda *_: _drain(woken))
 
     def handler(number, _frame):
+        # the exit code is the signal's: closing the last window must not quit with 0 on its own
+        # (it would, after this exit, when the signal came while a question box was open)
+        app.setQuitOnLastWindowClosed(False)
         window.files.close_at_once()  # no question, and a file being written is cancelled
         window.close()
         app.exit(EXIT_INTERRUPTED if number == signal.SIGINT else 0)

@@ -9,17 +9,18 @@ Also what closing the window must not lose: a session with training or edits not
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from gdviz.core.csv_log import write_csv
+from gdviz.core.csv_log import write_csv, write_csv_pieces
 from gdviz.core.dataset import DataSet
 from gdviz.core.files import describe_error
-from gdviz.core.log import IterationLog
 from gdviz.core.session import Session, SessionError, load_session, save_session
 from gdviz.core.state import SessionState
 from gdviz.ui.controller import SessionController, log_capacity
@@ -54,21 +55,28 @@ def _equal(a: object, b: object) -> bool:
     return bool(a == b)
 
 
+class Records(Protocol):
+    """What the mark reads of a log (the window's log, whatever it keeps of each iteration)."""
+
+    count: int
+    note: str | None
+
+
 @dataclass(frozen=True, eq=False)
 class SavedMark:
     """The session as last saved or opened (or as the window started): the state, and the log
     (the object itself, which Reset, a preset, a branch or an undo replace) with its length."""
 
     state: SessionState
-    log: IterationLog
+    log: Records
     count: int
     note: str | None
 
     @classmethod
-    def of(cls, state: SessionState, log: IterationLog) -> SavedMark:
+    def of(cls, state: SessionState, log: Records) -> SavedMark:
         return cls(state, log, log.count, log.note)
 
-    def matches(self, state: SessionState, log: IterationLog) -> bool:
+    def matches(self, state: SessionState, log: Records) -> bool:
         return (log is self.log and log.count == self.count and log.note == self.note
                 and all(_equal(getattr(state, f.name), getattr(self.state, f.name))
                         for f in dataclasses.fields(state) if f.name not in NOT_THE_SESSION))
@@ -94,6 +102,17 @@ def _read_error(path: str):
         return f"{path} cannot be opened: {reason.rstrip('.')}.\nThe current session is unchanged."
 
     return describe
+
+
+EXPORT_PIECE_ROWS = 65_536
+"""Rows rebuilt and written at a time by an export, when the window's log rebuilds its records
+(keeps only some of each iteration's numbers): memory for one piece, not the whole log."""
+
+
+def _pieces(log: Any) -> Iterator[Any]:
+    """The full records of a log that rebuilds them (``records(start, stop)``), a piece at a time."""
+    for start in range(0, max(log.count, 1), EXPORT_PIECE_ROWS):
+        yield log.records(start, start + EXPORT_PIECE_ROWS)
 
 
 def _iterations(count: int) -> str:
@@ -150,7 +169,13 @@ class FileActions(QObject):
         names = (state.data.input_names, state.data.output_names)
 
         def work(progress):
-            write_csv(path, records, *names, progress=lambda rows: progress(rows, max(records.count, 1)))
+            def rows_written(rows: int) -> bool:
+                return progress(rows, max(records.count, 1))
+
+            if hasattr(records, "records"):  # a log that rebuilds its records: a piece at a time
+                write_csv_pieces(path, _pieces(records), *names, expected_rows=records.count, progress=rows_written)
+            else:
+                write_csv(path, records, *names, progress=rows_written)
             return records.count
 
         def done(ok: bool, result) -> None:
@@ -275,17 +300,17 @@ class FileActions(QObject):
                 self.message.emit("The window closes once the file is written (Cancel stops it and keeps the window).")
                 return False
             self.jobs.cancel_and_wait()  # a session being read: nothing is lost by not opening it
-        if not self.unsaved:
-            return True
         self._settle()
-        if not self.unsaved:
+        if not self.unsaved or self._closing_at_once:
             return True
         answer = ask_to_save(self.window, self._unsaved_work())
-        if answer == QMessageBox.StandardButton.Discard:
+        # Ctrl+C or SIGTERM while the question or the file dialog was open: Qt ignores a close()
+        # of a window already closing, so this close must go on (or the threads outlive the app)
+        if self._closing_at_once or answer == QMessageBox.StandardButton.Discard:
             return True
         if answer == QMessageBox.StandardButton.Save and self.save_session():
             self._close_when_done = True
-        return False
+        return self._closing_at_once
 
     def _unsaved_work(self) -> str:
         """What closing without saving loses, for the question."""
@@ -297,12 +322,14 @@ class FileActions(QObject):
         return "This session's settings and weights"
 
     def _settle(self) -> None:
-        """Pause training and wait until its last batch is in, so that what is saved is what the
-        window shows, and does not move on while the learner decides."""
+        """Pause training and wait until every command sent is done and its report is in (a Step
+        just pressed included), so that what is asked about and saved is the whole session, and
+        does not move on while the learner decides."""
         controller = self.controller
-        if controller.state is None or not controller.state.playing or controller.trainer is None:
+        if controller.state is None or controller.trainer is None:
             return
-        controller.pause()
+        if controller.state.playing:
+            controller.pause()
         loop = QEventLoop()
         token = controller.sync()
 
