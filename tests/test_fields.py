@@ -11,7 +11,7 @@ import pytest
 from conftest import sync
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from gdviz.ui.widgets import NumberField
 
@@ -80,6 +80,8 @@ def test_a_count_field_refuses_what_is_not_a_whole_number_and_changes_nothing(wi
     sync(qtbot, window)
     words = f"{name} must be a whole number from {field.minimum():,} to {field.maximum():,}, not {text};"
     assert words in message(window)
+    if commit != "leave":  # (the click that leaves the field closes tips)
+        assert words in QToolTip.text()  # and beside the field
     assert field.value() == before and field.lineEdit().text() == field.textFromValue(before)
     state = controller.state
     assert controller.log.count == 0 and not state.playing

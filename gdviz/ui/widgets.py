@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent, QValidator
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolTip, QWidget
 
 from gdviz.ui.guard import answers_qt
 from gdviz.ui.parsing import parse_count
@@ -82,7 +82,9 @@ class NumberField(QSpinBox):
 
     def _refuse(self, message: str) -> None:
         self._refusal, self._retyped = message, False
-        self.refused.emit(message)
+        self.refused.emit(message)  # the status bar says it; so does a tip beside the field
+        if self.isVisible():
+            QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), message, self)
         self.lineEdit().setText(self.textFromValue(self.value()))
 
     def _withdraw(self, *_value: int) -> None:
