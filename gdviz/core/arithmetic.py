@@ -26,6 +26,7 @@ not). A result too large for a float says ``(overflow: too large for a float)``.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
@@ -35,13 +36,24 @@ from numpy.typing import NDArray
 
 from gdviz.core.dataset import edge_name
 from gdviz.core.log import NO_EXAMPLE, IterationLog
-from gdviz.core.numbers import DEFAULT_DIGITS, EVERY, MINUS, Digits, decimal_of, format_number, is_exponent_form
+from gdviz.core.numbers import (
+    DEFAULT_DIGITS,
+    EVERY,
+    MINUS,
+    Digits,
+    decimal_of,
+    format_decimal,
+    format_number,
+    is_exponent_form,
+)
 
 BINARY_ROUNDING = "  (≈ {} in decimal: binary rounding)"
 OVERFLOW = "  (overflow: too large for a float)"
-# enough digits for any sum of products of two 17-digit numbers this window writes (a float's
-# exponent spans ~630 decimal places; the few sums of wider spread round far below what is shown)
-EXACT = Context(prec=200, Emax=10**6, Emin=-(10**6))
+# every sum of products of two floats exact: such a product lies between ~1e−647 and ~1e617 with
+# at most ~35 significant digits, so 1,400 digits hold any of their sums whole. (A coefficient
+# takes only the digits it uses: the usual line costs no more than at 28. With 200, a term of
+# 8e−256 was lost beside 1.6e+50, and the 17-digit rounding of the sum came out one unit off.)
+EXACT = Context(prec=1400, Emax=10**6, Emin=-(10**6))
 
 
 @dataclass(frozen=True)
@@ -65,10 +77,15 @@ def operand(value: float, digits: Digits = DEFAULT_DIGITS, leading: bool = False
     return f"({text})" if negative or is_exponent_form(text) else text
 
 
-def exact(value: float) -> Decimal:
+def exact(value: float, digits: Digits = EVERY) -> Decimal:
     """The decimal a float's every digit writes (its shortest repr): what the learner reads with
-    View → Digits → every digit, and what "in decimal" means in a line's note."""
-    return Decimal(repr(float(value)))
+    View → Digits → every digit, and what "in decimal" means in a line's note. Below the normal
+    floats (5e−324 …) the shortest repr is far coarser than ``digits`` digits of the float
+    (``4.941e−324``), so there, with ``digits`` digits shown, the float's exact binary value."""
+    value = float(value)
+    if digits is not EVERY and 0 < abs(value) < sys.float_info.min:
+        return Decimal(value)
+    return Decimal(repr(value))
 
 
 def result(value: float, decimal: Decimal | None, digits: Digits) -> str:
@@ -82,12 +99,9 @@ def result(value: float, decimal: Decimal | None, digits: Digits) -> str:
         return text + OVERFLOW
     if digits is EVERY:
         same = float(decimal) == value  # its text reads back as the float that decimal rounds to
-        shown = number(float(decimal), digits)
     else:
-        rounded = Decimal(format(decimal, f".{digits - 1}e"))
-        same = rounded == decimal_of(text)
-        shown = number(float(rounded), digits)
-    return text if same else text + BINARY_ROUNDING.format(shown)
+        same = Decimal(format(decimal, f".{digits - 1}e")) == decimal_of(text)  # equal to `digits` digits
+    return text if same else text + BINARY_ROUNDING.format(format_decimal(decimal, digits))
 
 
 def finite(*values: float) -> bool:
@@ -139,6 +153,9 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
     def opd(value: float, leading: bool = False) -> str:
         return operand(value, digits, leading)
 
+    def dec(value: float) -> Decimal:
+        return exact(value, digits)
+
     lines: list[Line] = []
     if batch:
         lines.append(Line("batch: each number is the mean over every example", -1))
@@ -148,16 +165,16 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
         tag = "" if single else f"[{out}]"
         w_o = weights[o]
         terms = " + ".join(f"{opd(x[i], i == 0)}×{opd(w_o[i])}" for i in range(n))
-        total = sum((exact(x[i]) * exact(w_o[i]) for i in range(n)), Decimal(0)) if finite(*x, *w_o) else None
+        total = sum((dec(x[i]) * dec(w_o[i]) for i in range(n)), Decimal(0)) if finite(*x, *w_o) else None
         lines.append(Line(f"pred{tag} = {terms} = {result(pred[o], total, digits)}", o))
-        difference = exact(pred[o]) - exact(t[o]) if finite(pred[o], t[o]) else None
+        difference = dec(pred[o]) - dec(t[o]) if finite(pred[o], t[o]) else None
         lines.append(Line(f"delta{tag} = {opd(pred[o], True)} {MINUS} {opd(t[o])} = "
                           f"{result(delta[o], difference, digits)}", o, phase="compare"))
         if batch:
             lines.append(Line(f"error{tag} = mean of (pred {MINUS} target)² = {num(error[o])}", o,
                               phase="compare"))
         else:
-            square = exact(delta[o]) ** 2 if finite(delta[o]) else None
+            square = dec(delta[o]) ** 2 if finite(delta[o]) else None
             lines.append(Line(f"error{tag} = {opd(delta[o])}² = {result(error[o], square, digits)}", o,
                               phase="compare"))
         for i, name in enumerate(input_names):
@@ -172,16 +189,16 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
             if printed:  # weight_deltas[o][i] = input[o] × delta[i]
                 used = f"{input_names[o]} × delta[{output_names[i]}]"
                 how = f"mean of {used}" if batch else f"{opd(x[o], True)} × {opd(delta[i])}"
-                product = exact(x[o]) * exact(delta[i]) if finite(x[o], delta[i]) else None
+                product = dec(x[o]) * dec(delta[i]) if finite(x[o], delta[i]) else None
                 note = "" if batch else f"  (as printed: {used})"
             elif batch:
                 how, product = f"mean of delta × {name}", None
             else:
                 how = f"{opd(delta[o], True)} × {opd(x[i])}"
-                product = exact(delta[o]) * exact(x[i]) if finite(delta[o], x[i]) else None
+                product = dec(delta[o]) * dec(x[i]) if finite(delta[o], x[i]) else None
             shown = num(wd) if batch else result(wd, product, digits)
             lines.append(Line(f"weight_delta[{edge}] = {how} = {shown}{note}", o, i, "learn"))
-            moved = exact(w) - exact(alpha) * exact(wd) if finite(w, alpha, wd) else None
+            moved = dec(w) - dec(alpha) * dec(wd) if finite(w, alpha, wd) else None
             lines.append(Line(f"w[{edge}] = {opd(w, True)} {MINUS} {opd(alpha)} × {opd(wd)} = "
                               f"{result(after, moved, digits)}", o, i, "learn"))
     return lines

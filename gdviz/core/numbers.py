@@ -50,6 +50,26 @@ def format_number(value: float, digits: Digits = DEFAULT_DIGITS) -> str:
     return text.replace("-", MINUS)
 
 
+def format_decimal(value: Decimal, digits: Digits = DEFAULT_DIGITS) -> str:
+    """An exact decimal written as :func:`format_number` writes a float (EVERY: 17 significant
+    digits, as many as tell any two floats apart), without going through a float: 4.95e−626 stays
+    4.95e−626 where a float would read 0."""
+    if not value.is_finite():
+        return NOT_A_NUMBER if value.is_nan() else (INFINITY if value > 0 else MINUS + INFINITY)
+    if value == 0:
+        return "0"
+    shown = 17 if digits is EVERY else digits
+    mantissa, exponent_text = format(value, f".{shown - 1}e").split("e")
+    exponent = int(exponent_text)
+    if -4 <= exponent < shown:  # as "%g" does: positional within these exponents
+        text = format(Decimal(f"{mantissa}e{exponent}"), "f")
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    else:
+        mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+        text = f"{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    return text.replace("-", MINUS)
+
+
 def read_number(text: str) -> float:
     """A number as :func:`format_number` writes it, back as a float."""
     return float(decimal_of(text)) if text not in (NOT_A_NUMBER, INFINITY, MINUS + INFINITY) else (
