@@ -71,10 +71,11 @@ class SavedMark:
     log: Records
     count: int
     note: str | None
+    since: str  # for the question: "it was saved", "it was opened", "the window opened"
 
     @classmethod
-    def of(cls, state: SessionState, log: Records) -> SavedMark:
-        return cls(state, log, log.count, log.note)
+    def of(cls, state: SessionState, log: Records, since: str) -> SavedMark:
+        return cls(state, log, log.count, log.note, since)
 
     def matches(self, state: SessionState, log: Records) -> bool:
         return (log is self.log and log.count == self.count and log.note == self.note
@@ -212,7 +213,7 @@ class FileActions(QObject):
                           controller.shown)
         # what is saved (training may go on while the file is written). Saved without its log
         # too: the learner chose to keep the settings and weights only.
-        mark = SavedMark.of(state, controller.log)
+        mark = SavedMark.of(state, controller.log, "it was saved")
 
         def work(progress):
             save_session(path, session, include_log=include_log, progress=progress)
@@ -247,7 +248,7 @@ class FileActions(QObject):
             if ok:
                 session: Session = result
                 self.controller.load_session(session, Path(chosen).name)
-                self.mark_saved()
+                self.mark_saved("it was opened")
                 self.settings.setValue("session/folder", str(Path(chosen).parent))
                 notes = " ".join(session.notes)
                 self._tell(True, f"Opened {chosen}" + (f". {notes}" if notes else ""))
@@ -265,16 +266,16 @@ class FileActions(QObject):
         self.finished.emit(ok, text)
 
     # -- closing the window --------------------------------------------------------------------------
-    def mark_saved(self) -> None:
-        """The session as it is now is the one on disk (just opened, or just started)."""
+    def mark_saved(self, since: str) -> None:
+        """The session as it is now has nothing to save (just opened, or just started)."""
         if self.controller.state is not None:
-            self.saved = SavedMark.of(self.controller.state, self.controller.log)
+            self.saved = SavedMark.of(self.controller.state, self.controller.log, since)
 
     @Slot()
     def _first_session(self) -> None:
         """The window's first session (a preset, nothing done yet) has nothing to save."""
         self.controller.log_replaced.disconnect(self._first_session)
-        self.mark_saved()
+        self.mark_saved("the window opened")
 
     @property
     def unsaved(self) -> bool:
@@ -316,7 +317,7 @@ class FileActions(QObject):
         """What closing without saving loses, for the question."""
         log = self.controller.log
         if self.saved is not None and log is self.saved.log and log.count > self.saved.count:
-            return f"{_iterations(log.count - self.saved.count)} trained since the session was saved or opened"
+            return f"{_iterations(log.count - self.saved.count)} trained since {self.saved.since}"
         if log.count:
             return f"This session ({_iterations(log.count)}, its settings and weights)"
         return "This session's settings and weights"
