@@ -262,3 +262,11 @@ def test_a_signal_while_training_ends_in_one_line_and_leaves_no_file(tmp_path, n
     assert process.returncode == code
     assert err.count("\n") == 1 and "nothing was written" in err and "Traceback" not in err
     assert os.listdir(tmp_path) == []
+
+
+def test_csv_to_dev_stdout_goes_down_the_pipe():
+    """/dev/stdout is a link to a pipe here (no path of its own to write a temporary file beside):
+    the rows go down the pipe. Checked to fail with the link resolved first (mkstemp in /proc)."""
+    result = gdviz("train", "--preset", "multi-in", "--iterations", "3", "--csv", "/dev/stdout")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 4

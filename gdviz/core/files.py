@@ -57,12 +57,11 @@ def check_writable(path: str | os.PathLike[str]) -> None:
 
     A device or a FIFO must be writable itself; a regular file or a new name needs a writable
     folder, where its replacement is made (see :func:`atomic_write`)."""
-    target = _resolve(Path(path))
-    if _special(target):
-        if not os.access(target, os.W_OK):
+    if _special(Path(path)):  # (followed through links: /dev/stdout may lead to a pipe with no path)
+        if not os.access(path, os.W_OK):
             raise PermissionError(f"{path} is not writable")
         return
-    folder = _check_target(target)
+    folder = _check_target(_resolve(Path(path)))
     try:  # the only sure test (a read-only file system, or rules that even root must follow)
         handle, probe = tempfile.mkstemp(prefix=".gdviz-probe.", dir=folder)
     except OSError as exc:
@@ -88,11 +87,11 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **open_args: Any
       temporary file renamed over it would replace the device itself (as root, /dev/null became
       a regular file that way).
     """
-    target = _resolve(Path(path))
-    if _special(target):
-        with open(target, mode, **open_args) as file:
+    if _special(Path(path)):  # (followed through links: /dev/stdout may lead to a pipe with no path)
+        with open(path, mode, **open_args) as file:
             yield file
         return
+    target = _resolve(Path(path))
     folder = _check_target(target)
     try:
         permissions = stat.S_IMODE(os.stat(target).st_mode)
