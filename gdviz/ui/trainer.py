@@ -369,7 +369,8 @@ class Trainer(QThread):
         traceback.print_exception(exc)  # the whole story, for a bug report
         self._stop_playing()
         what = "".join(traceback.format_exception_only(exc)).strip()
-        message = f"Training stopped: something went wrong in the trainer ({what}). Every iteration before it is kept."
+        message = (f"Training stopped: something went wrong in the trainer ({what}). Every iteration before it "
+                   "is kept; Step tries again.")
         training = self._training
         if training is None:
             return
