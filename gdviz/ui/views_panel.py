@@ -5,11 +5,12 @@ iteration the diagram and each tab show)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from gdviz.core.dataset import DataSet
 from gdviz.ui.bowls_view import BowlsView
 from gdviz.ui.error_plot import ErrorPlot
+from gdviz.ui.guard import answers_qt
 from gdviz.ui.network_view import NetworkView
 from gdviz.ui.surface_view import SurfaceView
 from gdviz.ui.timeline import Timeline
@@ -31,6 +32,7 @@ class ViewsPanel(QSplitter):
         self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot's place
         self._curves_layout.setContentsMargins(0, 0, 0, 0)
         lower = QWidget()  # the tabs over the timeline: under whichever tab is shown
+        lower.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)  # as a tab widget's
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.setSpacing(2)
@@ -42,6 +44,19 @@ class ViewsPanel(QSplitter):
         self.setStretchFactor(1, 5)
         self._names: tuple = ()
         self.restored = False  # set by the window when it restores the saved sizes
+        self._sized = False
+
+    @answers_qt()
+    def showEvent(self, event):  # noqa: N802
+        """At first show, the diagram and the tabs share the height 4 : 5 (the window's saved sizes,
+        restored after this, win). Left to itself the splitter sized the panes from their hints,
+        which on a first window gave the tabs their minimum (155 of 851 px)."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            total = sum(self.sizes())
+            if total > 0:
+                self.setSizes([total * 4 // 9, total - total * 4 // 9])
 
     def rebuild(self, data: DataSet, capacity: int) -> bool:
         """New views for ``data``'s names (True), or nothing when the names are the same (False)."""
