@@ -511,3 +511,21 @@ def test_the_window_shows_every_tab_at_every_iteration_of_an_overflowing_run(mak
             window.refresh_views(force=True)
             paint(window)
         assert views.timeline.isVisible()
+
+
+# -- the numbers under the bowls and the surface (Qt-free) -------------------------------------------
+def test_the_bowls_arithmetic_answers_inf_or_nan_without_a_warning_and_drawable_says_so():
+    """Fails against the old code: ``RuntimeWarning: overflow encountered in square`` (an error
+    under pytest's settings) from ``bowls.error_along``; ``drawable`` did not exist."""
+    from gdviz.core import bowls
+
+    weights = np.array([[1e300, 0.2, -0.1]])
+    errors = bowls.error_along(weights, BOOK_INPUTS, BOOK_TARGETS, 0, 1, np.linspace(-1, 1, 5))
+    assert not np.any(np.isfinite(errors))  # (inf − inf: NaN, as floating point says)
+    assert math.isinf(bowls.total_error(weights, BOOK_INPUTS, BOOK_TARGETS))
+    assert math.isinf(bowls.slope(weights * 1e8, BOOK_INPUTS, BOOK_TARGETS, 0, 0))  # 2 × 8.5e308 × 8.5
+    assert not np.any(np.isfinite(bowls.surface(weights, BOOK_INPUTS, BOOK_TARGETS, (0, 1), (0, 2), [0.0, 1.0], [0.0])))
+    assert bowls.drawable(BOOK_WEIGHTS, 1e150, -1e150) and not bowls.drawable(BOOK_WEIGHTS, 1.1e150)
+    assert not bowls.drawable(math.nan) and not bowls.drawable([1.0, math.inf])
+    with pytest.warns(RuntimeWarning):  # numpy's overflow warning is still on outside the bowls' arithmetic
+        _ = np.array([1e300]) ** 2
