@@ -89,7 +89,8 @@ class ViewsPanel(QSplitter):
         self.tabs.setTabToolTip(0, "Each output's error and the total, against iteration; click or drag to pick "
                                    "the iteration every view shows")
         self.tabs.setTabToolTip(1, "The error as each weight alone moves: the dot slides to the bottom as it learns")
-        self.tabs.setTabToolTip(2, "The error over two weights, with the path training took")
+        self.tabs.setTabToolTip(2, "The error over two weights, with the path training took (one weight: the "
+                                   "error against it)")
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         return True
