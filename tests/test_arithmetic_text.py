@@ -28,7 +28,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gdviz.core import DataSet, Training, preset_training
-from gdviz.core.arithmetic import iteration_lines
 
 MINUS = "−"
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[−+]\d+)?|∞|NaN")
