@@ -231,6 +231,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
         pump(0.3)
         result.update(probe.delays_ms())  # the GUI timer from the click to the loops loaded
         result["problem"] = compiled.problem()
+        window.files.close_at_once()  # no Save / Discard question: nothing here is to be kept
         window.close()
         print(json.dumps(result))
         sys.exit(0)

@@ -300,6 +300,9 @@ def test_the_app_exits_0_with_no_warning_when_closed_mid_animation(tmp_path):
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
         app = QApplication([])
         from gdviz.ui.main_window import MainWindow
+        from gdviz.ui import file_actions
+        from PySide6.QtWidgets import QMessageBox
+        file_actions.ask_to_save = lambda *args: QMessageBox.StandardButton.Discard  # the learner's answer
         window = MainWindow()
         window.show()
         window.controls.speed_slider.setValue(window.controls.speed_slider.maximum())
