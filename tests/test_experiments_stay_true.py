@@ -274,17 +274,15 @@ def test_a_session_file_keeps_the_settings_history(tmp_path):
     assert opened.changes.at(4).data.inputs[0, 0] == 8.5 and opened.changes.at(5).data.inputs[0, 0] == 7.0
     assert opened.changes.changes[2].weights_edited
 
-    # a file of gdviz 0.2 (no history) opens with today's settings since iteration 0
+    # a file of gdviz 0.2 (no history) opens with the history its log shows
+    from test_sessions import save_v2
+
     old = tmp_path / "old.gdviz"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(old, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "session.json":
-                document = json.loads(content)
-                del document["history"]
-                content = json.dumps(document).encode()
-            target.writestr(info.filename, content)
-    assert len(load_session(old).state.changes) == 1
+    save_v2(old, Session(state, training.log))
+    inferred = load_session(old).state.changes
+    assert [c.iteration for c in inferred.changes] == [0, 5, 8]
+    assert (inferred.at(4).alpha, inferred.at(5).alpha, inferred.at(8).mode) == (0.01, 0.02, "cycle")
+    assert inferred.at(5).data.inputs[0, 0] == 7.0
 
     # a history whose last change is not the session's settings is refused
     bad = tmp_path / "bad.gdviz"

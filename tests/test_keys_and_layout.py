@@ -205,7 +205,7 @@ def test_a_long_message_is_cut_short_not_run_under_the_iteration(window):
 def test_step_and_play_are_disabled_when_the_log_is_full(window, qtbot, monkeypatch):
     from gdviz.ui import controller as controller_module
 
-    monkeypatch.setattr(controller_module, "LOG_LIMIT_BYTES", 5 * 285)  # room for 5 iterations of 3×3
+    monkeypatch.setattr(controller_module, "log_capacity", lambda data: 5)  # memory for 5 iterations
     window.controller.load_preset("multi-in-out")
     window.controls.run_field.setValue(50)
     window.run_n()

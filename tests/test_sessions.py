@@ -60,9 +60,13 @@ def bits(values: np.ndarray) -> bytes:
     return np.ascontiguousarray(values).tobytes()
 
 
-def assert_same(loaded: Session, saved: Session) -> None:
-    """Every setting, weight and log record bit for bit (so -0.0 stays -0.0)."""
-    assert loaded.state.same_as(saved.state)
+def assert_same(loaded: Session, saved: Session, history: bool = True) -> None:
+    """Every setting, weight and log record bit for bit (so -0.0 stays -0.0); ``history``: the
+    settings history too (a file of gdviz 0.2 has none: the one opened is what its log shows)."""
+    if history:
+        assert loaded.state.same_as(saved.state)
+    else:
+        assert loaded.state.replace(history=None).same_as(saved.state.replace(history=None))
     for name in ("initial_weights", "weights"):
         assert bits(getattr(loaded.state, name)) == bits(getattr(saved.state, name))
     assert bits(loaded.state.data.inputs) == bits(saved.state.data.inputs)
@@ -87,6 +91,31 @@ def v1_document(training: Training, preset: str | None) -> dict[str, Any]:
         "frozen": training.frozen.tolist(), "as_printed": training.as_printed,
         "log": {"first_iteration": log.first_iteration, **{name: log.field(name).tolist() for name in FIELDS}},
     }
+
+
+def save_v2(path: Path, session: Session, history: bool = False) -> None:
+    """A version-2 file, as gdviz 0.2 wrote it: every field of every iteration (``history``: with the
+    optional key of gdviz 0.3's first stop)."""
+    from gdviz.core.session_history import history_document
+
+    state, log = session.state, session.log
+    if not isinstance(log, IterationLog):
+        log = log.records(0, log.count)
+    data = state.data
+    document = {
+        "format": "gdviz-session", "version": 2, "preset": state.preset,
+        "inputs": list(data.input_names), "outputs": list(data.output_names),
+        "data": {"inputs": data.inputs.tolist(), "targets": data.targets.tolist()},
+        "initial_weights": state.initial_weights.tolist(), "weights": state.weights.tolist(),
+        "frozen": state.frozen.tolist(), "alpha": float(state.alpha), "mode": state.mode,
+        "example": int(state.example), "as_printed": bool(state.as_printed), "shown": session.shown,
+        "log": {"first_iteration": log.first_iteration, "count": log.count, "note": log.note},
+    }
+    if history:
+        document["history"] = history_document(state.changes, data)
+    entries = [("session.json", json.dumps(document).encode())]
+    entries += [(f"log/{name}.npy", npy(np.ascontiguousarray(log.field(name)))) for name in FIELDS]
+    path.write_bytes(zip_bytes(entries))
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -233,19 +262,60 @@ def test_any_finite_log_round_trips_exactly(tmp_path, saved):
     assert_same(load_session(tmp_path / "s.gdviz"), saved)
 
 
-def test_the_columns_are_stored_npy_arrays_that_numpy_reads(tmp_path):
+def test_the_records_and_keyframes_are_npy_arrays_that_numpy_reads(tmp_path):
+    from gdviz.core.keyframes import RECORDED
+
     training = trained()
     save_session(tmp_path / "s.gdviz", session_of(training))
     with zipfile.ZipFile(tmp_path / "s.gdviz") as archive:
-        assert [info.filename for info in archive.infolist()] == \
-            ["session.json", *(f"log/{name}.npy" for name in FIELDS)]
+        names = [info.filename for info in archive.infolist()]
+        assert names[:4] == ["session.json", *(f"log/{name}.npy" for name in RECORDED)]
+        assert names[4:8] == ["keyframes/row.npy", "keyframes/weights.npy", "keyframes/settings.npy",
+                              "keyframes/stored.npy"]
         assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
-        for name in FIELDS:
+        for name in RECORDED:
             with archive.open(f"log/{name}.npy") as member:
                 assert bits(np.load(member)) == bits(training.log.field(name))
+        with archive.open("keyframes/row.npy") as member:
+            rows = np.load(member)
+        with archive.open("keyframes/weights.npy") as member:
+            weights = np.load(member)
         document = json.loads(archive.read("session.json"))
-    assert document["version"] == 2 and document["log"] == {"first_iteration": 1, "count": 30, "note": None}
-    assert document["shown"] is None
+    # a keyframe at the start, where as-printed was switched on (iteration 16), and nowhere else
+    assert rows.tolist() == [0, 15]
+    assert bits(weights) == bits(training.log.weights[[0, 15]])
+    assert document["version"] == 3 and document["log"]["count"] == 30 and document["log"]["stored_rows"] == 0
+    assert document["shown"] is None and len(document["keyframe_settings"]) == 2
+
+
+def test_a_version_2_file_opens_and_saves_as_version_3_with_the_same_numbers(tmp_path):
+    training = trained("cycle", 40)
+    saved = session_of(training, shown=12)
+    save_v2(tmp_path / "old.gdviz", saved)
+    opened = load_session(tmp_path / "old.gdviz")
+    assert_same(opened, saved)
+    save_session(tmp_path / "new.gdviz", opened)
+    assert document_of(tmp_path / "new.gdviz")["version"] == 3
+    assert_same(load_session(tmp_path / "new.gdviz"), saved)
+    assert (tmp_path / "new.gdviz").stat().st_size < (tmp_path / "old.gdviz").stat().st_size
+
+
+def test_a_version_2_log_that_replay_cannot_make_is_kept_whole(tmp_path):
+    """gdviz 0.2 kept no history: a batch run on data edited later cannot be replayed from the file's
+    settings; those rows are kept as stored, and every number still round-trips."""
+    training = preset_training("multi-in-out", mode="batch", alpha=0.005)
+    training.run(10)
+    training.set_data(training.data.with_value("input", 1, 1, 3.0))
+    training.set_mode("cycle")
+    training.run(10)
+    saved = Session(state_of(training, "multi-in-out"), training.log)
+    save_v2(tmp_path / "old.gdviz", saved)
+    opened = load_session(tmp_path / "old.gdviz")
+    assert_same(opened, saved, history=False)
+    assert sum(key.stored is not None for key in opened.log.keyframes) == 10
+    save_session(tmp_path / "new.gdviz", opened)
+    assert document_of(tmp_path / "new.gdviz")["log"]["stored_rows"] == 10
+    assert_same(load_session(tmp_path / "new.gdviz"), saved, history=False)
 
 
 def test_without_the_log_the_session_starts_again_from_its_current_weights(tmp_path):
@@ -256,16 +326,10 @@ def test_without_the_log_the_session_starts_again_from_its_current_weights(tmp_p
     assert bits(loaded.state.weights) == bits(training.weights)
     assert bits(loaded.state.initial_weights) == bits(training.initial_weights)  # Reset goes back to the start
     assert loaded.state.same_as(state_of(training, "multi-in-out").replace(iteration=0))
-    assert (tmp_path / "small.gdviz").stat().st_size < 5000
+    assert (tmp_path / "small.gdviz").stat().st_size < 8000
     again = training_from(loaded.state)
     again.run(3)
     assert again.log.first_iteration == 1 and again.iteration == 3
-
-
-def test_log_capacity_leaves_room_to_go_on(tmp_path):
-    save_session(tmp_path / "s.gdviz", session_of(trained()))
-    log = load_session(tmp_path / "s.gdviz", log_capacity=100_000).log
-    assert log.capacity >= 100_000 and log.count == 30
 
 
 def test_a_session_checks_that_its_parts_fit():
@@ -378,7 +442,7 @@ def test_cancel_while_saving_over_a_file_keeps_it(tmp_path):
     assert os.listdir(tmp_path) == ["s.gdviz"] and (tmp_path / "s.gdviz").read_bytes() == before
 
 
-@pytest.mark.parametrize("call", [1, 3, 14])
+@pytest.mark.parametrize("call", [1, 3, 9])
 def test_cancel_while_opening_raises_cancelled(tmp_path, call):
     save_session(tmp_path / "s.gdviz", session_of(trained()))
     calls: list[tuple[int, int]] = []
@@ -427,7 +491,7 @@ class DiskFillsUp:
         self.file.close()
 
 
-@pytest.mark.parametrize("room", [0, 1000, 20_000])
+@pytest.mark.parametrize("room", [0, 1000, 6_000])
 def test_a_write_that_fails_midway_leaves_the_previous_file(tmp_path, monkeypatch, room):
     save_session(tmp_path / "s.gdviz", session_of(trained("example")))
     before = (tmp_path / "s.gdviz").read_bytes()
@@ -450,10 +514,21 @@ def test_a_missing_file_is_an_os_error(tmp_path):
 
 @pytest.fixture
 def saved(tmp_path) -> Path:
+    """A version-2 file (gdviz 0.2's, which still opens): the refusals of its format."""
     training = preset_training("multi-in", mode="cycle")
     training.run(25)
-    save_session(tmp_path / "good.gdviz", session_of(training, "multi-in"))
+    save_v2(tmp_path / "good.gdviz", session_of(training, "multi-in"))
     return tmp_path / "good.gdviz"
+
+
+@pytest.fixture
+def saved_v3(tmp_path) -> Path:
+    training = preset_training("multi-in", mode="cycle")
+    training.run(25)
+    training.set_alpha(0.02)
+    training.run(5)
+    save_session(tmp_path / "good3.gdviz", session_of(training, "multi-in"))
+    return tmp_path / "good3.gdviz"
 
 
 @pytest.mark.parametrize("change, problem", [
@@ -477,7 +552,7 @@ def saved(tmp_path) -> Path:
     (lambda d: d.update(outputs=["a->b"]), "may not contain '->'"),
     (lambda d: d.update(as_printed=True), "only runs on a square network"),
     (lambda d: d.update(format="other"), "not a gdviz session"),
-    (lambda d: d.update(version=3), "version 3 is not supported"),
+    (lambda d: d.update(version=4), "version 4 is not supported"),
     (lambda d: d.update(version=1), "says version 1"),
     (lambda d: d.update(shown=26), "'shown' must be a whole number from 0 to 25, not 26"),
     (lambda d: d.update(shown=-1), "'shown'"),
@@ -620,11 +695,15 @@ class Originals(dict):  # type: ignore[type-arg]
 def originals(tmp_path_factory) -> Originals:
     folder = tmp_path_factory.mktemp("originals")
     training = trained("cycle", 12)
+    training.set_alpha(0.004)
+    training.run(3)
     save_session(folder / "s.gdviz", session_of(training, shown=5))
+    save_v2(folder / "s2.gdviz", session_of(training, shown=5))
     v1 = json.dumps(v1_document(training, "multi-in-out")).encode()
-    return Originals({"v2": (folder / "s.gdviz").read_bytes(), "v1": v1, "members": members(folder / "s.gdviz"),
-                      "document": document_of(folder / "s.gdviz"), "v1 document": json.loads(v1),
-                      "folder": tmp_path_factory.mktemp("fuzz")})
+    return Originals({"v3": (folder / "s.gdviz").read_bytes(), "v2": (folder / "s2.gdviz").read_bytes(), "v1": v1,
+                      "members v3": members(folder / "s.gdviz"), "members v2": members(folder / "s2.gdviz"),
+                      "document v3": document_of(folder / "s.gdviz"), "document v2": document_of(folder / "s2.gdviz"),
+                      "v1 document": json.loads(v1), "folder": tmp_path_factory.mktemp("fuzz")})
 
 
 json_values = st.recursive(
@@ -637,6 +716,10 @@ V2_PATHS = [(key,) for key in ("format", "version", "preset", "inputs", "outputs
     ("data", "inputs"), ("data", "targets"), ("data", "inputs", 0), ("data", "inputs", 1, 2), ("weights", 0),
     ("weights", 2, 1), ("initial_weights", 0, 0), ("frozen", 1), ("frozen", 0, 2), ("inputs", 0), ("outputs", 2),
     ("log", "first_iteration"), ("log", "count"), ("log", "note")]
+V3_PATHS = V2_PATHS + [("log", "keyframe_every"), ("log", "keyframes"), ("log", "stored_rows"), ("history",),
+                       ("history", 0), ("history", 1, "iteration"), ("history", 1, "alpha"), ("history", 0, "data"),
+                       ("keyframe_settings",), ("keyframe_settings", 0, "frozen"), ("keyframe_settings", 1, "mode"),
+                       ("keyframe_settings", 1, "data")]
 V1_PATHS = [path for path in V2_PATHS if path[0] not in ("shown", "log")] + [
     ("log",), ("log", "first_iteration"), *(("log", name) for name in FIELDS),
     ("log", "pred", 3), ("log", "weights", 2, 1), ("log", "example", 4), ("log", "as_printed", 0)]
@@ -661,8 +744,9 @@ def mutated(document: dict[str, Any], path: tuple[Any, ...], action: str, value:
 def damaged(draw: st.DrawFn, originals: Originals) -> bytes:
     """A valid session file changed in one of the ways a file gets damaged or tampered with."""
     how = draw(st.sampled_from(["flip", "truncate", "json", "column", "header", "archive", "v1 json", "v1 bytes"]))
+    version = draw(st.sampled_from(["v3", "v2"]))
     if how in ("flip", "v1 bytes", "truncate"):
-        content = bytearray(originals["v1" if how == "v1 bytes" else "v2"])
+        content = bytearray(originals["v1" if how == "v1 bytes" else version])
         if how == "truncate":
             return bytes(content[: draw(st.integers(0, len(content) - 1))])
         for offset, xor in draw(st.lists(st.tuples(st.integers(0, len(content) - 1), st.integers(1, 255)),
@@ -670,16 +754,17 @@ def damaged(draw: st.DrawFn, originals: Originals) -> bytes:
             content[offset] ^= xor
         return bytes(content)
     if how in ("json", "v1 json"):
-        paths = V2_PATHS if how == "json" else V1_PATHS
-        document = mutated(originals["document" if how == "json" else "v1 document"], draw(st.sampled_from(paths)),
-                           draw(st.sampled_from(["replace", "delete", "extra"])), draw(json_values))
+        paths = (V3_PATHS if version == "v3" else V2_PATHS) if how == "json" else V1_PATHS
+        document = mutated(originals[f"document {version}" if how == "json" else "v1 document"],
+                           draw(st.sampled_from(paths)), draw(st.sampled_from(["replace", "delete", "extra"])),
+                           draw(json_values))
         text = json.dumps(document).encode()
         if how == "v1 json":
             return text
         return zip_bytes([(name, text if name == "session.json" else data)
-                          for name, data in originals["members"].items()])
-    entries = dict(originals["members"])
-    name = f"log/{draw(st.sampled_from(FIELDS))}.npy"
+                          for name, data in originals[f"members {version}"].items()])
+    entries = dict(originals[f"members {version}"])
+    name = draw(st.sampled_from(sorted(n for n in entries if n.endswith(".npy"))))
     if how == "column":
         dtype = draw(st.sampled_from([np.float64, np.int32, np.bool_, np.float32, np.int64, np.dtype(">f8")]))
         shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=13))
@@ -706,6 +791,17 @@ def damaged(draw: st.DrawFn, originals: Originals) -> bytes:
 @given(data=st.data())
 def test_a_damaged_file_opens_whole_or_is_refused_in_one_line(originals, data):
     path = originals["folder"] / "damaged.gdviz"
+    path.write_bytes(data.draw(damaged(originals)))
+    check_outcome(path)
+
+
+@settings(max_examples=60, deadline=None, derandomize=False, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_damaged_file_opens_whole_or_is_refused_in_one_line_new_damage(originals, data):
+    """The same with damage drawn afresh each run (the test above repeats the same 200 cases): a
+    failure here prints the seed to reproduce it (pytest --hypothesis-seed=…)."""
+    path = originals["folder"] / "damaged-random.gdviz"
     path.write_bytes(data.draw(damaged(originals)))
     check_outcome(path)
 

@@ -126,12 +126,12 @@ class CompiledLoops:
     def rows(self, log: IterationLog, start: int, stop: int, alpha: float, frozen: np.ndarray,
              transposed: bool) -> None:
         self._rows(*self._arrays(log), log.storage("inputs"), log.storage("targets"), start, stop,
-                   float(alpha), np.require(frozen, np.bool_, ["C"]), bool(transposed))
+                   float(alpha), np.require(frozen, np.bool_, ["C", "W"]), bool(transposed))
 
     def batch(self, log: IterationLog, inputs: np.ndarray, targets: np.ndarray, start: int, stop: int,
               alpha: float, frozen: np.ndarray, transposed: bool) -> None:
         self._batch(*self._arrays(log), _writable(inputs), _writable(targets), start, stop,
-                    float(alpha), np.require(frozen, np.bool_, ["C"]), bool(transposed))
+                    float(alpha), np.require(frozen, np.bool_, ["C", "W"]), bool(transposed))
 
 
 _LOOPS: CompiledLoops | None = None

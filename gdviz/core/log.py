@@ -8,9 +8,18 @@ is made per iteration. ``weights`` holds the weights *before* that iteration's u
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+class RecordSource(Protocol):
+    """A log whose full records can be read (:class:`gdviz.core.keyframes.KeyframedLog`)."""
+
+    count: int
+
+    def records(self, start: int, stop: int) -> IterationLog: ...
+
 
 NO_EXAMPLE = -1
 """The ``example`` of a ``batch`` iteration, which uses every example at once."""
@@ -153,6 +162,23 @@ class IterationLog:
             for dtype, shape in _FIELDS.values()
         )
 
+    def records(self, start: int, stop: int) -> IterationLog:
+        """Rows ``start`` … ``stop - 1`` as a log of their own (the accessor every log has: see
+        :class:`gdviz.core.keyframes.KeyframedLog`)."""
+        return self.slice(start, stop)
+
+    def record(self, row: int) -> IterationLog:
+        return self.slice(row, row + 1)
+
+    def column(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Field ``name`` for rows ``start`` … ``stop - 1`` (a view)."""
+        return self.field(name)[start:stop]
+
+    def weights_at(self, row: int) -> np.ndarray:
+        """The weights before row ``row``'s iteration (``row == count``: after the last)."""
+        weights: np.ndarray = self._arrays["weights"][min(row, self.count)]
+        return weights
+
     # -- changing ----------------------------------------------------------------------------
     def clear(self, first_iteration: int = 1) -> None:
         """Forget every record; the next one is numbered ``first_iteration``."""
@@ -177,6 +203,7 @@ class IterationLog:
         part = IterationLog(self.n_inputs, self.n_outputs, stop - start, self.first_iteration + start)
         for name, array in self._arrays.items():
             part._arrays[name][: stop - start] = array[start:stop]
+        part._arrays["weights"][stop - start] = self._arrays["weights"][stop]  # the weights after the last
         part.count = stop - start
         part.note = self.note if stop == self.count else None
         return part
@@ -208,8 +235,11 @@ class IterationLog:
         part.note = self.note
         return part
 
-    def extend(self, other: IterationLog) -> None:
-        """Append ``other``'s records, which must number on from this log's last one."""
+    def extend(self, other: IterationLog | RecordSource) -> None:
+        """Append ``other``'s records, which must number on from this log's last one (a keyframed log's
+        are rebuilt whole first)."""
+        if not isinstance(other, IterationLog):
+            other = other.records(0, other.count)
         if (other.n_inputs, other.n_outputs) != (self.n_inputs, self.n_outputs):
             raise ValueError("cannot join logs of networks of different shapes")
         if other.count or other.note:  # the note speaks of what follows the last record

@@ -17,9 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdviz.core.history import History, Settings
-from gdviz.core.log import NO_EXAMPLE, IterationLog
+from gdviz.core.keyframes import KeyframedLog
+from gdviz.core.log import IterationLog
 from gdviz.core.state import SessionState, training_from
 from gdviz.core.training import STARTING_ROWS, Training, example_for
+
+Log = IterationLog | KeyframedLog
+"""Either log: both answer ``records``, ``record``, ``column`` and ``weights_at``."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,24 +37,24 @@ class Moment:
     targets: np.ndarray
     settings: Settings  # in force after `iteration` iterations: the ones the next iteration uses
     examples: np.ndarray  # the examples the next iteration uses (every one in batch mode): the bowls'
+    record: IterationLog  # this iteration's whole record (one row), or at iteration 0 the next one's
     preview: IterationLog | None = None  # no row (iteration 0): the next iteration, worked out (one row)
 
 
-def weights_after(log: IterationLog, state: SessionState, iteration: int) -> np.ndarray:
-    """The weights after ``iteration`` iterations (a view; the current weights at the last one)."""
+def weights_after(log: Log, state: SessionState, iteration: int) -> np.ndarray:
+    """The weights after ``iteration`` iterations (the current weights at the last one)."""
     row = iteration - log.first_iteration + 1  # the row whose weights are those before iteration + 1
     if iteration >= log.last_iteration or row < 0 or row >= log.count:
         return state.weights
-    weights: np.ndarray = log.weights[row]
-    return weights
+    return log.weights_at(row)
 
 
-def clamp(log: IterationLog, iteration: int) -> int:
+def clamp(log: Log, iteration: int) -> int:
     """``iteration`` within what the log can show: from the iteration before its first to its last."""
     return max(min(iteration, log.last_iteration), log.first_iteration - 1)
 
 
-def state_at(log: IterationLog, state: SessionState, iteration: int) -> SessionState:
+def state_at(log: Log, state: SessionState, iteration: int) -> SessionState:
     """The session as it was after ``iteration`` iterations (clamped to the log): its weights, its
     settings, and the history up to it. Training from it recomputes the log's next iteration bit for bit."""
     iteration = clamp(log, iteration)
@@ -71,7 +75,7 @@ def examples_used(settings: Settings, iteration: int) -> np.ndarray:
     return np.array([int(example_for(iteration, settings.mode, settings.example, n))])
 
 
-def moment_at(log: IterationLog, state: SessionState, iteration: int) -> Moment:
+def moment_at(log: Log, state: SessionState, iteration: int) -> Moment:
     """What the views show for ``iteration`` (clamped to the log)."""
     iteration = clamp(log, iteration)
     weights = weights_after(log, state, iteration)
@@ -79,11 +83,12 @@ def moment_at(log: IterationLog, state: SessionState, iteration: int) -> Moment:
     examples = examples_used(settings, iteration + 1)
     row = iteration - log.first_iteration
     if 0 <= row < log.count:
-        return Moment(iteration, weights, row, log.weight_deltas[row], log.inputs[row], log.pred[row],
-                      log.targets[row], settings, examples)
+        record = log.record(row)
+        return Moment(iteration, weights, row, record.weight_deltas[0], record.inputs[0], record.pred[0],
+                      record.targets[0], settings, examples, record)
     preview = next_iteration(state_at(log, state, iteration))
     return Moment(iteration, weights, None, np.full(weights.shape, np.nan), preview.inputs[0], preview.pred[0],
-                  preview.targets[0], settings, examples, preview)
+                  preview.targets[0], settings, examples, preview, preview)
 
 
 def next_iteration(state: SessionState) -> IterationLog:
@@ -97,11 +102,11 @@ def next_iteration(state: SessionState) -> IterationLog:
     return log
 
 
-def training_at(log: IterationLog, state: SessionState) -> Training:
+def training_at(log: Log, state: SessionState) -> Training:
     """A :class:`Training` that goes on from ``state`` (the end of ``log``), its growth limit taking
     the starting error from the iterations after the last edit, as the run it continues did."""
     history: History = state.changes
     since = history.last_change_at_or_before(state.iteration)
     row = since + 1 - log.first_iteration
-    errors = log.error_total[row : row + STARTING_ROWS] if 0 <= row <= log.count else None
+    errors = log.column("error_total", row, row + STARTING_ROWS) if 0 <= row <= log.count else None
     return training_from(state, starting_errors=errors, starting_from=since if errors is not None else 0)

@@ -1,40 +1,49 @@
 """Session files: a whole training session (settings, weights and, optionally, its log) in one file.
 
-Version 2, what gdviz writes, is a zip archive (``NAME.gdviz``) of uncompressed members::
+Version 3, what gdviz writes, is a zip archive (``NAME.gdviz``) of uncompressed members::
 
-    session.json      {"format": "gdviz-session", "version": 2, "preset": "multi-in" | null,
+    session.json      {"format": "gdviz-session", "version": 3, "preset": "multi-in" | null,
                        "inputs": [names], "outputs": [names],
                        "data": {"inputs": [[…] per example], "targets": [[…] per example]},
                        "initial_weights": [[…] per output], "weights": [[…] per output],
                        "frozen": [[false, …] per output], "alpha": 0.01, "mode": "cycle",
                        "example": 0, "as_printed": false, "shown": null | 12,
-                       "log": {"first_iteration": 1, "count": 25, "note": null | "Training stopped …"},
-                       "history": [every change of the settings, see gdviz.core.session_history]}
-    log/example.npy   one .npy array (little-endian, C order) per field of gdviz.core.log.FIELDS,
-    log/alpha.npy …   ``count`` records each, in the log's own layout
+                       "log": {"first_iteration": 1, "count": 25, "note": null | "Training stopped …",
+                               "keyframe_every": 512, "keyframes": 3, "stored_rows": 0},
+                       "history": [every change of the settings, see gdviz.core.session_history],
+                       "keyframe_settings": [the settings the keyframes use, the same form]}
+    log/error.npy, log/error_total.npy, log/example.npy      the records: ``count`` rows each
+    keyframes/row.npy, keyframes/weights.npy, keyframes/settings.npy, keyframes/stored.npy
+                      the keyframes: the row, the weights before it, the index of its settings in
+                      ``keyframe_settings``, and whether its stretch is stored whole
+    stored/<field>.npy  the full records of the stored stretches (see gdviz.core.keyframes), in order
+
+(one .npy array each, little-endian, C order). Every other number of the log is rebuilt by
+replaying from the keyframe before it (:mod:`gdviz.core.keyframes`); opening replays the whole log
+once and refuses a file whose records do not follow from its keyframes, bit for bit.
 
 ``weights`` are the weights after iteration ``first_iteration + count - 1`` (the state's
 iteration); ``shown`` is the iteration the window shows (null: the latest); ``note`` says why
-training stopped after the last record, if it stopped by itself.
+training stopped after the last record, if it stopped by itself; ``history`` holds every change of
+the settings with the iteration it took effect at.
+
+Version 2 (gdviz 0.2: every field of every iteration, ``log/<field>.npy``, and no keyframes; an
+optional ``history``) and version 1 (gdviz 0.1: one JSON document, the log as lists,
+:mod:`gdviz.core.session_v1`) still open: their logs are turned into keyframed logs, checked by
+replay (:func:`gdviz.core.keyframes.from_full_log`). A file is recognised by its content, whatever
+its name.
 
 Why a zip of .npy: a 1,000,000-iteration 3×3 log as JSON was 667 MB, took 28 s to write and 22 s
-and 3.9 GB of memory to read; as .npy it is ~290 MB and moves at disk speed, straight between the
-file and the log's arrays. The members are stored, not deflated: deflating floats gains little and
-costs seconds, and a stored member's size can be checked against the file's length before anything
-is allocated. Floats are exact: JSON floats are Python's ``repr``, and .npy is the bits themselves.
-
-``history`` (from gdviz 0.3; optional, so files of gdviz 0.2 still open, with today's settings
-since iteration 0) holds every change of the settings with the iteration it took effect at.
-
-Version 1 (gdviz 0.1: one JSON document, the log as lists) still opens, see
-:mod:`gdviz.core.session_v1`. A file is recognised by its content, whatever its name.
+and 3.9 GB of memory to read; as .npy it moves at disk speed. The members are stored, not
+deflated, so a stored member's size can be checked against the file's length before anything is
+allocated. Floats are exact: JSON floats are Python's ``repr``, and .npy is the bits themselves.
 
 Choices:
 
 - A preset name gdviz does not know opens as a custom network (``state.preset`` None), and
   :attr:`Session.notes` says so for the caller to show: the file holds the whole network, so the
   name is only a label.
-- A version-2 file holds exactly the members and keys above; a missing or an extra one is refused,
+- A file holds exactly the members and keys of its version; a missing or an extra one is refused,
   naming it. Extra content comes from another program (a newer gdviz would raise the version), and
   opening the file without it would drop it silently at the next save.
 - Saved without its log (``include_log=False``), a session opens at iteration 0 with an empty log
@@ -67,6 +76,15 @@ from numpy.typing import NDArray
 from gdviz.core import session_v1
 from gdviz.core.dataset import DataSet
 from gdviz.core.files import Cancelled, atomic_write
+from gdviz.core.history import History, Settings
+from gdviz.core.keyframes import (
+    RECORDED,
+    Keyframe,
+    KeyframedLog,
+    ReplayMismatch,
+    from_full_log,
+    inferred_history,
+)
 from gdviz.core.log import FIELDS, IterationLog
 from gdviz.core.session_fields import (
     FORMAT,
@@ -83,17 +101,22 @@ from gdviz.core.session_fields import (
     whole,
 )
 from gdviz.core.session_history import KEY as HISTORY_KEY
-from gdviz.core.session_history import history_document, read_history
+from gdviz.core.session_history import history_document, read_history, read_settings_documents, settings_documents
 from gdviz.core.state import SessionState
 
 __all__ = ["SUFFIX", "Cancelled", "Progress", "Session", "SessionError", "load_session", "save_session"]
 
-VERSION = 2
+VERSION = 3
 SUFFIX = ".gdviz"
 JSON_MEMBER = "session.json"
-MEMBERS = (JSON_MEMBER, *(f"log/{name}.npy" for name in FIELDS))
+MEMBERS = (JSON_MEMBER, *(f"log/{name}.npy" for name in FIELDS))  # version 2
 KEYS = ("format", "version", "preset", "inputs", "outputs", "data", "initial_weights", "weights", "frozen",
-        "alpha", "mode", "example", "as_printed", "shown", "log")
+        "alpha", "mode", "example", "as_printed", "shown", "log")  # version 2 (and "history", optional)
+KEYFRAME_MEMBERS = ("keyframes/row.npy", "keyframes/weights.npy", "keyframes/settings.npy", "keyframes/stored.npy")
+MEMBERS_V3 = (JSON_MEMBER, *(f"log/{name}.npy" for name in RECORDED), *KEYFRAME_MEMBERS,
+              *(f"stored/{name}.npy" for name in FIELDS))
+KEYS_V3 = (*KEYS, "history", "keyframe_settings")
+LOG_KEYS_V3 = ("first_iteration", "count", "note", "keyframe_every", "keyframes", "stored_rows")
 
 CHUNK = 4 << 20
 """Bytes moved between progress reports (about 70 reports for a 1,000,000-iteration 3×3 log), and
@@ -119,7 +142,7 @@ class Session:
     """
 
     state: SessionState
-    log: IterationLog
+    log: KeyframedLog | IterationLog  # a full log (a trainer's) is keyframed when saved
     shown: int | None = None
     notes: tuple[str, ...] = ()
 
@@ -144,26 +167,48 @@ class Session:
 
 def save_session(path: str | os.PathLike[str], session: Session, *, include_log: bool = True,
                  progress: Progress | None = None) -> None:
-    """Write ``session`` to ``path`` (a version-2 file), atomically.
+    """Write ``session`` to ``path`` (a version-3 file), atomically.
 
     On failure or cancel nothing is left behind: no file, no temporary, and a file that was at
     ``path`` keeps its content. Raises OSError when writing fails, :class:`Cancelled` when
     ``progress`` returns False, and ValueError for a log a trainer cannot make (numbers that are not
     finite), which gdviz would refuse to open. ``include_log=False`` writes the settings and the
     current weights only (see the module's notes). The log must not change while it is written: pass
-    a compact copy or :meth:`IterationLog.shared` of a log that is only appended to.
+    a :meth:`KeyframedLog.shared` copy of a log that is only appended to.
     """
     state = session.state
     n_inputs, n_outputs = state.data.n_inputs, state.data.n_outputs
-    log = session.log if include_log else IterationLog(n_inputs, n_outputs, capacity=1)
+    log = session.log if include_log else KeyframedLog(n_inputs, n_outputs)
+    if isinstance(log, IterationLog):  # a trainer's full log: checked as it is, then keyframed
+        for name in FIELDS:
+            problem = column_problem(name, log.field(name), log.first_iteration, state.square)
+            if problem is not None:
+                raise ValueError(f"{problem}; gdviz would refuse such a file, so it was not written")
+        log = from_full_log(log, state.settings)
     document = _document(state, log, session.shown if include_log else None)
-    if include_log:  # without the log, the session starts again at iteration 0: no past to keep
-        document[HISTORY_KEY] = history_document(state.changes.up_to(log.last_iteration), state.data)
+    # without the log, the session starts again at iteration 0: no past to keep
+    history = state.changes.up_to(log.last_iteration) if include_log else History.starting(state.settings)
+    document[HISTORY_KEY] = history_document(history, state.data)
+    distinct, indices = _distinct_settings(log)
+    document["keyframe_settings"] = settings_documents(distinct, state.data)
+    stored = [k.stored for k in log.keyframes if k.stored is not None]
+    document["log"].update(keyframe_every=log.keyframe_every, keyframes=len(log.keyframes),
+                           stored_rows=sum(part.count for part in stored))
     text = json.dumps(document, allow_nan=False)
     settings = text.encode("utf-8")
-    columns = {name: log.field(name) for name in FIELDS}
+    keys = log.keyframes
+    columns: dict[str, NDArray[Any]] = {f"log/{name}.npy": np.ascontiguousarray(log.column(name)) for name in RECORDED}
+    columns["keyframes/row.npy"] = np.array([k.row for k in keys], dtype=np.int64)
+    columns["keyframes/weights.npy"] = (np.stack([k.weights for k in keys]) if keys
+                                        else np.empty((0, n_outputs, n_inputs)))
+    columns["keyframes/settings.npy"] = np.array(indices, dtype=np.int32)
+    columns["keyframes/stored.npy"] = np.array([k.stored is not None for k in keys], dtype=np.uint8)
+    for name in FIELDS:
+        template = IterationLog(n_inputs, n_outputs, 1).storage(name)
+        columns[f"stored/{name}.npy"] = (np.concatenate([part.field(name) for part in stored]) if stored
+                                         else np.empty((0, *template.shape[1:]), template.dtype))
     headers = {name: _npy_header(npy_descr(values.dtype), values.shape) for name, values in columns.items()}
-    meter = _Meter(progress, len(settings) + sum(len(headers[n]) + columns[n].nbytes for n in FIELDS), "saving")
+    meter = _Meter(progress, len(settings) + sum(len(headers[n]) + columns[n].nbytes for n in columns), "saving")
     meter.report()
     when = time.localtime()[:6]
     # On an exception the archive is still closed (its directory written) before atomic_write
@@ -175,7 +220,21 @@ def save_session(path: str | os.PathLike[str], session: Session, *, include_log:
             _write_column(archive, name, values, headers[name], when, log.first_iteration, state.square, meter)
 
 
-def _document(state: SessionState, log: IterationLog, shown: int | None) -> dict[str, Any]:
+def _distinct_settings(log: KeyframedLog) -> tuple[list[Settings], list[int]]:
+    """The keyframes' settings, each once (by identity, then by value), and each keyframe's index."""
+    distinct: list[Settings] = []
+    indices = []
+    for key in log.keyframes:
+        found = next((i for i, known in enumerate(distinct) if known is key.settings or known.same_as(key.settings)),
+                     None)
+        if found is None:
+            found = len(distinct)
+            distinct.append(key.settings)
+        indices.append(found)
+    return distinct, indices
+
+
+def _document(state: SessionState, log: KeyframedLog, shown: int | None) -> dict[str, Any]:
     data = state.data
     return {
         "format": FORMAT, "version": VERSION, "preset": state.preset,
@@ -208,7 +267,8 @@ def _write_column(archive: zipfile.ZipFile, name: str, values: NDArray[Any], hea
     machine), checking each chunk as a reader will."""
     little = values.dtype.newbyteorder("<")
     rows = _rows_per_chunk(values)
-    with archive.open(_member_info(f"log/{name}.npy", len(header) + values.nbytes, when), "w") as member:
+    member_name, name = (name, name.split("/")[-1].removesuffix(".npy")) if "/" in name else (f"log/{name}.npy", name)
+    with archive.open(_member_info(member_name, len(header) + values.nbytes, when), "w") as member:
         member.write(header)
         meter.add(len(header))
         for start in range(0, len(values), rows):
@@ -326,7 +386,9 @@ def _read(file: IO[bytes], size: int, meter: _Meter, log_capacity: Capacity) -> 
         if check_format(document) != 1:
             raise SessionError("the file says version 2, but a version-2 session is a zip archive, not JSON")
         settings, log = session_v1.read_v1(document, log_capacity)
-        return Session(settings.state(log.last_iteration), log, None, settings.notes)
+        state = settings.state(log.last_iteration)
+        keyframed = from_full_log(log, state.settings, loops=_replay_loops())
+        return Session(_with_inferred_history(state, keyframed), keyframed, None, settings.notes)
     if not head:
         raise SessionError("the file is empty")
     raise SessionError("this is not a gdviz session: it is neither a .gdviz archive nor a JSON session")
@@ -338,36 +400,152 @@ def _read_zip(file: IO[bytes], size: int, meter: _Meter, log_capacity: Capacity)
     except zipfile.BadZipFile as exc:
         raise SessionError(f"the file is damaged or incomplete: not a readable zip archive ({exc})") from None
     with archive:
-        members = _members(archive, size)
+        members = _members(archive, size, None)
         if members[JSON_MEMBER].file_size > MAX_JSON_BYTES:
             raise SessionError(f"{JSON_MEMBER} is larger than {MAX_JSON_BYTES >> 20} MB: not a gdviz session")
         with archive.open(members[JSON_MEMBER]) as member:
             raw = member.read()
         meter.add(len(raw))
         document = parse_json(raw, JSON_MEMBER)
-        if check_format(document) != VERSION:
+        version = check_format(document)
+        if version == 1:
             raise SessionError(f"{JSON_MEMBER} says version 1, but a version-1 session is a JSON file, not an archive")
-        exact_keys(document, KEYS, optional=(HISTORY_KEY,))
-        settings = read_settings(document, strict=True)
-        first, count, note = _log_part(document["log"])
-        shown = document["shown"]
-        if shown is not None:
-            shown = whole(shown, "'shown'", 0, first + count - 1)
-        starts = _column_starts(archive, members, column_layout(settings.data), count)
-        capacity = max(count, capacity_for(log_capacity, settings.data), 1)
-        log = IterationLog(settings.data.n_inputs, settings.data.n_outputs, capacity, first, max_capacity=capacity)
-        for name in FIELDS:
-            _read_column(archive, members[f"log/{name}.npy"], starts[name], log.storage(name)[:count], name,
-                         first, settings.data.n_inputs == settings.data.n_outputs, meter)
-        log.count, log.note = count, note
-        log.storage("weights")[count] = settings.weights  # the spare row: the weights after the last record
+        members = _members(archive, size, MEMBERS if version == 2 else MEMBERS_V3)
+        if version == 2:
+            return _read_v2(archive, members, document, meter)
+        return _read_v3(archive, members, document, meter)
+
+
+def _read_v2(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], document: dict[str, Any],
+             meter: _Meter) -> Session:
+    exact_keys(document, KEYS, optional=(HISTORY_KEY,))
+    settings = read_settings(document, strict=True)
+    first, count, note = _log_part(document["log"])
+    shown = document["shown"]
+    if shown is not None:
+        shown = whole(shown, "'shown'", 0, first + count - 1)
+    starts = _column_starts(archive, members, column_layout(settings.data), count)
+    log = IterationLog(settings.data.n_inputs, settings.data.n_outputs, max(count, 1), first)
+    for name in FIELDS:
+        _read_column(archive, members[f"log/{name}.npy"], starts[name], log.storage(name)[:count], name,
+                     first, settings.data.n_inputs == settings.data.n_outputs, meter)
+    log.count, log.note = count, note
+    log.storage("weights")[count] = settings.weights  # the spare row: the weights after the last record
     state = settings.state(log.last_iteration)
+    keyframed = from_full_log(log, state.settings, loops=_replay_loops())
     if HISTORY_KEY in document:
         state = state.replace(history=read_history(document[HISTORY_KEY], state.settings, log.last_iteration))
+    else:  # gdviz 0.2 kept no history: the one the log shows
+        state = _with_inferred_history(state, keyframed)
+    return Session(state, keyframed, shown, settings.notes)
+
+
+def _with_inferred_history(state: SessionState, log: KeyframedLog) -> SessionState:
+    history = inferred_history(log)
+    return state if history is None else state.replace(history=history)
+
+
+def _replay_loops() -> Any:
+    """The compiled loops when they are loaded already (opening never waits for a compile), else numpy's."""
+    from gdviz.core import compiled
+    from gdviz.core.engine import NUMPY_LOOPS
+
+    return (compiled.loops() if compiled.ready() else None) or NUMPY_LOOPS
+
+
+def _read_v3(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], document: dict[str, Any],
+             meter: _Meter) -> Session:
+    exact_keys(document, KEYS_V3)
+    settings = read_settings(document, strict=True)
+    data = settings.data
+    part = document["log"]
+    if not isinstance(part, dict):
+        raise SessionError(f"'log' must be an object, not {show(part)}")
+    exact_keys(part, LOG_KEYS_V3, "log: ")
+    first, count, note = _log_part({k: part[k] for k in ("first_iteration", "count", "note")})
+    every = whole(part["keyframe_every"], "log: 'keyframe_every'", 1, 1 << 30)
+    n_keys = whole(part["keyframes"], "log: 'keyframes'", 1 if count else 0, count)
+    stored_rows = whole(part["stored_rows"], "log: 'stored_rows'", 0, count)
+    shown = document["shown"]
+    if shown is not None:
+        shown = whole(shown, "'shown'", 0, first + count - 1)
+    state = settings.state(first + count - 1)
+    state = state.replace(history=read_history(document[HISTORY_KEY], state.settings, first + count - 1))
+    all_settings = read_settings_documents(document["keyframe_settings"], "keyframe_settings", data)
+    n_in, n_out = data.n_inputs, data.n_outputs
+    square = n_in == n_out
+    full = column_layout(data)
+    layout: dict[str, tuple[str, tuple[int, ...], int]] = {
+        "log/error.npy": ("<f8", (n_out,), count), "log/error_total.npy": ("<f8", (), count),
+        "log/example.npy": ("<i4", (), count), "keyframes/row.npy": ("<i8", (), n_keys),
+        "keyframes/weights.npy": ("<f8", (n_out, n_in), n_keys), "keyframes/settings.npy": ("<i4", (), n_keys),
+        "keyframes/stored.npy": ("|u1", (), n_keys),
+        **{f"stored/{name}.npy": (descr, shape, stored_rows) for name, (descr, shape) in full.items()},
+    }
+    arrays: dict[str, NDArray[Any]] = {}
+    for member, (descr, record, rows) in layout.items():
+        info = members[member]
+        start, shape = _npy_header_of(archive, info, member, descr)
+        if shape != (rows, *record):
+            raise SessionError(f"{member} must be an array of shape {(rows, *record)}, not {shape}")
+        target = np.empty(shape, dtype=np.dtype(descr).newbyteorder("="))
+        if start + target.nbytes != info.file_size:
+            raise SessionError(f"{member}: its size does not fit its header (damaged?)")
+        name = member.split("/")[-1].removesuffix(".npy")
+        _read_column(archive, info, start, target, name if member.startswith(("log/", "stored/")) else "keyframe",
+                     first, square, meter)
+        arrays[member] = target
+    log = _assemble_v3(arrays, all_settings, state, first, count, every, note, meter)
     return Session(state, log, shown, settings.notes)
 
 
-def _members(archive: zipfile.ZipFile, size: int) -> dict[str, zipfile.ZipInfo]:
+def _assemble_v3(arrays: dict[str, NDArray[Any]], all_settings: list[Settings], state: SessionState, first: int,
+                 count: int, every: int, note: str | None, meter: _Meter) -> KeyframedLog:
+    data = state.data
+    rows, indices, stored_flags = (arrays["keyframes/row.npy"], arrays["keyframes/settings.npy"],
+                                   arrays["keyframes/stored.npy"])
+    if indices.size and not (0 <= int(indices.min()) and int(indices.max()) < len(all_settings)):
+        raise SessionError("keyframes: a settings index is outside 'keyframe_settings'")
+    if stored_flags.size and int(stored_flags.max()) > 1:
+        raise SessionError("keyframes: 'stored' must hold 0 or 1")
+    ends = [*rows[1:].tolist(), count]
+    keys = []
+    taken = 0
+    for index, row in enumerate(rows.tolist()):
+        settings = all_settings[int(indices[index])]
+        stored = None
+        if stored_flags[index]:
+            length = max(ends[index] - row, 0)
+            stored = IterationLog(data.n_inputs, data.n_outputs, max(length, 1), first + row)
+            for name in FIELDS:
+                piece = arrays[f"stored/{name}.npy"][taken : taken + length]
+                if len(piece) != length:
+                    raise SessionError("stored: fewer stored rows than the keyframes say")
+                stored.storage(name)[:length] = piece
+            stored.count = length
+            taken += length
+        keys.append(Keyframe(int(row), _read_only(arrays["keyframes/weights.npy"][index]), settings, stored))
+    if taken != len(arrays["stored/alpha.npy"]):
+        raise SessionError("stored: more stored rows than the keyframes say")
+    try:
+        log = KeyframedLog.assemble(data.n_inputs, data.n_outputs, first, every, arrays["log/error.npy"],
+                                    arrays["log/error_total.npy"], arrays["log/example.npy"], keys, state.weights,
+                                    note)
+        log.verify(_replay_loops(), lambda _rows: meter.report())  # Cancel still answers while replaying
+    except ReplayMismatch as exc:
+        raise SessionError(f"log: {exc} (damaged?)") from None
+    except ValueError as exc:
+        raise SessionError(f"log: {exc}") from None
+    return log
+
+
+def _read_only(array: NDArray[Any]) -> NDArray[Any]:
+    copy = np.array(array)
+    copy.flags.writeable = False
+    return copy
+
+
+def _members(archive: zipfile.ZipFile, size: int, expected: tuple[str, ...] | None) -> dict[str, zipfile.ZipInfo]:
     """The archive's members by name, once each checked against the format and the file's size."""
     members: dict[str, zipfile.ZipInfo] = {}
     for info in archive.infolist():
@@ -376,11 +554,12 @@ def _members(archive: zipfile.ZipFile, size: int) -> dict[str, zipfile.ZipInfo]:
         members[info.filename] = info
     if JSON_MEMBER not in members:
         raise SessionError(f"this zip archive is not a gdviz session: it has no {JSON_MEMBER}")
-    for name in MEMBERS:
+    for name in expected or ():
         if name not in members:
             raise SessionError(f"the session has no {show(name)}: the log is incomplete")
+    known = expected or (*MEMBERS, *MEMBERS_V3)
     for name, info in members.items():
-        if name not in MEMBERS:
+        if name not in known:
             raise SessionError(f"the archive holds {show(name)}, which is not part of a gdviz session")
         if info.flag_bits & 0x1:
             raise SessionError(f"{name} is encrypted; gdviz sessions are not")

@@ -234,14 +234,14 @@ def _alpha(value: Any) -> float:
 
 
 def check_format(document: Any) -> int:
-    """The version of a session document (1 or 2); SessionError if it is not a gdviz session."""
+    """The version of a session document (1, 2 or 3); SessionError if it is not a gdviz session."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SessionError(f'this is not a gdviz session file (no "format": "{FORMAT}")')
     version = document.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version not in (1, 2):
-        newer = " (a newer gdviz may have written it)" if isinstance(version, int) and version > 2 else ""
-        raise SessionError(f"session version {show(version)} is not supported: this gdviz reads versions 1 "
-                           f"and 2{newer}")
+    if isinstance(version, bool) or not isinstance(version, int) or version not in (1, 2, 3):
+        newer = " (a newer gdviz may have written it)" if isinstance(version, int) and version > 3 else ""
+        raise SessionError(f"session version {show(version)} is not supported: this gdviz reads versions 1, "
+                           f"2 and 3{newer}")
     return version
 
 

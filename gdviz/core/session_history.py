@@ -24,18 +24,18 @@ from gdviz.core.training import MODES
 
 KEY = "history"
 ENTRY_KEYS = ("iteration", "weights_edited", "alpha", "mode", "example", "as_printed", "frozen", "data")
+SETTINGS_KEYS = ("alpha", "mode", "example", "as_printed", "frozen", "data")
 DATA_KEYS = ("input_names", "output_names", "inputs", "targets")
 
 
-def history_document(history: History, data: DataSet) -> list[dict[str, Any]]:
-    """The JSON form of ``history`` (``data``: the session's data set, which a first entry may leave out)."""
+def settings_documents(all_settings: list[Settings], data: DataSet) -> list[dict[str, Any]]:
+    """The JSON form of each settings in turn; ``data`` null where it is the one before's (the
+    first one's: ``data``, the session's own)."""
     entries = []
     before = data
-    for change in history.changes:
-        settings = change.settings
+    for settings in all_settings:
         same = settings.data is before or same_data(settings.data, before)
         entries.append({
-            "iteration": change.iteration, "weights_edited": change.weights_edited,
             "alpha": settings.alpha, "mode": settings.mode, "example": settings.example,
             "as_printed": settings.as_printed, "frozen": settings.frozen.tolist(),
             "data": None if same else {
@@ -44,6 +44,30 @@ def history_document(history: History, data: DataSet) -> list[dict[str, Any]]:
         })
         before = settings.data
     return entries
+
+
+def read_settings_documents(value: Any, what: str, current: DataSet) -> list[Settings]:
+    """The settings in ``value`` (a list written by :func:`settings_documents`), every field checked."""
+    if not isinstance(value, list):
+        raise SessionError(f"'{what}' must be a list, not {show(value)}")
+    result = []
+    data = current
+    for number, entry in enumerate(value, 1):
+        where = f"{what}, entry {number}: "
+        if not isinstance(entry, dict):
+            raise SessionError(f"{where}must be an object, not {show(entry)}")
+        exact_keys(entry, SETTINGS_KEYS, where)
+        settings = _settings(entry, where, data, current)
+        data = settings.data
+        result.append(settings)
+    return result
+
+
+def history_document(history: History, data: DataSet) -> list[dict[str, Any]]:
+    """The JSON form of ``history`` (``data``: the session's data set, which a first entry may leave out)."""
+    entries = settings_documents([change.settings for change in history.changes], data)
+    return [{"iteration": change.iteration, "weights_edited": change.weights_edited, **entry}
+            for change, entry in zip(history.changes, entries)]
 
 
 def read_history(value: Any, current: Settings, last_iteration: int) -> History:
@@ -64,26 +88,32 @@ def read_history(value: Any, current: Settings, last_iteration: int) -> History:
         edited = entry["weights_edited"]
         if not isinstance(edited, bool):
             raise SessionError(f"{where}'weights_edited' must be true or false, not {show(edited)}")
-        if entry["data"] is not None:
-            data = _data(entry["data"], where, current.data)
-        shape = (data.n_outputs, data.n_inputs)
-        mode = entry["mode"]
-        if not isinstance(mode, str) or mode not in MODES:
-            raise SessionError(f"{where}'mode' must be one of {', '.join(MODES)}, not {show(mode)}")
-        example = whole(entry["example"], f"{where}'example'", 0, data.n_examples - 1)
-        as_printed = entry["as_printed"]
-        if not isinstance(as_printed, bool) or (as_printed and shape[0] != shape[1]):
-            raise SessionError(f"{where}'as_printed' must be true (on a square network) or false, not "
-                               f"{show(as_printed)}")
-        try:
-            alpha = _alpha(entry["alpha"])
-        except SessionError as exc:
-            raise SessionError(f"{where}{exc}") from None
-        frozen = _flags(need(entry, "frozen", where), f"{where}'frozen'", shape)
-        changes.append(Change(iteration, Settings(data, frozen, alpha, mode, example, as_printed), edited))
+        settings = _settings(entry, where, data, current.data)
+        data = settings.data
+        changes.append(Change(iteration, settings, edited))
     if not changes[-1].settings.same_as(current):
         raise SessionError("the history's last change is not the session's own settings")
     return History(tuple(changes))
+
+
+def _settings(entry: dict[str, Any], where: str, data: DataSet, current: DataSet) -> Settings:
+    if entry["data"] is not None:
+        data = _data(entry["data"], where, current)
+    shape = (data.n_outputs, data.n_inputs)
+    mode = entry["mode"]
+    if not isinstance(mode, str) or mode not in MODES:
+        raise SessionError(f"{where}'mode' must be one of {', '.join(MODES)}, not {show(mode)}")
+    example = whole(entry["example"], f"{where}'example'", 0, data.n_examples - 1)
+    as_printed = entry["as_printed"]
+    if not isinstance(as_printed, bool) or (as_printed and shape[0] != shape[1]):
+        raise SessionError(f"{where}'as_printed' must be true (on a square network) or false, not "
+                           f"{show(as_printed)}")
+    try:
+        alpha = _alpha(entry["alpha"])
+    except SessionError as exc:
+        raise SessionError(f"{where}{exc}") from None
+    frozen = _flags(need(entry, "frozen", where), f"{where}'frozen'", shape)
+    return Settings(data, frozen, alpha, mode, example, as_printed)
 
 
 def _data(value: Any, where: str, current: DataSet) -> DataSet:

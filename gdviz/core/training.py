@@ -11,17 +11,15 @@ Settings may change between iterations; each log row records the alpha it used.
 
 Training stops by itself (see :class:`Divergence`) at the first iteration whose numbers are not
 finite, or whose total error is more than :data:`GROWTH_LIMIT` times the *starting error*: the
-largest total error of the first K iterations before it, where K is the number of examples in
-``cycle`` mode (so that a cycle sees each example once) and 1 otherwise. The first iterations are
-counted from the start, and again from every edit (a weight, the data, alpha, mode, example,
-frozen weights, as-printed): a weight moved far away starts a new, larger starting error, so it
-rolls back down its bowl instead of being taken for a divergence, while an alpha above the bound
-still grows past the limit within a few iterations of the edit. The first iteration after the
-start or an edit has no starting error to compare with; when the starting error is 0, only a
-number that is not finite stops training.
-
-Every change of a setting is recorded in :attr:`Training.history` with the iteration it took
-effect at (see :mod:`gdviz.core.history`).
+largest total error of the first K iterations (compared with from iteration K + 1 on), where K
+is the number of examples in ``cycle`` mode (so that a cycle sees each example once) and 1
+otherwise. The first iterations are counted from the start, and again from every edit (a weight, the
+data, alpha, mode, example, frozen weights, as-printed): a weight moved far away starts a new,
+larger starting error, so it rolls back down its bowl instead of being taken for a divergence, while
+an alpha above the bound still grows past the limit within a few iterations of the edit. The first
+iteration after the start or an edit has no starting error to compare with; when the starting error
+is 0, only a number that is not finite stops training. Every change of a setting is recorded in
+:attr:`Training.history` with the iteration it took effect at (see :mod:`gdviz.core.history`).
 """
 
 from __future__ import annotations
@@ -79,6 +77,24 @@ def check_mode(mode: str) -> str:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     return mode
+
+
+def compute_rows(log: IterationLog, start: int, count: int, settings: Settings,
+                 loops: engine.Loops = engine.NUMPY_LOOPS) -> None:
+    """Compute rows ``start`` … ``start + count - 1`` of ``log`` with ``settings`` (the iterations
+    numbered from ``log.first_iteration + start``); ``log.storage('weights')[start]`` must hold the
+    weights before the first. Training and every replay of the log (:mod:`gdviz.core.keyframes`)
+    go through here, so a replayed iteration is the trained one, bit for bit."""
+    data = settings.data
+    if settings.mode == "batch":
+        engine.run_batch_rows(log, start, count, settings.alpha, data.inputs, data.targets, settings.frozen,
+                              settings.as_printed, loops)
+        return
+    first = log.first_iteration + start
+    examples = example_for(np.arange(first, first + count) if settings.mode == "cycle" else first,
+                           settings.mode, settings.example, data.n_examples)
+    engine.run_rows(log, start, count, settings.alpha, data.inputs[examples], data.targets[examples],
+                    examples, settings.frozen, settings.as_printed, loops)
 
 
 @dataclass(frozen=True)
@@ -291,16 +307,7 @@ class Training:
         return RunResult(done)
 
     def _compute(self, start: int, count: int, frozen: np.ndarray) -> None:
-        data, log = self.data, self.log
-        if self.mode == "batch":
-            engine.run_batch_rows(log, start, count, self.alpha, data.inputs, data.targets, frozen,
-                                  self.as_printed, self.loops)
-            return
-        first = log.first_iteration + start
-        examples = example_for(np.arange(first, first + count) if self.mode == "cycle" else first,
-                               self.mode, self.example, data.n_examples)
-        engine.run_rows(log, start, count, self.alpha, data.inputs[examples], data.targets[examples],
-                        examples, frozen, self.as_printed, self.loops)
+        compute_rows(self.log, start, count, self.settings.replace(frozen=frozen), self.loops)
 
     def _comparison_rows(self) -> int:
         """K: how many first iterations make up the starting error."""
@@ -319,7 +326,9 @@ class Training:
             return np.full(count, np.nan)
         prefix_largest = np.maximum.accumulate(np.array(known))
         before = np.minimum(numbers - 1, min(k, len(known)))  # how many first iterations count
-        return np.where(before > 0, prefix_largest[np.maximum(before - 1, 0)], np.nan)
+        # the first K are only the reference: in cycle mode after an edit, the first example's error can be
+        # ~1e-33 (a network fitted to it) and the next example's 0.5, which is no divergence
+        return np.where((before > 0) & (numbers > k), prefix_largest[np.maximum(before - 1, 0)], np.nan)
 
     def _keep_starting_errors(self, start: int, end: int) -> None:
         first_number = self.log.first_iteration + start - self._starting_from

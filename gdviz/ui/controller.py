@@ -17,17 +17,19 @@ curve, and Undo brings them back.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from gdviz.core import compiled
 from gdviz.core.dataset import DataSet
-from gdviz.core.log import IterationLog
+from gdviz.core.keyframes import KeyframedLog, memory_budget, most_iterations
 from gdviz.core.moment import Moment, moment_at, state_at, training_at
 from gdviz.core.presets import PRESETS, fresh_training, preset_training
 from gdviz.core.session import Session
@@ -35,9 +37,9 @@ from gdviz.core.state import DEFAULT_SPEED, SessionState, state_of
 from gdviz.ui import trainer as commands
 from gdviz.ui.trainer import Report, Trainer
 
-LOG_LIMIT_BYTES = 1_000_000_000  # the window's log stops growing here (3.5 million 3×3 iterations)
 MAX_PINNED = 5
-UNDO_LIMIT = 20  # each step may keep a whole log alive
+UNDO_BYTES = 1 << 30
+"""The undo history keeps at most this many bytes of logs alive; older steps are dropped, with a word."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,27 +56,23 @@ class Snapshot:
     """Everything that an undo step restores."""
 
     state: SessionState
-    log: IterationLog
+    log: KeyframedLog
     pins: tuple[Pin, ...]
     shown: int | None
     notice: str = ""
 
 
 def log_capacity(data: DataSet) -> int:
-    """How many iterations the window keeps for a network of this shape (LOG_LIMIT_BYTES of records)."""
-    return LOG_LIMIT_BYTES // IterationLog.bytes_per_record(data.n_inputs, data.n_outputs)
+    """How many iterations the window's log can hold for a network of this shape: as many as fit in
+    the memory share a log may take (:func:`gdviz.core.keyframes.memory_budget`)."""
+    return most_iterations(data.n_inputs, data.n_outputs)
 
 
-def empty_log(data: DataSet) -> IterationLog:
-    """An empty log with room for :func:`log_capacity` records.
-
-    Allocated whole at once: the system only hands out pages as they are written, so memory
-    follows the records actually kept, and the log never pauses to copy itself. A log's records
-    are never written over (an export or an undo step may still hold them): Reset, a branch and
-    a new session each start a new log.
-    """
-    capacity = log_capacity(data)
-    return IterationLog(data.n_inputs, data.n_outputs, capacity=capacity, max_capacity=capacity)
+def empty_log(data: DataSet) -> KeyframedLog:
+    """An empty log (it grows a block at a time and reserves nothing up front). A log's records are
+    never written over (an export or an undo step may still hold them): Reset, a branch and a new
+    session each start a new log."""
+    return KeyframedLog(data.n_inputs, data.n_outputs)
 
 
 class _SwapSession(QUndoCommand):
@@ -85,7 +83,12 @@ class _SwapSession(QUndoCommand):
         self._controller, self._change = controller, change
         self._other: Snapshot | None = None  # the session to swap in: kept by the first redo
 
+        self.dropped = False  # its snapshot was let go to keep the undo history within UNDO_BYTES
+
     def redo(self) -> None:
+        if self.dropped:
+            self._forgotten()
+            return
         current = self._controller.snapshot()
         if self._other is None:
             self._change()
@@ -94,10 +97,25 @@ class _SwapSession(QUndoCommand):
         self._other = current
 
     def undo(self) -> None:
+        if self.dropped:
+            self._forgotten()
+            return
         assert self._other is not None  # QUndoStack undoes only what it has done (redone)
         current = self._controller.snapshot()
         self._controller.restore(self._other)
         self._other = current
+
+    def held_log(self) -> KeyframedLog | None:
+        return None if self._other is None else self._other.log
+
+    def drop(self) -> None:
+        """Let the kept session go (memory); undoing this step then only says so."""
+        self._other, self.dropped = None, True
+
+    def _forgotten(self) -> None:
+        self.setObsolete(True)  # QUndoStack removes an obsolete command once it is undone or redone
+        self._controller.message.emit(f"“{self.text()}” can no longer be undone: it was forgotten to keep "
+                                      f"the undo history under {UNDO_BYTES >> 20:,} MB.")
 
 
 class SessionController(QObject):
@@ -115,11 +133,11 @@ class SessionController(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self.undo_stack = QUndoStack(self)  # no count limit: bounded by the bytes it keeps (_bound_undo)
+        self._undo_steps: list[_SwapSession] = []  # what was pushed, oldest first (see _bound_undo)
         self.trainer: Trainer | None = None
         self.state: SessionState | None = None
-        self.log = IterationLog(1, 1)
+        self.log = KeyframedLog(1, 1, keyframe_every=1)
         self.shown: int | None = None
         self.pins: tuple[Pin, ...] = ()
         self.notice = ""
@@ -271,12 +289,9 @@ class SessionController(QObject):
 
     def load_session(self, session: Session, name: str) -> None:
         """Open a session read from a file (checked whole by gdviz.core.session)."""
-        def log() -> IterationLog:
-            if session.log.capacity >= log_capacity(session.state.data):
-                return session.log  # read straight into a log of the window's size: no copy
-            whole = empty_log(session.state.data)
-            whole.extend(session.log)
-            return whole
+        def log() -> KeyframedLog:
+            assert isinstance(session.log, KeyframedLog)  # gdviz.core.session reads every version into one
+            return session.log
 
         self._replace(f"Open {name}", lambda: session.state, log, shown=session.shown)
 
@@ -294,7 +309,28 @@ class SessionController(QObject):
             self._install(make_state().replace(speed=speed, playing=False, run_total=0, run_remaining=0),
                           make_log(), shown=shown, pins=pins)
 
-        self.undo_stack.push(_SwapSession(self, text, change))
+        self._push(_SwapSession(self, text, change))
+
+    def _push(self, step: _SwapSession) -> None:
+        self.undo_stack.push(step)
+        self._undo_steps.append(step)
+        self._bound_undo()
+
+    def _bound_undo(self) -> None:
+        """Keep the logs the undo steps hold within UNDO_BYTES: the oldest steps let theirs go."""
+        self._undo_steps = [s for s in self._undo_steps if shiboken6.isValid(s) and not s.dropped]
+        held, seen, dropped = 0, {id(self.log)}, 0
+        for step in reversed(self._undo_steps):
+            log = step.held_log()
+            if log is not None and id(log) not in seen:
+                seen.add(id(log))
+                held += log.nbytes
+            if held > UNDO_BYTES:
+                step.drop()
+                dropped += 1
+        if dropped:
+            self.message.emit(f"Undo forgot its {dropped:,} oldest step{'s' * (dropped != 1)} to keep its "
+                              f"history under {UNDO_BYTES >> 20:,} MB.")
 
     # -- time travel -------------------------------------------------------------------------------
     def show_iteration(self, iteration: int | None) -> None:
@@ -330,18 +366,15 @@ class SessionController(QObject):
                 self.shown_changed.emit()
             return
         branch_point = self.shown_iteration
-        self.undo_stack.push(_SwapSession(self, f"Branch from iteration {branch_point:,}",
-                                          lambda: self._branch(branch_point)))
+        self._push(_SwapSession(self, f"Branch from iteration {branch_point:,}", lambda: self._branch(branch_point)))
 
     def _branch(self, iteration: int) -> None:
         assert self.state is not None
         old = self.log
         kept = iteration - old.first_iteration + 1  # rows of iterations up to `iteration`
-        log = empty_log(self.state.data)
-        log.extend(old.head(kept))  # one copy of the kept rows, straight into the new log
-        left = slice(kept, old.count)
-        ghost = Pin(f"branch from {iteration:,}", old.iterations[left].astype(np.float64),
-                    old.error_total[left].copy())
+        log = old.head(kept)  # the kept rows, sharing the old log's full blocks
+        ghost = Pin(f"branch from {iteration:,}", old.iterations[kept:].astype(np.float64),
+                    np.array(old.column("error_total", kept)))
         state = state_at(old, self.state, iteration)
         self._install(state, log, pins=(*self.pins, ghost)[-MAX_PINNED:])
 
@@ -359,7 +392,7 @@ class SessionController(QObject):
             label += ", frozen " + " ".join(frozen)
         if state.as_printed:
             label += ", as printed"
-        pin = Pin(label, self.log.iterations.astype(np.float64), self.log.error_total.copy())
+        pin = Pin(label, self.log.iterations.astype(np.float64), np.array(self.log.column("error_total")))
         self.pins = (*self.pins, pin)[-MAX_PINNED:]
         self.pins_changed.emit()
 
@@ -375,7 +408,7 @@ class SessionController(QObject):
         self._install(snapshot.state.replace(speed=speed), snapshot.log, shown=snapshot.shown, pins=snapshot.pins,
                       notice=snapshot.notice)
 
-    def _install(self, state: SessionState, log: IterationLog, *, shown: int | None = None,
+    def _install(self, state: SessionState, log: KeyframedLog, *, shown: int | None = None,
                  pins: tuple[Pin, ...] = (), notice: str = "") -> None:
         """Make ``state`` and ``log`` the session, and have the trainer go on from them."""
         assert self.trainer is not None
@@ -408,7 +441,14 @@ class SessionController(QObject):
         if report.generation != self._generation:
             return  # sent before the trainer was given another session
         if report.records is not None:
-            self.log.extend(report.records)
+            try:
+                self.log.extend(report.records, report.state.settings)
+            except MemoryError:
+                self.pause()
+                self._set_notice(f"Memory ran short: the log keeps its {self.log.count:,} iterations "
+                                 f"({self.log.nbytes / 1e6:,.0f} MB) and training stopped. Export it (Ctrl+E) "
+                                 "or Reset (R) to go on.")
+                report = dataclasses.replace(report, records=None)
             self._send(commands.Grant())  # taken: the trainer may compute the next batch meanwhile
         self.state = report.state
         if report.records is not None and report.records.count:
@@ -418,7 +458,8 @@ class SessionController(QObject):
             self._set_notice(report.divergence.message())
         if report.limit_reached:
             self._set_notice(f"The log is full: it holds {report.state.iteration:,} iterations "
-                             f"({LOG_LIMIT_BYTES / 1e9:g} GB), all of them kept. Export it (Ctrl+E) or "
+                             f"({self.log.nbytes / 1e6:,.0f} MB, half of this computer's "
+                             f"{2 * memory_budget() / 1e9:.0f} GB), all of them kept. Export it (Ctrl+E) or "
                              "Reset (R) to go on.")
         if report.refused:
             self.refused.emit(report.refused)

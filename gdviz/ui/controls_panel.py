@@ -237,7 +237,9 @@ class ControlsPanel(QScrollArea):
         self.controller.set_mode(MODES[index])
 
     def _on_alpha_entered(self) -> None:
-        state = self.controller.state
+        if self.controller.state is None:
+            return
+        state = self.controller.shown_state  # the alpha the field shows: the iteration shown's
         if state is None:
             return
         try:
@@ -272,10 +274,10 @@ class ControlsPanel(QScrollArea):
     # Hides QWidget.render(target, ...), which paints the widget elsewhere and which nothing calls on
     # this panel; the name is the one docs/design.md uses.
     def render(self) -> None:  # type: ignore[override]
-        """Show the controller's state (only what changed: a field being typed in is left alone)."""
-        state, before = self.controller.state, self._rendered
-        if state is None:
+        """Show the session at the iteration shown (only what changed: a field being typed in is left alone)."""
+        if self.controller.state is None:
             return
+        state, before = self.controller.shown_state, self._rendered
         self._rendered = state
         if before is None or state.data is not before.data:
             self._render_network(state)

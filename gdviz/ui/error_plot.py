@@ -284,7 +284,7 @@ class ErrorPlot(QWidget):
                 finite = new[np.abs(new) <= LARGEST_ERROR]
             if finite.size:
                 self._largest = max(self._largest, float(np.max(finite)))
-            errors = log.error[rows]
+            errors = log.column("error", rows.start, rows.stop)
             with np.errstate(invalid="ignore"):
                 positive = errors[(errors > 0) & (errors <= LARGEST_ERROR)]
             if positive.size:
@@ -350,8 +350,8 @@ class ErrorPlot(QWidget):
         pyqtgraph clips and downsamples contiguous arrays about twice as fast as a column of
         the log, and clips fastest with float x. Only the rows added since the last call are
         copied, at most :data:`SYNC_ROWS` a call: a log that arrives whole (a million iterations
-        opened) is copied over several frames rather than in one 120 ms stall. The arrays have
-        room for the whole log (``capacity``): the system hands out their pages as they fill.
+        opened) is copied over several frames rather than in one 120 ms stall. The arrays double
+        when the log outgrows them.
         """
         if id(log) != self._log_id or log.count < self._filled:
             self._reset_for(log)
@@ -360,8 +360,8 @@ class ErrorPlot(QWidget):
         end = min(log.count, self._filled + SYNC_ROWS)
         new = slice(self._filled, end)
         self._x[new] = np.arange(log.first_iteration + self._filled, log.first_iteration + end)
-        self._columns[:-1, new] = log.error[new].T
-        self._columns[-1, new] = log.error_total[new]
+        self._columns[:-1, new] = log.column("error", new.start, new.stop).T
+        self._columns[-1, new] = log.column("error_total", new.start, new.stop)
         self._filled = end
 
     def _allocate(self, capacity: int) -> None:

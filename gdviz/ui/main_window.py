@@ -17,11 +17,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QToolTip
 
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
-from gdviz.core.training import example_for
 from gdviz.ui import keys, style
 from gdviz.ui.actions import Actions
 from gdviz.ui.bowls_view import BowlsView
-from gdviz.ui.controller import SessionController, log_capacity
+from gdviz.ui.controller import SessionController
 from gdviz.ui.controls_panel import ControlsPanel
 from gdviz.ui.file_actions import FileActions
 from gdviz.ui.garbage import GuiThreadCollector
@@ -107,6 +106,7 @@ class MainWindow(QMainWindow):
         controller.records_added.connect(self._on_records)
         controller.log_replaced.connect(self._on_log_replaced)
         controller.shown_changed.connect(self._show_now)
+        controller.shown_changed.connect(self.controls.render)  # the settings of the iteration shown
         controller.pins_changed.connect(self._on_pins)
         controller.notice_changed.connect(self.controls.render_notice)
         controller.refused.connect(self.show_refusal)
@@ -261,8 +261,7 @@ class MainWindow(QMainWindow):
             self._panes[self._panes_names] = [splitter.sizes() for splitter in self._pane_splitters()]
         self._panes_names = names
         self.controls.render()  # the data table for the new network, before the views ask for it
-        capacity = log_capacity(state.data)
-        if self.views.rebuild(state.data, capacity):
+        if self.views.rebuild(state.data, CURVE_ROWS):
             self._connect_network_views()
             self._on_pins()
         if self.tables.rebuild(state.data):
@@ -330,40 +329,36 @@ class MainWindow(QMainWindow):
         now = time.perf_counter()
         readable = force or not state.playing or now - self._text_refreshed_at >= 1 / style.READABLE_HZ
         moment = controller.moment()
-        # the moment's numbers: its log row, or (no iteration done yet) the next iteration worked out
-        source, source_row = (log, moment.row) if moment.row is not None else (moment.preview, 0)
-        assert source is not None  # moment_at works it out whenever there is no row
+        frozen = moment.settings.frozen  # every view shows the settings of the iteration shown
+        # the moment's numbers: its record, or (no iteration done yet) the next iteration worked out
+        source, source_row = moment.record, 0
         preview = self.phases.preview if self.phases.phase in ("predict", "compare") else None
         if readable:
             self._text_refreshed_at = now
-            tables.show_matrices(moment.weights, moment.weight_deltas, state.frozen, moment.iteration)
+            tables.show_matrices(moment.weights, moment.weight_deltas, frozen, moment.iteration)
         if preview is not None:
             row = self.phases.row
-            views.network_view.set_state(moment.weights, np.full(moment.weights.shape, np.nan), state.frozen,
+            views.network_view.set_state(moment.weights, np.full(moment.weights.shape, np.nan), frozen,
                                          preview.inputs[row], preview.pred[row], preview.targets[row],
                                          pred_of=moment.iteration + 1, weights_after=moment.iteration)
-            tables.arithmetic.show_row(preview, row, state.frozen, self.phases.phase, moment.iteration + 1)
+            tables.arithmetic.show_row(preview, row, frozen, self.phases.phase, moment.iteration + 1)
         else:
-            views.network_view.set_state(moment.weights, moment.weight_deltas, state.frozen, moment.inputs,
+            views.network_view.set_state(moment.weights, moment.weight_deltas, frozen, moment.inputs,
                                          moment.pred, moment.targets, weights_after=moment.iteration,
                                          pred_of=moment.iteration + (moment.row is None))  # 0: the next's
             if readable and moment.row is not None:
-                tables.arithmetic.show_row(log, moment.row, state.frozen, iteration=moment.iteration)
+                tables.arithmetic.show_row(source, source_row, frozen, iteration=moment.iteration)
             elif readable:  # nothing done yet: what the next Step will compute
-                tables.arithmetic.show_row(source, source_row, state.frozen, iteration=moment.iteration + 1,
+                tables.arithmetic.show_row(source, source_row, frozen, iteration=moment.iteration + 1,
                                            upcoming=True)
         current = views.tabs.currentWidget()
         if readable and isinstance(current, BowlsView | SurfaceView):  # views.bowls or views.surface
-            if state.mode == "batch":
-                x, t = state.data.inputs, state.data.targets
-            else:
-                k = int(example_for(moment.iteration + 1, state.mode, state.example, state.data.n_examples))
-                x, t = state.data.inputs[k : k + 1], state.data.targets[k : k + 1]
+            data = moment.settings.data  # the data set and examples of the iteration shown, not today's
+            x, t = data.inputs[moment.examples], data.targets[moment.examples]
             if isinstance(current, BowlsView):  # the axes span the whole log: they hold still while scrubbing
-                current.refresh(moment.weights, x, t, state.frozen, log.weights)
+                current.refresh(moment.weights, x, t, frozen, log.path(log.count))
             else:
-                path = log.weights[: max(moment.iteration - log.first_iteration + 1, 0)]
-                current.refresh(moment.weights, x, t, path)
+                current.refresh(moment.weights, x, t, log.path(max(moment.iteration - log.first_iteration + 1, 0)))
         plot = views.error_plot
         assert plot is not None  # _on_frame's check
         if plot.due(log) or (not state.playing and plot.shown != log.count):
@@ -498,5 +493,8 @@ class MainWindow(QMainWindow):
         self.collector.stop()
         super().closeEvent(event)
 
+
+CURVE_ROWS = 1 << 16
+"""Rows the curves make room for at first; they double as the log grows (the log itself never copies)."""
 
 WARM_UP_MS = 1500  # when the compiled loops start loading, on their own thread (after start-up, not during it)
