@@ -184,8 +184,8 @@ def _row_texts(blocks: Iterator[tuple[int, NDArray[np.int32], np.ndarray, NDArra
             yield pending.popleft().result()
 
 
-def write_csv_to(stream: IO[str], log: IterationLog | KeyframedLog, input_names: Sequence[str], output_names: Sequence[str],
-                 progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
+def write_csv_to(stream: IO[str], log: IterationLog | KeyframedLog, input_names: Sequence[str],
+                 output_names: Sequence[str], progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
     """Stream the CSV to ``stream``. ``progress(rows_written)`` is called after each block;
     when it returns False, writing stops with :class:`~gdviz.core.files.Cancelled`."""
     lines = stream_lines([log], input_names, output_names, log.count, workers=workers)
@@ -195,8 +195,8 @@ def write_csv_to(stream: IO[str], log: IterationLog | KeyframedLog, input_names:
             raise Cancelled("export cancelled")
 
 
-def write_csv(path: str | os.PathLike[str], log: IterationLog | KeyframedLog, input_names: Sequence[str], output_names: Sequence[str],
-              progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
+def write_csv(path: str | os.PathLike[str], log: IterationLog | KeyframedLog, input_names: Sequence[str],
+              output_names: Sequence[str], progress: Callable[[int], bool] | None = None, workers: int = 1) -> None:
     """Write the log to ``path`` atomically (``-`` writes to standard output).
 
     Raises OSError on failure (or Cancelled when ``progress`` says stop), leaving no

@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+
 class RecordSource(Protocol):
     """A log whose full records can be read (:class:`gdviz.core.keyframes.KeyframedLog`)."""
 
