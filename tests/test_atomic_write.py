@@ -103,3 +103,18 @@ def test_a_character_device_is_written_into_not_replaced(tmp_path):
     after = os.lstat(node)
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == real.st_rdev
     assert os.listdir(tmp_path) == ["null"]
+
+
+def test_root_writing_another_users_file_keeps_its_owner(tmp_path):
+    """As root (a container), replacing a user's file must not hand it to root."""
+    if os.getuid() != 0:
+        pytest.skip("changing a file's owner needs root")
+    path = tmp_path / "theirs.csv"
+    path.write_text("old\n")
+    os.chown(path, 1234, 2345)
+    path.chmod(0o640)
+    with atomic_write(path) as file:
+        file.write("new\n")
+    after = path.stat()
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (1234, 2345, 0o640)
+    assert path.read_text() == "new\n"

@@ -78,10 +78,10 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **open_args: Any
     ``open_args`` go to :func:`open` (``encoding``, ``newline`` …).
 
     - A regular file, or a name that does not exist yet: the text goes to a temporary file beside
-      it, which replaces it in one step once complete, with the file's permissions (a new file
-      gets the usual ones, as the umask allows). If the body raises (or the disk fills up), the
-      temporary file is removed, ``path`` keeps its previous content (or stays absent), and the
-      exception propagates.
+      it, which replaces it in one step once complete, with the file's permissions and, where
+      allowed, its owner (a new file gets the usual permissions, as the umask allows). If the
+      body raises (or the disk fills up), the temporary file is removed, ``path`` keeps its
+      previous content (or stays absent), and the exception propagates.
     - A symbolic link: its target is written as above; the link stays a link.
     - A device (``/dev/null``, a terminal), a FIFO or a socket: written straight into, as it is. A
       temporary file renamed over it would replace the device itself (as root, /dev/null became
@@ -94,15 +94,19 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **open_args: Any
     target = _resolve(Path(path))
     folder = _check_target(target)
     try:
-        permissions = stat.S_IMODE(os.stat(target).st_mode)
+        before: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
-        permissions = 0o666 & ~_UMASK
+        before = None
+    permissions = 0o666 & ~_UMASK if before is None else stat.S_IMODE(before.st_mode)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(handle, mode, **open_args) as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
+        if before is not None and (before.st_uid, before.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(OSError):  # its owner too, where allowed (root writing a user's file)
+                os.chown(temporary, before.st_uid, before.st_gid)
         os.chmod(temporary, permissions)  # mkstemp makes it private: give it the file's own rights
         os.replace(temporary, target)
     except BaseException:
