@@ -8,7 +8,7 @@ import threading
 
 import pytest
 import shiboken6
-from conftest import run, sync, wait_for_files
+from conftest import run, shown, sync, wait_for_files
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gdviz.core.session import load_session
@@ -243,3 +243,19 @@ def test_a_step_still_in_the_trainer_when_closing_is_asked_about(make_window, cl
     win.close()
     assert close_answers.asked == ["1 iteration trained since the window opened"]
     assert is_open(win) and win.controller.log.count == 1
+
+
+def test_a_save_from_the_question_that_fails_keeps_the_window(make_window, qtbot, monkeypatch, tmp_path,
+                                                             close_answers, dialogs):
+    """Save chosen, but the file cannot be written: the failure is said, and the window stays with its
+    work (closing it then would lose what the learner asked to keep)."""
+    win = make_window("multi-in")
+    win.step()
+    sync(qtbot, win)
+    save_to(monkeypatch, tmp_path / "missing-folder" / "s.gdviz")
+    close_answers.append(Save)
+    win.close()
+    wait_for_files(qtbot, win)
+    shown(qtbot)  # a close scheduled after the job would have happened by now
+    assert dialogs and dialogs[-1][0] == "critical"
+    assert is_open(win) and win.files.unsaved and win.controller.log.count == 1
