@@ -20,7 +20,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from gdviz.core.log import IterationLog
+from gdviz.core.keyframes import KeyframedLog
 from gdviz.ui import style
 from gdviz.ui.curve_series import Series, TimedPlotWidget
 from gdviz.ui.guard import answers_qt
@@ -272,7 +272,7 @@ class ErrorPlot(QWidget):
         self._fitted = None
         self._fit_view()
 
-    def _update_bounds(self, log: IterationLog) -> None:
+    def _update_bounds(self, log: KeyframedLog) -> None:
         """Fold the rows copied since the last call into the largest and smallest errors."""
         rows = slice(self._bounds_rows, self._filled)
         new = self._columns[-1, rows]
@@ -331,7 +331,7 @@ class ErrorPlot(QWidget):
             self.view.setRange(xRange=(first, last), yRange=y_range, padding=0.02)
 
     # -- data --------------------------------------------------------------------------------------
-    def _reset_for(self, log: IterationLog) -> None:
+    def _reset_for(self, log: KeyframedLog) -> None:
         """Another log (a new network, Reset, a branch, an undo): start the curves again."""
         self._log_id = id(log)
         self._filled = self._bounds_rows = 0
@@ -344,7 +344,7 @@ class ErrorPlot(QWidget):
             curve.clear()
         self._fitted = None  # a log that arrives whole (a session opened, an undo) is shown to its end
 
-    def _sync_columns(self, log: IterationLog) -> None:
+    def _sync_columns(self, log: KeyframedLog) -> None:
         """Keep x (iteration numbers) and each curve's y as contiguous float64 arrays.
 
         pyqtgraph clips and downsamples contiguous arrays about twice as fast as a column of
@@ -408,7 +408,7 @@ class ErrorPlot(QWidget):
             self._cycle_x = np.concatenate([self._cycle_x, self._x[k - 1 : cycles * k : k][done:]])
             self.mean_curve.update(self._cycle_x, self._cycle_y)
 
-    def due(self, log: IterationLog) -> bool:
+    def due(self, log: KeyframedLog) -> bool:
         """Whether a curve should be redrawn now to show ``log``."""
         if id(log) != self._log_id:
             return True
@@ -417,7 +417,7 @@ class ErrorPlot(QWidget):
         cost = self._refresh_seconds + self.plot.paint_seconds
         return time.perf_counter() - self._refreshed_at >= cost / self.SHARE_OF_TIME
 
-    def refresh(self, log: IterationLog) -> None:
+    def refresh(self, log: KeyframedLog) -> None:
         """Bring the curves up to date: all of them while they are short; past
         :data:`ALL_AT_ONCE` points only the one furthest behind (a redraw's cost grows with the
         points, so it is spread over frames; a curve is then at most a few frames behind).

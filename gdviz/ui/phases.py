@@ -57,7 +57,7 @@ class PhaseStepper(QObject):
         assert controller.state is not None
         shown = controller.shown_iteration
         if controller.in_the_past:
-            self.preview, self.row = controller.log, shown + 1 - controller.log.first_iteration
+            self.preview, self.row = controller.log.record(shown + 1 - controller.log.first_iteration), 0
         else:
             self.preview, self.row = next_iteration(controller.state), 0
 
