@@ -248,7 +248,8 @@ def test_a_step_still_in_the_trainer_when_closing_is_asked_about(make_window, cl
 def test_a_save_from_the_question_that_fails_keeps_the_window(make_window, qtbot, monkeypatch, tmp_path,
                                                              close_answers, dialogs):
     """Save chosen, but the file cannot be written: the failure is said, and the window stays with its
-    work (closing it then would lose what the learner asked to keep)."""
+    work (closing it then would lose what the learner asked to keep). Checked to fail with the window
+    closed after the job whatever its result."""
     win = make_window("multi-in")
     win.step()
     sync(qtbot, win)
