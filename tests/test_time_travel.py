@@ -20,7 +20,7 @@ def cells(model):
 
 
 def texts(matrix):
-    return [[f"{v:.7g}".replace("-", "−") for v in row] for row in matrix]  # the tables' real minus sign
+    return [[f"{v:.8g}".replace("-", "−") for v in row] for row in matrix]  # View → Digits: 8; a real minus sign
 
 
 def keys(qtbot, window, key, times=1):
