@@ -213,3 +213,30 @@ def test_the_readme_and_ci_install_the_same_packages_and_name_every_library_qt_n
     qt_needs = {"libglib-2.0.so.0", "libGL.so.1", "libEGL.so.1", "libfontconfig.so.1", "libdbus-1.so.3",
                 "libxkbcommon.so.0"}
     assert {startup.PACKAGES[library][0] for library in qt_needs} <= tests
+
+
+def test_a_library_missing_for_the_window_s_own_modules_is_one_line(monkeypatch, capsys):
+    """pyqtgraph or Qt's OpenGL module failing to load a system library (here libEGL, simulated) ends
+    in one line naming the package and exit status 1; an ImportError of gdviz's own keeps its traceback."""
+    import importlib.abc
+
+    from gdviz.ui import app
+
+    class Failing(importlib.abc.MetaPathFinder):
+        def __init__(self, message):
+            self.message = message
+
+        def find_spec(self, name, path=None, target=None):
+            if name == "gdviz.ui.main_window":
+                raise ImportError(self.message)
+            return None
+
+    monkeypatch.delitem(sys.modules, "gdviz.ui.main_window", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Failing("libEGL.so.1: cannot open shared object file"), *sys.meta_path])
+    assert app.run_app([]) == 1
+    assert capsys.readouterr().err == ("gdviz: Qt cannot load: libEGL.so.1 is missing; install it with 'sudo apt "
+                                       "install libegl1' (Debian, Ubuntu) or 'sudo dnf install libglvnd-egl' "
+                                       "(Fedora).\n")
+    sys.meta_path[0] = Failing("cannot import name 'Oops' from 'gdviz.ui.widgets'")
+    with pytest.raises(ImportError, match="Oops"):
+        app.run_app([])

@@ -28,8 +28,16 @@ def run_app(argv: list[str]) -> int:
         return 1
 
     import gdviz
-    from gdviz.ui.main_window import MainWindow
     from gdviz.ui.resources import resource_path
+    from gdviz.ui.startup import library_named_in
+
+    try:
+        from gdviz.ui.main_window import MainWindow  # pyqtgraph, Qt's SVG and OpenGL modules
+    except ImportError as exc:
+        if library_named_in(str(exc)) is None:
+            raise  # not a missing system library: a fault of gdviz's own, with its traceback
+        print(qt_import_problem(exc), file=sys.stderr)
+        return 1
 
     app = QApplication.instance()
     if not isinstance(app, QApplication):  # (a test may have made one already)
