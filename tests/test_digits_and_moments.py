@@ -50,8 +50,8 @@ def test_at_multi_in_iteration_3_every_view_writes_pred_with_the_same_digits(win
     """Issue 19: at ``multi-in`` iteration 3 the diagram said 0.9906, the arithmetic's pred line
     0.99061772 and its delta line 0.9906177228125002, the weights table 7 digits. Now, under each
     Digits setting picked from the View menu, the diagram's drawn label, the arithmetic's pred and
-    delta lines, the weights table, the arithmetic's new weights and the data table all write with
-    the same digits, and the choice is remembered. Checked against broken builds: the diagram
+    delta lines, the weights table, the arithmetic's new weights, the data table and the status
+    bar's total error all write with the same digits, and the choice is remembered. Checked against broken builds: the diagram
     keeping its own 4 digits (``value_text`` with ``.4g``) failed at 8 and every; the delta's
     minuend written with every digit (the old ``difference``) failed at 4 and 8."""
     window.controller.load_preset("multi-in")
@@ -80,6 +80,8 @@ def test_at_multi_in_iteration_3_every_view_writes_pred_with_the_same_digits(win
         for column in range(data.columnCount()):
             values = state.data.inputs if column < 3 else state.data.targets
             assert data.data(data.index(row, column), DISPLAY) == written(float(values[row, column % 3]), digits)
+
+    assert window.status.error_label.text() == f"Total error {written(float(log.error_total[2]), digits)}"
 
     assert window.settings.value("view/digits") == SETTINGS[digits]
     assert [d for d, action in window.actions.digits.items() if action.isChecked()] == [digits]

@@ -95,6 +95,7 @@ class Actions:
             save_digits(digits, window.settings)
         window.views.network_view.set_digits(digits)
         window.tables.set_digits(digits)
+        window.status.set_digits(digits)
         data_model = getattr(window.controls, "data_model", None)  # made with the first session
         if data_model is not None:
             data_model.set_digits(digits)

@@ -7,6 +7,7 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
 
+from gdviz.core.numbers import DEFAULT_DIGITS, EVERY, Digits, format_number
 from gdviz.ui.guard import faults
 from gdviz.ui.widgets import ElidedLabel
 
@@ -37,6 +38,17 @@ class StatusLine:
         faults.happened.connect(self.message.set_full_text)  # no timeout: a fault is not a passing word
         self._mark: tuple[float, int] | None = None  # when and at which iteration the rate was last measured
         self.rate: float | None = None
+        self.digits: Digits = DEFAULT_DIGITS
+        self.set_digits(DEFAULT_DIGITS)
+
+    def set_digits(self, digits: Digits) -> None:
+        """View → Digits: the total error written as every number of the window, its label as
+        wide as the widest such text (so the bar does not lay itself out again at each one)."""
+        self.digits = digits
+        shown = 17 if digits is EVERY else digits
+        widest = "Total error −8." + "8" * (shown - 1) + "e−308"
+        label = self.error_label
+        label.setFixedSize(label.fontMetrics().horizontalAdvance(widest) + 12, label.sizeHint().height())
 
     def show_message(self, text: str, milliseconds: int = MESSAGE_MS) -> None:
         self.message.set_full_text(text)
@@ -53,7 +65,8 @@ class StatusLine:
         """``error``: the total error of the iteration shown (at iteration 0, of the weights as
         they start, on the next iteration's example)."""
         self.iteration_label.setText(f"Iteration {shown:,}" if shown == last else f"Iteration {shown:,} of {last:,}")
-        self.error_label.setText("Total error –" if error is None else f"Total error {error:.6g}")
+        self.error_label.setText("Total error –" if error is None else
+                                 f"Total error {format_number(error, self.digits)}")
 
     def playing_from(self, iteration: int) -> None:
         """Training starts: the rate is measured afresh (and not said until there is one)."""
