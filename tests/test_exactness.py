@@ -234,3 +234,16 @@ def test_the_books_power_of_two_is_within_one_ulp_of_delta_times_delta(delta):
 def test_the_books_printed_errors_are_delta_times_delta_exactly():
     for delta in (0.8600000000000001 - 1, 0.9637574999999999 - 1, 0.9906177228125002 - 1):
         assert delta**2 == delta * delta
+
+
+def test_two_logs_are_equal_only_bit_for_bit():
+    """``IterationLog.equals``, which many tests use as "bit for bit", tells -0.0 from 0.0.
+    Checked against the version before (``np.array_equal``): this failed there."""
+    data = DataSet(("a",), ("y",), [[1.0]], [[0.0]])
+    one, other = (Training(data, [[0.5]], 0.1, growth_limit=None) for _ in range(2))
+    one.run(3)
+    other.run(3)
+    assert one.log.equals(other.log)
+    other.log.storage("weights")[0, 0, 0] = 0.0
+    one.log.storage("weights")[0, 0, 0] = -0.0
+    assert not one.log.equals(other.log) and not other.log.equals(one.log)
