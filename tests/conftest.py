@@ -213,8 +213,8 @@ def same_bits(a, b) -> bool:
 
 
 def same_log(a, b) -> bool:
-    """Two logs with the same numbering and every field bit for bit (``IterationLog.equals``
-    compares with ``np.array_equal``, so -0.0 passes for 0.0 there)."""
+    """Two logs (of any kind: an IterationLog, a KeyframedLog, one read from a file) with the same
+    numbering and every field bit for bit."""
     from gdviz.core.log import FIELDS
 
     numbering = (a.n_inputs, a.n_outputs, a.count, a.first_iteration)

@@ -4,9 +4,8 @@ Keys are sent with QTest.keyClick to the focused widget: they go through Qt's sh
 as real keys do, so a shortcut that steals a key from a table shows here.
 """
 
-import numpy as np
 import pytest
-from conftest import sync, wait_until_stopped
+from conftest import same_bits, sync, wait_until_stopped
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
@@ -278,7 +277,7 @@ def test_undo_restores_what_a_preset_change_replaced(window, qtbot):
     state, log, pins = before
     assert controller.state.preset == "multi-in-out" and controller.log is log and controller.pins == pins
     assert controller.state.data.inputs[0, 0] == 7 and controller.state.frozen[0, 1]
-    assert np.array_equal(controller.state.weights, state.weights)
+    assert same_bits(controller.state.weights, state.weights)
     assert combo.currentData() == "multi-in-out" and window.controls.inputs_field.value() == 3
     window.actions.redo.trigger()
     sync(qtbot, window)

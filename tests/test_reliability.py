@@ -158,7 +158,7 @@ def test_export_failing_half_way_keeps_the_previous_file_and_says_why(window, qt
 def test_a_hundred_quick_steps_give_exactly_a_hundred_iterations(window, qtbot):
     """The window's log is the core's, bit for bit (compared as bytes). Checked against a broken
     build (the window's log writing its weights of 0.0 as -0.0, in a scratch copy): this failed,
-    where ``IterationLog.equals`` (``np.array_equal``) passed."""
+    where comparing with ``np.array_equal`` (as ``IterationLog.equals`` did) passed."""
     for _ in range(100):
         window.step()
     sync(qtbot, window)

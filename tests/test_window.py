@@ -5,7 +5,7 @@ import sys
 import textwrap
 
 import numpy as np
-from conftest import csv_rows, run, set_alpha, sync, wait_for_files, wait_for_iterations, wait_until_stopped
+from conftest import csv_rows, run, same_bits, set_alpha, sync, wait_for_files, wait_for_iterations, wait_until_stopped
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -131,7 +131,7 @@ def test_run_n_does_exactly_n_and_shows_progress(window, qtbot):
     core = preset_training("multi-in-out")
     core.run(5000)
     assert window.controller.log.equals(core.log)  # compiled or numpy loops: the same numbers, bit for bit
-    assert np.array_equal(window.controller.state.weights, core.weights)
+    assert same_bits(window.controller.state.weights, core.weights)
 
 
 def test_reset_restores_the_preset_and_undo_brings_the_log_back(window, qtbot):
