@@ -410,8 +410,13 @@ class NetworkView(QWidget):
         y = self.height() - 16
         x = 12.0
         text = self.palette().windowText().color()
-        for colour, label, dashed in ((style.sign_colour(1.0), "positive", False),
-                                      (style.sign_colour(-1.0), "negative", False), (text, "frozen", True)):
+        keys = [(style.sign_colour(1.0), "positive", False), (style.sign_colour(-1.0), "negative", False),
+                (text, "frozen", True)]
+        if self.phase is not None:  # Step by phase: what the glow means
+            keys.append((style.phase_colour(self.palette()), f"phase: {self.phase}", False))
+        for colour, label, dashed in keys:
+            if x + 28 + metrics.horizontalAdvance(label) > self.width():  # a narrow diagram: the keys that fit
+                break
             pen = QPen(colour, 3)
             if dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
