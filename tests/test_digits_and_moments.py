@@ -51,9 +51,10 @@ def test_at_multi_in_iteration_3_every_view_writes_pred_with_the_same_digits(win
     0.99061772 and its delta line 0.9906177228125002, the weights table 7 digits. Now, under each
     Digits setting picked from the View menu, the diagram's drawn label, the arithmetic's pred and
     delta lines, the weights table, the arithmetic's new weights, the data table and the status
-    bar's total error all write with the same digits, and the choice is remembered. Checked against broken builds: the diagram
-    keeping its own 4 digits (``value_text`` with ``.4g``) failed at 8 and every; the delta's
-    minuend written with every digit (the old ``difference``) failed at 4 and 8."""
+    bar's total error all write with the same digits, and the choice is remembered. Checked
+    against broken builds: the diagram keeping its own 4 digits (``value_text`` with ``.4g``)
+    failed at 8 and every; the delta's minuend written with every digit (the old
+    ``difference``) failed at 4 and 8."""
     window.controller.load_preset("multi-in")
     sync(qtbot, window)
     window.actions.digits[digits].trigger()  # View → Digits, as the learner picks it
@@ -137,6 +138,8 @@ def test_on_single_each_view_says_which_moment_it_shows(window, qtbot):
     assert headers == ["weights after iteration 1", "pred of iteration 1 / target"]
     assert diagram.drawn_labels()[("outputs", 0)] == "win  0.85 / 1"
     assert diagram.weights.tolist() == [[0.11275]]
+    assert diagram.edge_tooltip(0, 0).splitlines()[:3] == ["toes→win", "weight after iteration 1: 0.11275",
+                                                           "weight_delta −1.2749999999999992"]  # hover: every digit
     assert window.tables.moment_caption.text() == "Weights after iteration 1"
     window.tables.tabs.setCurrentWidget(window.tables.delta_view)
     assert window.tables.moment_caption.text() == "Weight deltas of iteration 1"

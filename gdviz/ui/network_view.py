@@ -40,6 +40,13 @@ def pred_header(pred_of: int | None) -> str:
     return OUTPUT_HEADER if pred_of is None else f"pred of iteration {pred_of:,} / target"
 
 
+def weight_caption(weights_after: int | None) -> str:
+    """An edge's tooltip: which weight it gives (every digit of it)."""
+    if weights_after is None:
+        return "weight"
+    return "initial weight" if weights_after == 0 else f"weight after iteration {weights_after:,}"
+
+
 def weights_caption(weights_after: int | None) -> str:
     """Over the inputs: which weights the edges show."""
     if weights_after is None:
@@ -274,7 +281,7 @@ class NetworkView(QWidget):
         weight = self.weights[output, input_]
         delta = self.weight_deltas[output, input_]
         lines = [edge_name(self.input_names[input_], self.output_names[output], screen=True),
-                 f"{weights_caption(self.weights_after) or 'weight'}: {format_number(weight, EVERY)}",
+                 f"{weight_caption(self.weights_after)}: {format_number(weight, EVERY)}",
                  "weight_delta " + (NO_VALUE if math.isnan(delta) else format_number(delta, EVERY))]
         lines.append("frozen (right-click to thaw)" if self.frozen[output, input_] else "right-click to freeze")
         return "\n".join(lines)
