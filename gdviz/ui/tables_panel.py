@@ -132,6 +132,7 @@ class TintLegend(QWidget):
         super().__init__(parent)
         self.largest = 0.0
         self.matrix = False
+        self.digits: Digits = saved_digits()  # View → Digits, as the tables
         self.setMinimumHeight(self.fontMetrics().height() + 6)
         self.setToolTip("The tint of a cell: orange for negative, blue for positive; the stronger, the "
                         "larger its size, up to the largest in the table")
@@ -146,7 +147,7 @@ class TintLegend(QWidget):
         painter = QPainter(self)
         metrics = self.fontMetrics()
         text = self.palette().windowText().color()
-        low, high = ("−" + format_number(self.largest, 3), "+" + format_number(self.largest, 3))
+        low, high = ("−" + format_number(self.largest, self.digits), "+" + format_number(self.largest, self.digits))
         left_w, right_w = metrics.horizontalAdvance(low) + 6, metrics.horizontalAdvance(high) + 6
         bar = QRectF(left_w, 3, max(20.0, self.width() - left_w - right_w), self.height() - 6)
         gradient = QLinearGradient(QPointF(bar.left(), 0), QPointF(bar.right(), 0))
@@ -252,6 +253,8 @@ class TablesPanel(QSplitter):
             if model is not None:
                 model.set_digits(digits)
                 view.fit()
+        self.legend.digits = digits
+        self.legend.update()
         self.arithmetic.set_digits(digits)
 
     def caption(self) -> str:
