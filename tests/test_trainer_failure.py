@@ -19,12 +19,12 @@ def test_an_exception_in_the_trainer_is_shown_and_the_log_kept(window, qtbot, mo
     for _ in range(3):
         window.step()
     sync(qtbot, window)
-    real_run = Training.run
+    real_run = Training.run_records  # what the trainer trains with
 
     def failing(self, *args, **kwargs):
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(Training, "run", failing)
+    monkeypatch.setattr(Training, "run_records", failing)
     window.step()
     qtbot.waitUntil(lambda: "injected failure" in controller.notice, timeout=10000)
     sync(qtbot, window)
@@ -35,7 +35,7 @@ def test_an_exception_in_the_trainer_is_shown_and_the_log_kept(window, qtbot, mo
     qtbot.waitUntil(lambda: "injected failure" in controller.notice, timeout=10000)
     sync(qtbot, window)
     assert controller.log.count == 3
-    monkeypatch.setattr(Training, "run", real_run)
+    monkeypatch.setattr(Training, "run_records", real_run)
     window.step()  # fixed: the thread is alive and trains on from iteration 3
     sync(qtbot, window)
     assert controller.log.count == 4 and controller.notice == ""

@@ -106,6 +106,182 @@ def batch_kernel(weights: NDArray[np.float64], pred: NDArray[np.float64], delta:
                 weights[i + 1, o, j] = weights[i, o, j] - alpha * wd
 
 
+def records_rows_kernel(weights: NDArray[np.float64], x_data: NDArray[np.float64], t_data: NDArray[np.float64],
+                        examples: NDArray[np.int64], first_iteration: int, alpha: float, frozen: NDArray[np.bool_],
+                        transposed: bool, error: NDArray[np.float64], error_total: NDArray[np.float64],
+                        key_every: int, keys: NDArray[np.float64], key_rows: NDArray[np.int64],
+                        counts: NDArray[np.int64]) -> None:  # pragma: no cover - runs compiled
+    """Single-example iterations that keep only what the keyframed log keeps: each one's errors and
+    total error, and the weights before every iteration numbered 1 + a multiple of ``key_every``.
+
+    The arithmetic is ``rows_kernel``'s, operation for operation, but the loops run across the
+    outputs (the weights held input-major), so the outputs' independent sums fill the vector
+    units side by side; each output's sum still runs over its inputs left to right from 0.
+    ``weights`` (outputs × inputs) is updated in place. The kernel stops after the first iteration
+    whose total error or new weights are not finite: ``counts`` gets [iterations done (that one
+    included), keyframes written]."""
+    n_outputs, n_inputs = weights.shape[0], weights.shape[1]
+    by_input = np.empty((n_inputs, n_outputs))
+    frozen_by_input = np.empty((n_inputs, n_outputs), dtype=np.bool_)
+    for o in range(n_outputs):
+        for j in range(n_inputs):
+            by_input[j, o] = weights[o, j]
+            frozen_by_input[j, o] = frozen[o, j]
+    any_frozen = False
+    for o in range(n_outputs):
+        for j in range(n_inputs):
+            if frozen[o, j]:
+                any_frozen = True
+    pred = np.empty(n_outputs)
+    delta = np.empty(n_outputs)
+    check = np.empty(n_outputs)
+    held = by_input.copy()  # the frozen weights' values, which never change
+    n_keys = 0
+    done = 0
+    for r in range(examples.shape[0]):
+        if (first_iteration + r - 1) % key_every == 0:
+            for o in range(n_outputs):
+                for j in range(n_inputs):
+                    keys[n_keys, o, j] = by_input[j, o]
+            key_rows[n_keys] = r
+            n_keys += 1
+        k = examples[r]
+        for o in range(n_outputs):
+            pred[o] = 0.0
+        for j in range(n_inputs):
+            xj = x_data[k, j]
+            for o in range(n_outputs):
+                pred[o] += xj * by_input[j, o]
+        total_error = 0.0
+        for o in range(n_outputs):
+            d = pred[o] - t_data[k, o]
+            delta[o] = d
+            e = d * d
+            error[r, o] = e
+            total_error += e
+        error_total[r] = total_error
+        for o in range(n_outputs):
+            check[o] = 0.0
+        # a frozen weight's update is w - alpha * 0.0, which is w bit for bit: every weight is updated
+        # alike, then the frozen ones (which never move) are put back, so no branch slows the loops
+        # the vector units run
+        if transposed:
+            for j in range(n_inputs):
+                dj = delta[j]
+                for o in range(n_outputs):
+                    w = by_input[j, o] - alpha * (x_data[k, o] * dj)
+                    by_input[j, o] = w
+                    check[o] += w * 0.0  # NaN once any weight is infinite or NaN
+        else:
+            for j in range(n_inputs):
+                xj = x_data[k, j]
+                for o in range(n_outputs):
+                    w = by_input[j, o] - alpha * (delta[o] * xj)
+                    by_input[j, o] = w
+                    check[o] += w * 0.0
+        if any_frozen:
+            for o in range(n_outputs):
+                check[o] = 0.0
+            for j in range(n_inputs):
+                for o in range(n_outputs):
+                    if frozen_by_input[j, o]:
+                        by_input[j, o] = held[j, o]
+                    check[o] += by_input[j, o] * 0.0
+        done = r + 1
+        bad = not (total_error - total_error == 0.0)
+        for o in range(n_outputs):
+            if check[o] != 0.0:
+                bad = True
+        if bad:
+            break
+    for o in range(n_outputs):
+        for j in range(n_inputs):
+            weights[o, j] = by_input[j, o]
+    counts[0] = done
+    counts[1] = n_keys
+
+
+def records_batch_kernel(weights: NDArray[np.float64], inputs: NDArray[np.float64], targets: NDArray[np.float64],
+                         examples: NDArray[np.int64], first_iteration: int, alpha: float, frozen: NDArray[np.bool_],
+                         transposed: bool, error: NDArray[np.float64], error_total: NDArray[np.float64],
+                         key_every: int, keys: NDArray[np.float64], key_rows: NDArray[np.int64],
+                         counts: NDArray[np.int64]) -> None:  # pragma: no cover - runs compiled
+    """``batch_kernel``'s arithmetic keeping only the records (see ``records_rows_kernel``); every
+    iteration uses every example (``examples`` only gives the count of iterations)."""
+    n_outputs, n_inputs = weights.shape[0], weights.shape[1]
+    n_examples = inputs.shape[0]
+    by_input = np.empty((n_inputs, n_outputs))
+    frozen_by_input = np.empty((n_inputs, n_outputs), dtype=np.bool_)
+    for o in range(n_outputs):
+        for j in range(n_inputs):
+            by_input[j, o] = weights[o, j]
+            frozen_by_input[j, o] = frozen[o, j]
+    deltas_sum = np.empty((n_inputs, n_outputs))  # the weight_deltas added up over the examples
+    pred = np.empty(n_outputs)
+    example_delta = np.empty(n_outputs)
+    error_sum = np.empty(n_outputs)
+    check = np.empty(n_outputs)
+    n_keys = 0
+    done = 0
+    for r in range(examples.shape[0]):
+        if (first_iteration + r - 1) % key_every == 0:
+            for o in range(n_outputs):
+                for j in range(n_inputs):
+                    keys[n_keys, o, j] = by_input[j, o]
+            key_rows[n_keys] = r
+            n_keys += 1
+        for o in range(n_outputs):
+            error_sum[o] = 0.0
+        for j in range(n_inputs):
+            for o in range(n_outputs):
+                deltas_sum[j, o] = 0.0
+        for k in range(n_examples):
+            for o in range(n_outputs):
+                pred[o] = 0.0
+            for j in range(n_inputs):
+                xj = inputs[k, j]
+                for o in range(n_outputs):
+                    pred[o] += xj * by_input[j, o]
+            for o in range(n_outputs):
+                d = pred[o] - targets[k, o]
+                example_delta[o] = d
+                error_sum[o] += d * d
+            for j in range(n_inputs):
+                xj = inputs[k, j]
+                dj = example_delta[j] if transposed else 0.0
+                for o in range(n_outputs):
+                    if transposed:
+                        deltas_sum[j, o] += inputs[k, o] * dj
+                    else:
+                        deltas_sum[j, o] += example_delta[o] * xj
+        total_error = 0.0
+        for o in range(n_outputs):
+            e = error_sum[o] / n_examples
+            error[r, o] = e
+            total_error += e
+        error_total[r] = total_error
+        for o in range(n_outputs):
+            check[o] = 0.0
+        for j in range(n_inputs):
+            for o in range(n_outputs):
+                wd = 0.0 if frozen_by_input[j, o] else deltas_sum[j, o] / n_examples
+                w = by_input[j, o] - alpha * wd
+                by_input[j, o] = w
+                check[o] += w * 0.0
+        done = r + 1
+        bad = not (total_error - total_error == 0.0)
+        for o in range(n_outputs):
+            if check[o] != 0.0:
+                bad = True
+        if bad:
+            break
+    for o in range(n_outputs):
+        for j in range(n_inputs):
+            weights[o, j] = by_input[j, o]
+    counts[0] = done
+    counts[1] = n_keys
+
+
 def _writable(array: np.ndarray) -> np.ndarray:
     """``array`` as the kernels' one layout: C-contiguous and writable (a copy only if need be)."""
     return np.require(array, dtype=np.float64, requirements=["C", "W"])
@@ -116,8 +292,22 @@ class CompiledLoops:
 
     name = "compiled"
 
-    def __init__(self, rows: Callable[..., None], batch: Callable[..., None]) -> None:
+    def __init__(self, rows: Callable[..., None], batch: Callable[..., None], records_rows: Callable[..., None],
+                 records_batch: Callable[..., None]) -> None:
         self._rows, self._batch = rows, batch
+        self._records_rows, self._records_batch = records_rows, records_batch
+
+    def records(self, weights: np.ndarray, inputs: np.ndarray, targets: np.ndarray, examples: np.ndarray,
+                first_iteration: int, alpha: float, frozen: np.ndarray, transposed: bool, batch: bool,
+                error: np.ndarray, error_total: np.ndarray, key_every: int, keys: np.ndarray,
+                key_rows: np.ndarray) -> tuple[int, int]:
+        """Iterations that keep only the records (see ``records_rows_kernel``): (done, keyframes written)."""
+        counts = np.zeros(2, dtype=np.int64)
+        kernel = self._records_batch if batch else self._records_rows
+        kernel(weights, _writable(inputs), _writable(targets), examples, int(first_iteration), float(alpha),
+               np.require(frozen, np.bool_, ["C", "W"]), bool(transposed), error, error_total, int(key_every), keys,
+               key_rows, counts)
+        return int(counts[0]), int(counts[1])
 
     def _arrays(self, log: IterationLog) -> tuple[np.ndarray, ...]:
         return tuple(log.storage(name) for name in ("weights", "pred", "delta", "error", "error_total",
@@ -154,13 +344,25 @@ def _signatures() -> Signature:
     return types.void(*common)
 
 
+def _records_signature() -> Signature:
+    from numba import types
+
+    f3, f2, f1 = (types.Array(types.float64, n, "C") for n in (3, 2, 1))
+    i1 = types.Array(types.int64, 1, "C")
+    mask = types.Array(types.boolean, 2, "C")
+    return types.void(f2, f2, f2, i1, types.int64, types.float64, mask, types.boolean, f2, f1, types.int64, f3, i1,
+                      i1)
+
+
 def _compile(cache: bool) -> CompiledLoops:
     from numba import njit
 
-    signature = _signatures()
+    signature, records = _signatures(), _records_signature()
     rows = njit(signature, nogil=True, cache=cache)(rows_kernel)
     batch = njit(signature, nogil=True, cache=cache)(batch_kernel)
-    return CompiledLoops(rows, batch)
+    records_rows = njit(records, nogil=True, cache=cache)(records_rows_kernel)
+    records_batch = njit(records, nogil=True, cache=cache)(records_batch_kernel)
+    return CompiledLoops(rows, batch, records_rows, records_batch)
 
 
 def loops() -> CompiledLoops | None:

@@ -36,6 +36,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +45,9 @@ from gdviz.core import engine
 from gdviz.core.dataset import DataSet
 from gdviz.core.history import Change, History, Settings
 from gdviz.core.log import FIELDS, NO_EXAMPLE, IterationLog
+
+if TYPE_CHECKING:
+    from gdviz.core.training import RecordBatch
 
 BLOCK_ROWS = 1 << 15
 """Rows of records in one block (3×3: 1.2 MB; 32×32: 8.8 MB)."""
@@ -167,11 +171,15 @@ class KeyframedLog:
             raise ValueError(f"records must be consecutive: iteration {first_iteration} cannot follow "
                              f"{self.last_iteration}")
 
-    def keyframe_rows(self, rows: int) -> list[int]:
-        """Which of the next ``rows`` rows (0-based among them) need a keyframe by the interval alone."""
+    def keyframe_rows(self, rows: int, first_iteration: int | None = None) -> list[int]:
+        """Which of the next ``rows`` rows (0-based among them) need a keyframe by the interval alone:
+        those of iterations numbered 1 + a multiple of :attr:`keyframe_every` (so a trainer that only
+        knows iteration numbers keeps the same ones)."""
         k = self.keyframe_every
-        first = -(-self.count // k) * k  # the first multiple of k at or after count
-        return [row - self.count for row in range(first, self.count + rows, k)]
+        start = (self.first_iteration + self.count if self.count or first_iteration is None
+                 else first_iteration)  # the number of the next iteration
+        offset = (1 - start) % k
+        return list(range(offset, rows, k))
 
     def append_records(self, first_weights: np.ndarray, error: np.ndarray, error_total: np.ndarray,
                        example: np.ndarray, keyframe_weights: Mapping[int, np.ndarray],
@@ -233,6 +241,15 @@ class KeyframedLog:
             taken += part
             used += part
 
+    def append_batch(self, batch: RecordBatch) -> None:
+        """Append what :meth:`gdviz.core.training.Training.run_records` made (its keyframes must
+        follow this log's interval: the trainer is given :attr:`keyframe_every`)."""
+        wanted = {offset: batch.keyframes[offset]
+                  for offset in self.keyframe_rows(batch.count, batch.first_iteration) if offset in batch.keyframes}
+        self.append_records(batch.first_weights, batch.error, batch.error_total, batch.example, wanted,
+                            batch.final_weights, batch.settings,
+                            first_iteration=batch.first_iteration if batch.count else None, note=batch.note)
+
     def append_stored(self, part: IterationLog, settings: Settings) -> None:
         """Append full records that cannot be rebuilt by replay (a session of gdviz 0.2 whose data
         changed after a batch iteration): kept whole, as their own stretch."""
@@ -268,7 +285,8 @@ class KeyframedLog:
         if settings is None:
             raise ValueError("a full log's records need the settings they were made with")
         weights = other.storage("weights")
-        wanted = {offset: weights[offset] for offset in self.keyframe_rows(other.count) if offset < other.count}
+        wanted = {offset: weights[offset] for offset in self.keyframe_rows(other.count, other.first_iteration)
+                  if offset < other.count}
         self.append_records(weights[0], other.error, other.error_total, other.example, wanted,
                             weights[other.count], settings,
                             first_iteration=other.first_iteration if other.count else None, note=other.note)

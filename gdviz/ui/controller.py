@@ -417,7 +417,7 @@ class SessionController(QObject):
         self._generation += 1
         training = training_at(log, state)
         self.trainer.send(commands.Load(training, state.preset, self._generation, state.speed,
-                                        log_capacity(state.data)))
+                                        log_capacity(state.data), log.keyframe_every))
         self.state, self.log, self.pins = state, log, pins
         self.shown = shown if shown is None or shown < log.last_iteration else None
         self.notice = notice
@@ -442,7 +442,7 @@ class SessionController(QObject):
             return  # sent before the trainer was given another session
         if report.records is not None:
             try:
-                self.log.extend(report.records, report.state.settings)
+                self.log.append_batch(report.records)
             except MemoryError:
                 self.pause()
                 self._set_notice(f"Memory ran short: the log keeps its {self.log.count:,} iterations "

@@ -27,9 +27,8 @@ from PySide6.QtCore import QThread, Signal
 from gdviz.core import compiled
 from gdviz.core.dataset import DataSet
 from gdviz.core.engine import NUMPY_LOOPS
-from gdviz.core.log import IterationLog
 from gdviz.core.state import SessionState, state_of
-from gdviz.core.training import Divergence, Training
+from gdviz.core.training import Divergence, RecordBatch, Training
 
 COMPUTE_BUDGET = 0.008
 """Seconds of computing at most per batch (commands are looked at in between)."""
@@ -60,6 +59,7 @@ class Load:
     generation: int
     speed: int | None
     max_iterations: int  # the log's limit: training stops there
+    keyframe_every: int = 512  # the window's log keeps the weights before iterations 1 + a multiple of this
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ class Report:
 
     generation: int  # the Load it belongs to (a report of a replaced training is ignored)
     state: SessionState  # after everything below
-    records: IterationLog | None = None  # the iterations done (None: a command that trained nothing)
+    records: RecordBatch | None = None  # the iterations done (None: a command that trained nothing)
     divergence: Divergence | None = None
     refused: str | None = None  # a command was refused (e.g. an alpha of 0)
     failure: str | None = None  # an unexpected error stopped training: what went wrong
@@ -174,6 +174,7 @@ class Trainer(QThread):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.max_iterations = 0  # the log's limit: training stops there (set by Load)
+        self._keyframe_every = 512
         self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self._training: Training | None = None  # touched only by the thread once it has started
         self._preset: str | None = None
@@ -257,6 +258,7 @@ class Trainer(QThread):
         if isinstance(command, Load):
             self._training, self._preset, self._generation = command.training, command.preset, command.generation
             self._speed, self.max_iterations = command.speed, command.max_iterations
+            self._keyframe_every = command.keyframe_every
             self._stop_playing()
             self._granted = True
             return False
@@ -274,7 +276,8 @@ class Trainer(QThread):
             if training.iteration >= self.max_iterations:
                 self._emit(limit_reached=True)
             else:
-                self._emit(training.step())
+                training.loops = self._loops()
+                self._emit(*training.run_records(1, self._keyframe_every))
             return True
         if isinstance(command, Play | TogglePlay):
             if isinstance(command, TogglePlay) and self._playing:
@@ -336,9 +339,10 @@ class Trainer(QThread):
         room = self.max_iterations - training.iteration
         wanted, limit_reached = min(wanted, room), wanted >= room
         training.loops = self._loops()
-        result = training.run(wanted, deadline=time.perf_counter() + COMPUTE_BUDGET,
-                              should_stop=self._interrupted,
-                              block=1024 if training.loops is not NUMPY_LOOPS else 64)
+        result, batch = training.run_records(wanted, self._keyframe_every,
+                                             deadline=time.perf_counter() + COMPUTE_BUDGET,
+                                             should_stop=self._interrupted,
+                                             block=4096 if training.loops is not NUMPY_LOOPS else 64)
         limit_reached = limit_reached and training.iteration >= self.max_iterations
         self._paced_done += result.iterations
         if self._run_remaining:
@@ -347,7 +351,7 @@ class Trainer(QThread):
                 self._stop_playing()
         if result.divergence or limit_reached:
             self._stop_playing()
-        self._emit(result, limit_reached=limit_reached)
+        self._emit(result, batch, limit_reached=limit_reached)
         self._reported_at = time.perf_counter()
         if training.loops is NUMPY_LOOPS and self._full_speed():
             # numpy's loop holds the GIL all the time: until the compiled loops are loaded (a
@@ -381,14 +385,15 @@ class Trainer(QThread):
             if self._last_state is not None:
                 self.report.emit(Report(generation=self._generation, state=self._last_state, failure=message))
 
-    def _emit(self, result=None, *, refused: str | None = None, failure: str | None = None,
-              limit_reached: bool = False, sync: int | None = None) -> None:
+    def _emit(self, result=None, batch: RecordBatch | None = None, *, refused: str | None = None,
+              failure: str | None = None, limit_reached: bool = False, sync: int | None = None) -> None:
         training = self._training
         assert training is not None
-        # a batch whose first iteration diverged has no record, but the log's note (why training
-        # stopped) must still reach the window's log, and so the CSV
-        log = training.log
-        records = log.take() if (result is not None or failure) and (log.count or log.note) else None
+        if failure:
+            batch = training.take_pending()
+        # a batch whose first iteration diverged has no record, but its note (why training stopped)
+        # must still reach the window's log, and so the CSV
+        records = batch if batch is not None and (batch.count or batch.note) else None
         if records is not None:
             self._granted = False  # wait for the window to take this batch
         state = state_of(training, self._preset, playing=self._playing, speed=self._speed,
