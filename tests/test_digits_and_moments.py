@@ -245,6 +245,7 @@ def test_the_diagram_tables_and_arithmetic_draw_inf_nan_and_1e300_without_raisin
     assert not diagram.grab().isNull()
     widths = diagram.edge_widths()
     assert np.isfinite(widths).all() and widths.max() <= network_view.THICKEST
+    assert diagram.legend_note() == "weights too large to draw (∞ or NaN): drawn thickest"
     labels = diagram.drawn_labels()
     assert labels[("outputs", 0)].startswith("hurt  ∞ / 1e+300") or "…" in labels[("outputs", 0)]
     diagram.set_phase(None)

@@ -433,6 +433,17 @@ class NetworkView(QWidget):
             painter.setPen(text)
             painter.drawText(QPointF(x + 28, y + metrics.ascent() / 2 - 1), label)
             x += 28 + metrics.horizontalAdvance(label) + 18
-        note = "thickness ∝ |weight|" + ("; hover a node for its label" if thinned else "")
+        note = self.legend_note(thinned)
         if x + metrics.horizontalAdvance(note) < self.width():  # a narrow diagram keeps the colours' key only
             painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1), note)
+        elif note != self.legend_note(thinned, finite=True):  # a warning is cut, never left out
+            painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1),
+                             metrics.elidedText(note, Qt.TextElideMode.ElideRight, max(self.width() - x, 0)))
+
+    def legend_note(self, thinned: bool = False, finite: bool | None = None) -> str:
+        """After the colours' key: what thickness means, or that some weights cannot be drawn to scale."""
+        if finite is None:
+            finite = bool(np.isfinite(self.weights).all())
+        if not finite:  # drawn as thick as the thickest, out of scale
+            return "weights too large to draw (∞ or NaN): drawn thickest"
+        return "thickness ∝ |weight|" + ("; hover a node for its label" if thinned else "")
