@@ -87,8 +87,9 @@ class WeightTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def text(self, value: float) -> str:
-        """A cell's text, as the window writes numbers (the edit text keeps "-"); "–" for none."""
-        return NO_VALUE if np.isnan(value) else format_number(value, self.digits)
+        """A cell's text, as the window writes numbers (the edit text keeps "-"); a weight_delta
+        that is NaN is one not worked out yet (iteration 0): "–"."""
+        return NO_VALUE if self.what != "weight" and np.isnan(value) else format_number(value, self.digits)
 
     def _cell(self, row: int, column: int) -> tuple[float, str, QColor]:
         """A cell's value, text and tint, worked out once per matrix: a repaint asks for each
