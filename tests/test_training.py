@@ -101,12 +101,14 @@ def test_bad_alpha_is_refused_and_changes_nothing(alpha):
     assert training.alpha == 0.01
 
 
-def test_shapes_are_limited_to_1_to_32():
-    DataSet.blank(32, 32)
-    with pytest.raises(ValueError, match="1 to 32"):
+def test_data_sets_hold_1_to_1024_inputs_and_1_to_64_outputs():
+    DataSet.blank(1024, 64)
+    with pytest.raises(ValueError, match="1 to 1,024 inputs"):
         DataSet.blank(0, 1)
-    with pytest.raises(ValueError, match="1 to 32"):
-        DataSet.blank(1, 33)
+    with pytest.raises(ValueError, match="1 to 1,024 inputs"):
+        DataSet.blank(1025, 1)
+    with pytest.raises(ValueError, match="1 to 64 outputs"):
+        DataSet.blank(1, 65)
 
 
 def test_stable_alpha_matches_the_chapter():

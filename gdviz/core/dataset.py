@@ -9,7 +9,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 MAX_UNITS = 32
-"""The largest number of inputs or of outputs a network may have."""
+"""The largest number of inputs or of outputs of a network made with the Shape fields."""
+
+MAX_INPUTS = 1024
+MAX_OUTPUTS = 64
+"""The largest numbers of inputs and of outputs a data set may have (a learner's own data, 8×8 images)."""
 
 _FORBIDDEN_IN_NAMES = (",", '"', "\n", "\r", "->", "→")
 
@@ -33,8 +37,9 @@ def check_name(name: str, what: str) -> str:
 
 def check_names(names: Iterable[str], what: str) -> tuple[str, ...]:
     names = tuple(check_name(n, what) for n in names)
-    if not 1 <= len(names) <= MAX_UNITS:
-        raise ValueError(f"a network needs 1 to {MAX_UNITS} {what}s, not {len(names)}")
+    most = MAX_INPUTS if what == "input" else MAX_OUTPUTS
+    if not 1 <= len(names) <= most:
+        raise ValueError(f"a network needs 1 to {most:,} {what}s, not {len(names)}")
     if len(set(names)) != len(names):
         raise ValueError(f"{what} names must be different from each other: {', '.join(names)}")
     return names
