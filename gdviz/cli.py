@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import gdviz
 from gdviz.core.csv_log import write_csv_pieces
+from gdviz.core.dataset import MAX_UNITS
 from gdviz.core.files import check_writable, describe_error
 from gdviz.core.log import IterationLog
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
@@ -62,6 +63,17 @@ def _count(text: str) -> int:
     return value
 
 
+def _shape(text: str) -> tuple[int, int]:
+    """``NxM`` (or ``N×M``): N inputs and M outputs, each 1 to MAX_UNITS, digits 0-9 only."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(part.isascii() and part.isdigit() for part in parts):
+        raise argparse.ArgumentTypeError(f"must be N inputs x M outputs, such as 32x32, not {text!r}")
+    n, m = int(parts[0]), int(parts[1])
+    if not (1 <= n <= MAX_UNITS and 1 <= m <= MAX_UNITS):
+        raise argparse.ArgumentTypeError(f"inputs and outputs must be 1 to {MAX_UNITS} each, not {n}x{m}")
+    return n, m
+
+
 def _alpha(text: str) -> float:
     try:
         return check_alpha(text)
@@ -78,8 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         "train", help="train without a display and write the iteration log as CSV",
         description="Train one of the book's networks without a display; print a summary to standard "
                     "error and write every iteration as CSV.")
-    train.add_argument("--preset", default=DEFAULT_PRESET, choices=list(PRESETS), metavar="NAME",
-                       help=f"the network and data: one of {', '.join(PRESETS)} (default {DEFAULT_PRESET})")
+    network = train.add_mutually_exclusive_group()
+    network.add_argument("--preset", choices=list(PRESETS), metavar="NAME",
+                         help=f"the network and data: one of {', '.join(PRESETS)} (default {DEFAULT_PRESET})")
+    network.add_argument("--shape", type=_shape, metavar="NxM",
+                         help=f"a fresh network of N inputs and M outputs (1 to {MAX_UNITS} each) on made-up data, "
+                              "as the window's Shape fields make it, e.g. 32x32")
     train.add_argument("--iterations", type=_count, required=True, metavar="N",
                        help="how many iterations to train (0 or more)")
     train.add_argument("--alpha", type=_alpha, metavar="A", help="the learning rate (default: the preset's)")
@@ -103,12 +119,21 @@ def _plural(count: int, word: str) -> str:
 
 
 def _train(args, parser) -> int:
-    from gdviz.core.presets import preset_training
+    from gdviz.core.presets import fresh_training, preset_training
 
-    overrides: dict = {"mode": args.mode}
-    if args.alpha is not None:
-        overrides["alpha"] = args.alpha
-    training = preset_training(args.preset, **overrides)
+    if args.shape is not None:
+        training = fresh_training(*args.shape)
+        training.set_mode(args.mode)
+        if args.alpha is not None:
+            training.set_alpha(args.alpha)
+        name = f"a fresh {args.shape[0]}x{args.shape[1]} network"
+    else:
+        overrides: dict = {"mode": args.mode}
+        if args.alpha is not None:
+            overrides["alpha"] = args.alpha
+        args.preset = args.preset or DEFAULT_PRESET
+        training = preset_training(args.preset, **overrides)
+        name = args.preset
     try:
         training.set_example(args.example)
     except ValueError as exc:
@@ -142,9 +167,8 @@ def _train(args, parser) -> int:
             # this process has one thread, so formatting may fork a worker per core
             write_csv_pieces(args.csv, pieces, training.data.input_names, training.data.output_names,
                              expected_rows=args.iterations, workers=os.cpu_count() or 1)
-        else:
-            for _piece in pieces:  # trained and forgotten: only the summary is kept
-                pass
+        else:  # only the summary is kept: the records-only loops, in constant memory
+            _train_records_only(training, args.iterations, run)
     except OSError as exc:
         print(f"gdviz: {describe_error(exc, args.csv or '-')}", file=sys.stderr)
         return 1
@@ -157,12 +181,12 @@ def _train(args, parser) -> int:
         signal.signal(signal.SIGTERM, previous)
     if run.iterations:
         printed = " with the update as printed" if training.as_printed else ""
-        summary = (f"{_plural(run.iterations, 'iteration')} of {args.preset}{printed}, "
+        summary = (f"{_plural(run.iterations, 'iteration')} of {name}{printed}, "
                    f"final total error {run.last_error!r}")
     elif args.iterations == 0:
-        summary = f"no iterations of {args.preset} (--iterations 0)"
+        summary = f"no iterations of {name} (--iterations 0)"
     else:
-        summary = f"no finite iteration of {args.preset}"
+        summary = f"no finite iteration of {name}"
     print(f"gdviz: {summary}, {run.seconds:.3f} s", file=sys.stderr)
     bound = training.stable_alpha()
     if run.divergence:
@@ -217,6 +241,24 @@ def _train_in_pieces(training: Training, iterations: int, run: _Run) -> Iterator
         if result.divergence is not None or left <= 0:
             return
         log.clear(log.last_iteration + 1)
+
+
+def _train_records_only(training: Training, iterations: int, run: _Run) -> None:
+    """Train without writing anything: the loops that keep only each iteration's errors (the same
+    numbers), a piece at a time, keeping the last total error for the summary."""
+    left = iterations
+    rows = piece_rows(training)
+    while left > 0:
+        started = time.perf_counter()
+        result, batch = training.run_records(min(rows, left), 1 << 30, block=max(1024, rows // 8))
+        run.seconds += time.perf_counter() - started
+        run.iterations += result.iterations
+        left -= result.iterations
+        if batch.count:
+            run.last_error = float(batch.error_total[-1])
+        run.divergence = result.divergence
+        if result.divergence is not None or result.iterations == 0:
+            return
 
 
 def _presets() -> int:

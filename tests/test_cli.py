@@ -66,6 +66,11 @@ def test_freeze_option_keeps_a_weight(tmp_path):
     (["--example", "4"], "--example"),
     (["--freeze", "toes->nowhere"], "--freeze"),
     (["--mode", "sideways"], "--mode"),
+    (["--shape", "2.5x3"], "--shape"),
+    (["--shape", "33x1"], "--shape"),
+    (["--shape", "3"], "--shape"),
+    (["--shape", "²x3"], "--shape"),
+    (["--shape", "3x3", "--preset", "single"], "--preset"),
 ])
 def test_bad_arguments_exit_2_with_one_line_naming_the_problem(args, names, tmp_path):
     path = tmp_path / "log.csv"
@@ -203,14 +208,14 @@ def test_a_run_too_long_for_memory_trains_in_constant_memory_without_csv(monkeyp
 
     def training(*args, **kwargs):
         made.append(original(*args, **kwargs))
-        run = made[-1].run
+        run = made[-1].run_records  # without --csv, training keeps only the records
 
-        def limited(iterations, **options):
+        def limited(iterations, *more, **options):
             if made[-1].iteration >= 20_000:
                 raise KeyboardInterrupt  # as Ctrl+C would
-            return run(iterations, **options)
+            return run(iterations, *more, **options)
 
-        made[-1].run = limited
+        made[-1].run_records = limited
         return made[-1]
 
     monkeypatch.setattr(presets, "preset_training", training)
@@ -270,3 +275,28 @@ def test_csv_to_dev_stdout_goes_down_the_pipe():
     result = gdviz("train", "--preset", "multi-in", "--iterations", "3", "--csv", "/dev/stdout")
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 4
+
+
+def test_shape_trains_a_fresh_network_as_the_window_makes_it():
+    """``--shape NxM``: the Shape fields' network, the same numbers as the core's fresh_training,
+    and its own names in the CSV and the summary."""
+    from gdviz.core.presets import fresh_training
+
+    result = gdviz("train", "--shape", "4x2", "--iterations", "5", "--mode", "cycle", "--csv", "-")
+    assert result.returncode == 0
+    header, *rows = [line.split(",") for line in result.stdout.splitlines()]
+    assert header[3:7] == ["in:x1", "in:x2", "in:x3", "in:x4"] and "pred:y2" in header
+    core = fresh_training(4, 2)
+    core.set_mode("cycle")
+    core.run(5)
+    column = header.index("error_total")
+    assert [float(row[column]) for row in rows] == core.log.error_total.tolist()
+    assert "5 iterations of a fresh 4x2 network" in result.stderr
+
+
+def test_without_csv_the_records_only_loops_give_the_same_summary():
+    with_csv = gdviz("train", "--shape", "8x8", "--iterations", "3000", "--csv", "-")
+    without = gdviz("train", "--shape", "8x8", "--iterations", "3000")
+    assert with_csv.returncode == without.returncode == 0
+    final = lambda text: text.split("final total error ")[1].split(",")[0]  # noqa: E731
+    assert final(with_csv.stderr) == final(without.stderr)

@@ -119,8 +119,8 @@ values = st.one_of(
 @st.composite
 def cases(draw):
     square = draw(st.booleans())
-    n = draw(st.integers(1, 32))
-    m = n if square else draw(st.integers(1, 32))
+    n = draw(st.integers(1, 64))
+    m = n if square else draw(st.integers(1, 64))
     k = draw(st.integers(1, 5))
     matrix = lambda rows, columns: [[draw(values) for _ in range(columns)] for _ in range(rows)]  # noqa: E731
     weights = matrix(m, n)
@@ -209,7 +209,7 @@ def test_the_compiled_loops_never_fuse_a_multiply_and_an_add():
     the machine code holds no fused multiply-add (x86 vfmadd…, ARM fmadd/fmla)."""
     fused = re.compile(r"\b(v?f(n)?m(add|sub)\w*|fmla|fmls)\b", re.IGNORECASE)
     fresh = compiled_module._compile(cache=False)  # numba cannot show the code of cached kernels
-    for kernel in (fresh._rows, fresh._batch):
+    for kernel in (fresh._rows, fresh._batch, fresh._records_rows, fresh._records_batch):
         (assembly,) = kernel.inspect_asm().values()
         assert "mul" in assembly  # the code is there to read
         assert not fused.search(assembly), fused.search(assembly).group(0)
