@@ -96,14 +96,15 @@ def test_update_as_printed_needs_a_square_network():
 
 def test_a_difference_is_written_with_the_digits_chosen_and_reads_true():
     """pred keeps the digits it has on its own line (0.99061772, not 0.9906177228125002): each
-    number written stands for itself to the precision shown, so 0.99061772 − 1 = −0.0093822772
-    holds; with every digit, the decimal the operands give is said where the float differs."""
+    number written stands for itself to the precision shown, so 0.99061772 − 1 ≈ −0.0093822772
+    holds (≈: pred has more digits than shown); with every digit, the decimal the operands give
+    is said where the float differs."""
     training = preset_training("multi-in")
     training.run(3)
     names = training.data.input_names, training.data.output_names
     eight = [line.text for line in iteration_lines(training.log, 2, *names, digits=8)]
-    assert eight[:2] == ["pred = 8.5×0.11498061 + 0.65×0.20114558 + 1.2×(−0.09788509) = 0.99061772",
-                         "delta = 0.99061772 − 1 = −0.0093822772"]
+    assert eight[:2] == ["pred = 8.5×0.11498061 + 0.65×0.20114558 + 1.2×(−0.09788509) ≈ 0.99061772",
+                         "delta = 0.99061772 − 1 ≈ −0.0093822772"]  # ≈: the operands have more digits
     every = [line.text for line in iteration_lines(training.log, 2, *names, digits=None)]
     assert every[1] == ("delta = 0.9906177228125002 − 1 = −0.009382277187499843  "
                         "(≈ −0.0093822771874998 in decimal: binary rounding)")

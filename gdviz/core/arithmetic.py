@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
 
@@ -88,20 +88,57 @@ def exact(value: float, digits: Digits = EVERY) -> Decimal:
     return Decimal(repr(value))
 
 
-def result(value: float, decimal: Decimal | None, digits: Digits) -> str:
-    """A line's result, with the note it needs: ``value`` (the float computed) against
-    ``decimal`` (what its operands give, each written with every digit; None when an operand is
-    not finite, and nothing can be said in decimal)."""
+def rounded(decimal: Decimal, digits: int) -> Decimal:
+    """``decimal`` to ``digits`` significant digits (half to even)."""
+    return Decimal(format(decimal, f".{digits - 1}e"))
+
+
+def result(value: float, full: Decimal | None, written: Decimal | None, digits: Digits) -> str:
+    """A line's right side, from its "=": ``value`` (the float computed) against ``full`` (what
+    its operands give, each with every digit) and ``written`` (what they give as written); None
+    when an operand is not finite, and nothing can be said in decimal.
+
+    ``= 0.86`` when the written operands give the result to the digits shown; ``≈ −0.0093822772``
+    when they give it only to their own precision (``0.99061772 − 1``: pred has more digits than
+    shown); ``= 5.5511151e−17  (≈ 0 in decimal: binary rounding)`` when even every digit of the
+    operands does not give the float the computer got."""
     text = number(value, digits)
-    if decimal is None:
-        return text
+    if full is None or written is None:
+        return f"= {text}"
     if not math.isfinite(value):
-        return text + OVERFLOW
+        return f"= {text}{OVERFLOW}"
     if digits is EVERY:
-        same = float(decimal) == value  # its text reads back as the float that decimal rounds to
+        same = float(full) == value  # its text reads back as the float that decimal rounds to
     else:
-        same = Decimal(format(decimal, f".{digits - 1}e")) == decimal_of(text)  # equal to `digits` digits
-    return text if same else text + BINARY_ROUNDING.format(format_decimal(decimal, digits))
+        same = rounded(full, digits) == decimal_of(text)  # equal to `digits` digits
+    if not same:
+        return f"= {text}{BINARY_ROUNDING.format(format_decimal(full, digits))}"
+    if digits is not EVERY and rounded(written, digits) != decimal_of(text):
+        return f"≈ {text}"
+    return f"= {text}"
+
+
+Expression = Callable[[list[Decimal]], Decimal]  # a line's left side, of its operands in order
+
+
+def sum_of_products(v: list[Decimal]) -> Decimal:
+    return sum((a * b for a, b in zip(v[0::2], v[1::2])), Decimal(0))
+
+
+def minus(v: list[Decimal]) -> Decimal:
+    return v[0] - v[1]
+
+
+def squared(v: list[Decimal]) -> Decimal:
+    return v[0] ** 2
+
+
+def times(v: list[Decimal]) -> Decimal:
+    return v[0] * v[1]
+
+
+def update(v: list[Decimal]) -> Decimal:  # weight − alpha × weight_delta
+    return v[0] - v[1] * v[2]
 
 
 def finite(*values: float) -> bool:
@@ -156,6 +193,15 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
     def dec(value: float) -> Decimal:
         return exact(value, digits)
 
+    def shown(value: float) -> Decimal:  # the decimal a number's text on the line writes
+        return decimal_of(number(value, digits))
+
+    def both(expression: Expression, *values: float) -> tuple[Decimal | None, Decimal | None]:
+        """``expression`` of ``values`` worked out on every digit of them, and on them as written."""
+        if not finite(*values):
+            return None, None
+        return expression([dec(v) for v in values]), expression([shown(v) for v in values])
+
     lines: list[Line] = []
     if batch:
         lines.append(Line("batch: each number is the mean over every example", -1))
@@ -165,17 +211,17 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
         tag = "" if single else f"[{out}]"
         w_o = weights[o]
         terms = " + ".join(f"{opd(x[i], i == 0)}×{opd(w_o[i])}" for i in range(n))
-        total = sum((dec(x[i]) * dec(w_o[i]) for i in range(n)), Decimal(0)) if finite(*x, *w_o) else None
-        lines.append(Line(f"pred{tag} = {terms} = {result(pred[o], total, digits)}", o))
-        difference = dec(pred[o]) - dec(t[o]) if finite(pred[o], t[o]) else None
-        lines.append(Line(f"delta{tag} = {opd(pred[o], True)} {MINUS} {opd(t[o])} = "
-                          f"{result(delta[o], difference, digits)}", o, phase="compare"))
+        total = both(sum_of_products, *(v for i in range(n) for v in (x[i], w_o[i])))
+        lines.append(Line(f"pred{tag} = {terms} {result(pred[o], *total, digits)}", o))
+        difference = both(minus, pred[o], t[o])
+        lines.append(Line(f"delta{tag} = {opd(pred[o], True)} {MINUS} {opd(t[o])} "
+                          f"{result(delta[o], *difference, digits)}", o, phase="compare"))
         if batch:
             lines.append(Line(f"error{tag} = mean of (pred {MINUS} target)² = {num(error[o])}", o,
                               phase="compare"))
         else:
-            square = dec(delta[o]) ** 2 if finite(delta[o]) else None
-            lines.append(Line(f"error{tag} = {opd(delta[o])}² = {result(error[o], square, digits)}", o,
+            square = both(squared, delta[o])
+            lines.append(Line(f"error{tag} = {opd(delta[o])}² {result(error[o], *square, digits)}", o,
                               phase="compare"))
         for i, name in enumerate(input_names):
             edge = name if single else edge_name(name, out, screen=True)
@@ -189,16 +235,16 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
             if printed:  # weight_deltas[o][i] = input[o] × delta[i]
                 used = f"{input_names[o]} × delta[{output_names[i]}]"
                 how = f"mean of {used}" if batch else f"{opd(x[o], True)} × {opd(delta[i])}"
-                product = dec(x[o]) * dec(delta[i]) if finite(x[o], delta[i]) else None
+                product = both(times, x[o], delta[i])
                 note = "" if batch else f"  (as printed: {used})"
             elif batch:
-                how, product = f"mean of delta × {name}", None
+                how = f"mean of delta × {name}"
             else:
                 how = f"{opd(delta[o], True)} × {opd(x[i])}"
-                product = dec(delta[o]) * dec(x[i]) if finite(delta[o], x[i]) else None
-            shown = num(wd) if batch else result(wd, product, digits)
-            lines.append(Line(f"weight_delta[{edge}] = {how} = {shown}{note}", o, i, "learn"))
-            moved = dec(w) - dec(alpha) * dec(wd) if finite(w, alpha, wd) else None
-            lines.append(Line(f"w[{edge}] = {opd(w, True)} {MINUS} {opd(alpha)} × {opd(wd)} = "
-                              f"{result(after, moved, digits)}", o, i, "learn"))
+                product = both(times, delta[o], x[i])
+            right = f"= {num(wd)}" if batch else result(wd, *product, digits)
+            lines.append(Line(f"weight_delta[{edge}] = {how} {right}{note}", o, i, "learn"))
+            moved = both(update, w, alpha, wd)
+            lines.append(Line(f"w[{edge}] = {opd(w, True)} {MINUS} {opd(alpha)} × {opd(wd)} "
+                              f"{result(after, *moved, digits)}", o, i, "learn"))
     return lines
