@@ -31,7 +31,11 @@ class ArithmeticView(QWidget):
         font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])  # ones that have → and ²
         font.setStyleHint(QFont.StyleHint.TypeWriter)
         self.text.setFont(font)
-        self.text.setToolTip("The iteration shown, as the book writes it. Select and copy (Ctrl+C) any of it.")
+        self.text.setToolTip("The iteration shown, as the book writes it, with the digits of View → Digits. "
+                             "= : the numbers as written give the result; ≈ : they give it to their own "
+                             "digits only (they have more than shown); \"binary rounding\": the float the "
+                             "computer got is not what the numbers give in decimal. Select and copy (Ctrl+C) "
+                             "any of it.")
         self.title = QLabel()
         self.output_box = QComboBox()
         self.output_box.setToolTip("Show the lines of one output")
