@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import csv
+import io
 import multiprocessing
 import os
 import sys
@@ -49,6 +51,14 @@ def header(input_names: Sequence[str], output_names: Sequence[str]) -> list[str]
         *(f"wd:{e}" for e in edges),
         "as_printed",
     ]
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """One CSV row, ending in a newline, with the cells that need it quoted as the csv module
+    quotes them (a name may hold a comma, a quote or a line break)."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerow(cells)
+    return text.getvalue()
 
 
 def _float_block(log: IterationLog, start: int, stop: int) -> np.ndarray:
@@ -152,7 +162,7 @@ def stream_lines(logs: Iterable[IterationLog | KeyframedLog], input_names: Seque
     ``expected_rows``: how many rows in all (workers are forked only for more than
     :data:`PARALLEL_ROWS`).
     """
-    yield ",".join(header(input_names, output_names)) + "\n"
+    yield csv_line(header(input_names, output_names))
     notes: list[str | None] = []
     parallel = expected_rows > PARALLEL_ROWS and workers > 1
     yield from _row_texts(_blocks_of(logs, rows_per_chunk, notes), parallel, workers)
@@ -263,10 +273,10 @@ def read_csv(path: str | os.PathLike[str]) -> tuple[IterationLog, tuple[str, ...
     Raises CsvFormatError naming the first line that does not fit.
     """
     with open(path, encoding="utf-8", newline="") as file:
-        first = file.readline()
-        if not first.strip():
+        first = next(csv.reader(file), None)  # the header may quote names over several lines
+        if not first or not any(cell.strip() for cell in first):
             raise CsvFormatError("line 1: the file is empty; expected the header row")
-        inputs, outputs = _names_from_header(first.rstrip("\r\n").split(","))
+        inputs, outputs = _names_from_header(first)
         n, m = len(inputs), len(outputs)
         width = 5 + n + 4 * m + 2 * n * m
         examples, iterations, values, printed = [], [], [], []

@@ -15,7 +15,10 @@ MAX_INPUTS = 1024
 MAX_OUTPUTS = 64
 """The largest numbers of inputs and of outputs a data set may have (a learner's own data, 8×8 images)."""
 
-_FORBIDDEN_IN_NAMES = (",", '"', "\n", "\r", "->", "→")
+MAX_NAME_LENGTH = 40
+_FORBIDDEN_IN_NAMES = ("->", "→", ":")
+"""Spellings that would make a weight's name (``toes->win``) or a log column (``in:toes``)
+ambiguous. Commas, quotes and line breaks are allowed: every CSV quotes them."""
 
 
 def edge_name(input_name: str, output_name: str, *, screen: bool = False) -> str:
@@ -29,6 +32,9 @@ def check_name(name: str, what: str) -> str:
         raise ValueError(f"{what} name must be non-empty text")
     if name != name.strip():
         raise ValueError(f"{what} name {name!r} has leading or trailing spaces")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"{what} name {name!r} is {len(name)} characters long; "
+                         f"a name has 1 to {MAX_NAME_LENGTH}")
     for bad in _FORBIDDEN_IN_NAMES:
         if bad in name:
             raise ValueError(f"{what} name {name!r} may not contain {bad!r}")
@@ -120,7 +126,8 @@ class DataSet:
         """``(output, input)`` of the weight called ``name`` (``input->output`` or ``input→output``);
         KeyError if none."""
         try:
-            index = self.edge_names().index(name.replace(" ", "").replace("→", "->"))
+            input_, _, output = name.replace("→", "->").partition("->")
+            index = self.edge_names().index(edge_name(input_.strip(), output.strip()))
         except ValueError:
             raise KeyError(
                 f"no weight {name!r}; the weights are {', '.join(self.edge_names())}"

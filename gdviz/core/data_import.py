@@ -1,0 +1,325 @@
+"""A learner's own data from a CSV or TSV file, and back.
+
+What a spreadsheet writes is read: comma, semicolon or tab separated; decimal point, or decimal
+comma (the European export: ``;`` with ``1,5``); a header row of names; UTF-8 with or without a
+byte-order mark; Windows or Unix line ends; names quoted as the csv module quotes them.
+
+The learner picks which columns are inputs, which are targets, and at most one column of class
+labels, expanded into one output per class (one-hot) named by the class values in the order they
+first appear.
+
+Anything that does not fit raises :class:`DataImportError`, whose message names the row (as a
+spreadsheet numbers it: the header is row 1) and the column; nothing is half-read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gdviz.core.dataset import MAX_INPUTS, MAX_OUTPUTS, DataSet, check_name
+
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+MAX_EXAMPLES = 100_000
+"""The most examples a data set may have (point 6 of issue 21)."""
+PREVIEW_ROWS = 20
+
+Progress = Callable[[int], bool]
+"""Called with a percentage (0-100); returns False to cancel (the import then raises Cancelled)."""
+
+
+class DataImportError(ValueError):
+    """The file cannot become a data set; the message says where (row and column) and why."""
+
+
+class ImportCancelled(Exception):
+    """The learner cancelled the import."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    separator: str  # ",", ";" or "\t"
+    decimal_comma: bool
+
+    def describe(self) -> str:
+        decimal = "decimal comma" if self.decimal_comma else "decimal point"
+        return f"{SEPARATORS[self.separator]} separated, {decimal}"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of a file, for the import dialog."""
+
+    names: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    dialect: Dialect
+    numeric: tuple[bool, ...]  # per column: every previewed cell reads as a number
+
+
+@dataclass(frozen=True)
+class Imported:
+    data: DataSet
+    one_hot: str | None  # the class column the outputs came from, if any
+    dialect: Dialect
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The file's text (UTF-8, with or without a byte-order mark), or DataImportError if it is not text."""
+    with open(path, "rb") as file:
+        raw = file.read()
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    zero = raw.find(b"\0")
+    if zero >= 0:
+        row = raw.count(b"\n", 0, zero) + 1
+        raise DataImportError(f"row {row}: the file is not text "
+                              f"(it holds a zero byte at byte {zero + 1:,}); export the data as CSV")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = raw.count(b"\n", 0, exc.start) + 1
+        raise DataImportError(f"row {row}: the file is not UTF-8 text (byte {exc.start + 1:,} "
+                              f"is {raw[exc.start]:#04x}); save it as CSV UTF-8") from None
+
+
+def sniff(text: str) -> Dialect:
+    """The separator is the one of tab, semicolon, comma found most often in the header row
+    (outside quotes); the decimal comma is used when the separator is not a comma and a number
+    in the data is written with a comma."""
+    header = _first_record(text)
+    outside = re.sub(r'"[^"]*"', "", header)
+    counts = {sep: outside.count(sep) for sep in ("\t", ";", ",")}
+    separator = max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
+    body = text[len(header):][:200_000]
+    decimal_comma = separator != "," and re.search(r"(^|[\t;])\s*[-+]?\d*,\d+\s*(?=[\t;\r\n]|$)",
+                                                   body, re.MULTILINE) is not None
+    return Dialect(separator, decimal_comma)
+
+
+def _first_record(text: str) -> str:
+    """The header row's text (a quoted name may hold a line break)."""
+    quoted, k = False, 0
+    while k < len(text):
+        char = text[k]
+        if char == '"':
+            quoted = not quoted
+        elif char in "\r\n" and not quoted:
+            return text[:k]
+        k += 1
+    return text
+
+
+def _records(text: str, dialect: Dialect) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the data rows, each with its row number (the header is row 1); blank rows
+    are skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.separator, quotechar='"')
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for cells in reader:
+        if header is None:
+            header = cells
+        elif cells and any(cell.strip() for cell in cells):
+            rows.append((reader.line_num, cells))
+    return header or [], rows
+
+
+def check_header(header: Sequence[str]) -> tuple[str, ...]:
+    """The header's names, without the spaces around them (``toes, win``); DataImportError if
+    a name is blank or repeated, or there is a single column."""
+    names = [name.strip() for name in header]
+    if not names or not any(name.strip() for name in names):
+        raise DataImportError("row 1: the file is empty; expected a header row of names")
+    if len(names) < 2:
+        raise DataImportError(f"row 1: the file has a single column ({names[0]!r}); a data set needs "
+                              "at least an input column and a target column (is the separator a comma, "
+                              "a semicolon or a tab?)")
+    seen: dict[str, int] = {}
+    for column, name in enumerate(names, start=1):
+        if not name:
+            raise DataImportError(f"row 1, column {column}: the column has no name; every column "
+                                  "needs a name in the header row")
+        if name in seen:
+            raise DataImportError(f"row 1, column {column}: the name {name!r} is also column {seen[name]}; "
+                                  "every column needs its own name")
+        seen[name] = column
+    return tuple(names)
+
+
+def preview(text: str, rows: int = PREVIEW_ROWS) -> Preview:
+    """The header and the first ``rows`` rows, split as the whole file will be."""
+    dialect = sniff(text)
+    head_end = 0
+    for _ in range(rows + 1):  # enough text for the header and ``rows`` rows (quoted breaks aside)
+        found = text.find("\n", head_end)
+        if found < 0:
+            head_end = len(text)
+            break
+        head_end = found + 1
+    header, records = _records(text[:head_end], dialect)
+    names = check_header(header)
+    cells = tuple(tuple(row) for _, row in records[:rows])
+    numeric = tuple(
+        all(_number(row[c], dialect) is not None for row in cells if c < len(row)) and bool(cells)
+        for c in range(len(names)))
+    return Preview(names, cells, dialect, numeric)
+
+
+def _number(cell: str, dialect: Dialect) -> float | None:
+    text = cell.strip()
+    if dialect.decimal_comma:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one_hot: str | None = None,
+              progress: Progress | None = None) -> Imported:
+    """The data set of ``text`` (a CSV or TSV file's text) with these input and target columns,
+    or these inputs and one output per class of the ``one_hot`` column.
+
+    Raises DataImportError naming the row and column of the first thing that does not fit,
+    ImportCancelled when ``progress`` returns False."""
+    dialect = sniff(text)
+    header, records = _records(text, dialect)
+    _report(progress, 40)
+    names = check_header(header)
+    inputs, targets = tuple(inputs), tuple(targets)
+    if not inputs:
+        raise DataImportError("choose at least one input column")
+    if one_hot is None and not targets:
+        raise DataImportError("choose at least one target column, or a column of class labels")
+    if one_hot is not None and targets:
+        raise DataImportError("choose target columns or a column of class labels, not both")
+    chosen = (*inputs, *targets, *([one_hot] if one_hot is not None else []))
+    for name in chosen:
+        if name not in names:
+            raise DataImportError(f"row 1: no column named {name!r}; the columns are "
+                                  f"{', '.join(map(repr, names))}")
+    for name in chosen:
+        try:
+            check_name(name, "column")
+        except ValueError as exc:
+            raise DataImportError(f"row 1, column {names.index(name) + 1}: {exc}") from None
+    twice = next((name for k, name in enumerate(chosen) if name in chosen[:k]), None)
+    if twice is not None:
+        raise DataImportError(f"row 1: column {twice!r} is chosen twice; a column is an input, "
+                              "a target or the class column")
+    if len(inputs) > MAX_INPUTS:
+        raise DataImportError(f"row 1: {len(inputs):,} input columns; a data set has 1 to {MAX_INPUTS:,}")
+    if len(targets) > MAX_OUTPUTS:
+        raise DataImportError(f"row 1: {len(targets):,} target columns; a data set has 1 to {MAX_OUTPUTS}")
+    if not records:
+        raise DataImportError("row 2: the file has a header but no data rows")
+    if len(records) > MAX_EXAMPLES:
+        raise DataImportError(f"row {records[MAX_EXAMPLES][0]}: the file has {len(records):,} data rows; "
+                              f"a data set has at most {MAX_EXAMPLES:,} examples")
+    width = len(names)
+    for row, cells in records:
+        if len(cells) != width:
+            raise DataImportError(f"row {row}: {len(cells)} cells where the header has {width} "
+                                  "columns (a ragged row)")
+    _report(progress, 55)
+    index = {name: column for column, name in enumerate(names)}
+    x = _numbers(records, [index[name] for name in inputs], names, dialect, progress, 55, 85)
+    if one_hot is not None:
+        column = index[one_hot]
+        labels = [cells[column].strip() for _, cells in records]
+        classes = list(dict.fromkeys(labels))  # in the order they first appear
+        for (row, _), label in zip(records, labels):
+            if not label:
+                raise DataImportError(f"row {row}, column {one_hot!r}: the class label is empty")
+        if len(classes) > MAX_OUTPUTS:
+            row = records[labels.index(classes[MAX_OUTPUTS])][0]
+            raise DataImportError(f"row {row}, column {one_hot!r}: class {classes[MAX_OUTPUTS]!r} is "
+                                  f"class number {MAX_OUTPUTS + 1}; a class column holds at most "
+                                  f"{MAX_OUTPUTS} classes ({len(classes)} here)")
+        for label in classes:
+            try:
+                check_name(label, "class")
+            except ValueError as exc:
+                row = records[labels.index(label)][0]
+                raise DataImportError(f"row {row}, column {one_hot!r}: {exc}") from None
+            if label in inputs:
+                row = records[labels.index(label)][0]
+                raise DataImportError(f"row {row}, column {one_hot!r}: class {label!r} has the name "
+                                      "of an input column; outputs and inputs need different names")
+        number = {label: k for k, label in enumerate(classes)}
+        y = np.zeros((len(records), len(classes)))
+        y[np.arange(len(records)), [number[label] for label in labels]] = 1.0
+        output_names: tuple[str, ...] = tuple(classes)
+    else:
+        y = _numbers(records, [index[name] for name in targets], names, dialect, progress, 85, 95)
+        output_names = targets
+    _report(progress, 98)
+    try:
+        data = DataSet(inputs, output_names, x, y)
+    except ValueError as exc:
+        raise DataImportError(str(exc)) from None
+    _report(progress, 100)
+    return Imported(data, one_hot, dialect)
+
+
+def _report(progress: Progress | None, percent: int) -> None:
+    if progress is not None and progress(percent) is False:
+        raise ImportCancelled
+
+
+def _numbers(records: list[tuple[int, list[str]]], columns: list[int], names: Sequence[str], dialect: Dialect,
+             progress: Progress | None, start: int, stop: int) -> NDArray[np.float64]:
+    """The chosen columns as a K × len(columns) float array; DataImportError at the first cell
+    that is empty, not a number, NaN or infinite."""
+    out = np.empty((len(records), len(columns)))
+    step = max(1, len(records) // 20)
+    for first in range(0, len(records), step):
+        block = records[first:first + step]
+        cells = [[cells[c] for c in columns] for _, cells in block]
+        if dialect.decimal_comma:
+            cells = [[cell.replace(",", ".") for cell in row] for row in cells]
+        try:
+            values = np.array(cells, dtype=np.float64)
+        except ValueError:
+            values = None
+        if values is None or not np.all(np.isfinite(values)):
+            _find_bad_cell(block, columns, names, dialect)
+        out[first:first + len(block)] = values
+        _report(progress, start + (stop - start) * (first + len(block)) // len(records))
+    return out
+
+
+def _find_bad_cell(block: list[tuple[int, list[str]]], columns: list[int], names: Sequence[str],
+                   dialect: Dialect) -> None:
+    for row, cells in block:
+        for column in columns:
+            cell = cells[column]
+            where = f"row {row}, column {names[column]!r}"
+            if not cell.strip():
+                raise DataImportError(f"{where}: the cell is empty; every input and target needs a number")
+            value = _number(cell, dialect)
+            if value is None:
+                raise DataImportError(f"{where}: {cell!r} is not a number")
+            if not math.isfinite(value):
+                raise DataImportError(f"{where}: {cell.strip()!r} is not a finite number (no NaN or infinity)")
+    raise DataImportError("a cell is not a number")  # not reached: numpy and float() agree
+
+
+def data_csv(data: DataSet) -> str:
+    """The data set as CSV text: the input names then the output names, one row per example;
+    numbers as Python's repr (they read back exactly), names quoted where they need it."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow((*data.input_names, *data.output_names))
+    for x, y in zip(data.inputs.tolist(), data.targets.tolist()):
+        writer.writerow([repr(v) for v in (*x, *y)])
+    return text.getvalue()
