@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from PySide6.QtCore import QEvent
@@ -97,8 +98,12 @@ class ArithmeticView(QWidget):
         else:
             log, row, frozen = self._shown
             outputs = None if output is None or output == -1 else [output]
-            self.lines = iteration_lines(log, row, self.input_names, self.output_names, frozen,
-                                         self.digits, outputs)
+            try:
+                self.lines = iteration_lines(log, row, self.input_names, self.output_names, frozen,
+                                             self.digits, outputs)
+            except Exception:  # noqa: BLE001 - a view says it cannot write a row; it never stops the window
+                sys.excepthook(*sys.exc_info())
+                self.lines = [Line("(this iteration's arithmetic cannot be written: see the terminal)", -1)]
         self._render()
 
     def select_edge(self, edge: tuple[int, int] | None) -> None:
