@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 import gdviz
 from gdviz.core.numbers import DIGIT_CHOICES, Digits
-from gdviz.ui import keys, style
+from gdviz.ui import keys, style, zoom
 from gdviz.ui.precision import save_digits, saved_digits
 
 if TYPE_CHECKING:
@@ -60,6 +60,13 @@ class Actions:
         self.tabs = [add(name, lambda _on=False, k=k: window.views.tabs.setCurrentIndex(k), [f"Ctrl+{k + 1}"],
                          f"Show the {name.replace('&', '').lower()} under the diagram (Ctrl+{k + 1})")
                      for k, name in enumerate(("Error &curves", "Error &bowls", "Error s&urface"))]
+        self.zoom_in = add("Zoom &in", lambda: self.set_zoom(zoom.step(1)), ["Ctrl++", "Ctrl+="],
+                           "Every text in the window larger, up to 300 % (Ctrl++): for a projector")
+        self.zoom_out = add("Zoom &out", lambda: self.set_zoom(zoom.step(-1)), ["Ctrl+-"],
+                            "Every text in the window smaller, down to 75 % (Ctrl+−)")
+        self.zoom_reset = add("&Actual size", lambda: self.set_zoom(1.0), ["Ctrl+0"], "Every text at 100 % (Ctrl+0)")
+        self.full_screen = add("&Full screen", self._set_full_screen, ["F11"], "The whole screen (F11)",
+                               checkable=True)
         self.shortcuts = add("&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         self.about = add("&About gdviz", self.show_about)
         self.theme_group = QActionGroup(window)
@@ -67,6 +74,7 @@ class Actions:
         self.digits = {digits: self._digits_action(digits) for digits in DIGIT_CHOICES}
         self._build_menus()
         self.set_digits(saved_digits(window.settings), remember=False)
+        self.set_zoom(zoom.saved(window.settings), remember=False)
 
     def _action(self, text: str, slot, shortcuts=(), tip: str = "", checkable: bool = False) -> QAction:
         action = QAction(text, self.window)
@@ -108,7 +116,8 @@ class Actions:
             "&Edit": (self.undo, self.redo),
             "&Training": (self.step, self.play, self.run, self.reset, None, self.back, self.forward,
                           self.page_back, self.page_forward, self.first, self.latest),
-            "&View": (*self.tabs, None, self.log_scale, self.legend, self.pin),
+            "&View": (*self.tabs, None, self.log_scale, self.legend, self.pin, None, self.zoom_in, self.zoom_out,
+                      self.zoom_reset, self.full_screen),
             "&Help": (self.shortcuts, self.about),
         }
         for title, items in menus.items():
@@ -125,6 +134,22 @@ class Actions:
                     action = themes.addAction(name, partial(self.window.apply_theme, name, remember=True))
                     action.setCheckable(True)
                     self.theme_group.addAction(action)
+
+    def set_zoom(self, value: float, remember: bool = True) -> None:
+        """View → Zoom: every text in the window at ``value`` times its size (75 %–300 %), remembered."""
+        value = zoom.apply(value)
+        if remember:
+            self.window.settings.setValue(zoom.KEY, value)
+        self.zoom_in.setEnabled(value < zoom.STEPS[-1])
+        self.zoom_out.setEnabled(value > zoom.STEPS[0])
+        self.window.views.network_view.update()
+        zoom.rescale_plots(self.window)
+        if value != 1.0 or remember:
+            self.window.status.show_message(f"Text at {round(value * 100)} %")
+
+    def _set_full_screen(self, on: bool) -> None:
+        window = self.window
+        window.showFullScreen() if on else window.showNormal()
 
     def _set_log_scale(self, on: bool) -> None:
         assert self.window.views.error_plot is not None  # made when the window started

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from gdviz.core import bowls
 from gdviz.core.dataset import edge_name
+from gdviz.ui import zoom
 from gdviz.ui.guard import answers_qt
 
 MAX_BOWLS = 16  # more weights than this: the bowls of one output at a time (the chooser pages)
@@ -98,7 +99,7 @@ class BowlsView(QWidget):
 
     @answers_qt()
     def changeEvent(self, event):  # noqa: N802
-        if event.type() == QEvent.Type.PaletteChange and self.plots:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and self.plots:  # View → Zoom
             self._build()
         super().changeEvent(event)
 
@@ -116,14 +117,16 @@ class BowlsView(QWidget):
         self.graphics.setMinimumHeight(rows * CELL_HEIGHT)  # as wide as the view: columns() fits them
         for k, (o, i) in enumerate(edges):
             plot = self.graphics.addPlot(row=k // columns, col=k % columns)
-            plot.setTitle(self._title(o, i, False), size="9pt", color=text)
+            plot.setTitle(self._title(o, i, False), size=f"{zoom.scaled(9):g}pt", color=text)
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.disableAutoRange()  # refresh sets the range it knows: auto-range re-scans every item
+            tick_font = QFont(self.font().family())
+            tick_font.setPointSizeF(zoom.scaled(7))  # View → Zoom
             for side in ("left", "bottom"):
                 plot.getAxis(side).setPen(text)
                 plot.getAxis(side).setTextPen(text)
-                plot.getAxis(side).setStyle(tickFont=QFont(self.font().family(), 7))
+                plot.getAxis(side).setStyle(tickFont=tick_font)
             # bare curve items: a PlotDataItem's setData costs three times as much, and scrubbing
             # through the log redraws every bowl at each move
             curve = pg.PlotCurveItem(pen=pg.mkPen(text, width=1.5))
@@ -204,7 +207,7 @@ class BowlsView(QWidget):
             colour = QColor(GREY) if grey or blank else text
             curve.setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine if grey else Qt.PenStyle.SolidLine))
             dot.setBrush(pg.mkBrush(GREY if grey else TANGENT))
-            plot.setTitle(self._title(o, i, grey, blank), size="9pt", color=colour)
+            plot.setTitle(self._title(o, i, grey, blank), size=f"{zoom.scaled(9):g}pt", color=colour)
         note = f" {empty} of {len(self.plots)}: {bowls.TOO_LARGE} (infinite, not a number, or past 1e150)." \
             if empty else ""
         if self.caption.text() != self._caption + note:

@@ -40,6 +40,8 @@ SHORTCUTS = [  # (keys, what they do): Help → Keyboard shortcuts
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "The error curves / bowls / surface under the diagram"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a preset, shape, Reset, open or branch"),
     ("Ctrl+O / Ctrl+S / Ctrl+E", "Open / save a session; export the iteration log as CSV"),
+    ("Ctrl++ / Ctrl+− / Ctrl+0", "Every text larger / smaller / at 100 % (for a projector)"),
+    ("F11", "Full screen"),
     ("Ctrl+Q", "Quit"),
 ]
 NOTE = ("The keys without Ctrl go to a table, slider, spin box, list or text field that has the "

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from gdviz.core.dataset import edge_name
 from gdviz.core.numbers import DEFAULT_DIGITS, EVERY, Digits, format_number, widest_text
-from gdviz.ui import style
+from gdviz.ui import style, zoom
 from gdviz.ui.guard import answers_qt
 
 HAIRLINE = 0.8
@@ -155,6 +155,7 @@ class NetworkView(QWidget):
         room = self.width() - 80 - 2 * (20 + 14)
         if left + right > room and left + right > 0:
             font.setPointSizeF(max(6.5, size * room / (left + right)))
+        font.setPointSizeF(zoom.scaled(font.pointSizeF()))  # View → Zoom: the labels at the window's zoom
         return font
 
     def label_widths(self, metrics: QFontMetricsF) -> tuple[float, float]:
