@@ -32,7 +32,7 @@ HAIRLINE = 0.8
 THICKEST = 9.0
 OUTPUT_HEADER = "pred / target"  # over the outputs' labels: "hurt  0.555 / 0.1" (the narrowest it gets)
 NO_VALUE = "–"  # a pred not worked out yet
-WIDEST_ITERATION = "8,888,888"  # the headers' room is made for it, so the nodes hold still as the count grows
+WIDEST_ITERATION = 8_888_888  # the headers' room is made for it, so the nodes hold still as the count grows
 
 
 def pred_header(pred_of: int | None) -> str:
@@ -203,8 +203,8 @@ class NetworkView(QWidget):
 
     def _header_lines(self, metrics: QFontMetricsF) -> int:
         """The headers on one line when both fit side by side, for any iteration count; else two."""
-        both = (metrics.horizontalAdvance(weights_caption(8888888)) + metrics.horizontalAdvance(
-            pred_header(8888888)) + 36)
+        both = (metrics.horizontalAdvance(weights_caption(WIDEST_ITERATION))
+                + metrics.horizontalAdvance(pred_header(WIDEST_ITERATION)) + 36)
         return 1 if both <= self.width() else 2
 
     def headers(self, metrics: QFontMetricsF | None = None) -> list[tuple[QRectF, int, str]]:
