@@ -273,9 +273,10 @@ def test_the_records_and_keyframes_are_npy_arrays_that_numpy_reads(tmp_path):
         assert names[4:8] == ["keyframes/row.npy", "keyframes/weights.npy", "keyframes/settings.npy",
                               "keyframes/stored.npy"]
         assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
-        for name in RECORDED:
+        for name in RECORDED:  # the errors per output as float32 (for the curves), the rest exact
             with archive.open(f"log/{name}.npy") as member:
-                assert bits(np.load(member)) == bits(training.log.field(name))
+                expected = training.log.field(name)
+                assert bits(np.load(member)) == bits(expected.astype(np.float32) if name == "error" else expected)
         with archive.open("keyframes/row.npy") as member:
             rows = np.load(member)
         with archive.open("keyframes/weights.npy") as member:

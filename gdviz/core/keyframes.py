@@ -56,7 +56,13 @@ REBUILD_SECONDS = 0.002
 """The longest a rebuild of one iteration may take: one keyframe interval of replay."""
 
 RECORDED = ("error", "error_total", "example")
-"""The fields kept for every iteration; the others are rebuilt."""
+"""The fields kept for every iteration; the others are rebuilt. ``error`` (one per output) is kept
+as float32, for the curves only: drawn, it needs no more, and it halves a big network's record
+(32×32: 140 bytes instead of 268); the exact errors are rebuilt with the rest. ``error_total``
+and ``example`` are exact (the growth limit and the replay's check read them)."""
+
+EXACT = ("error_total", "example")
+CURVE_ERROR_MAX = float(np.finfo(np.float32).max)  # a larger error is drawn (and kept) as this
 
 
 MEMORY_SHARE = 0.5
@@ -128,7 +134,7 @@ class KeyframedLog:
             raise ValueError("keyframe_every must be at least 1")
         self.count = 0
         self.note: str | None = None
-        self._errors: list[NDArray[np.float64]] = []  # BLOCK_ROWS × M each
+        self._errors: list[NDArray[np.float32]] = []  # BLOCK_ROWS × M each (for the curves: see RECORDED)
         self._totals: list[NDArray[np.float64]] = []
         self._examples: list[NDArray[np.int32]] = []
         self._keys: list[Keyframe] = []
@@ -163,7 +169,7 @@ class KeyframedLog:
 
     @staticmethod
     def bytes_per_record(n_inputs: int, n_outputs: int) -> int:
-        return 8 * n_outputs + 8 + 4
+        return 4 * n_outputs + 8 + 4
 
     # -- appending ------------------------------------------------------------------------------
     def _check_next(self, first_iteration: int, rows: int) -> None:
@@ -230,12 +236,12 @@ class KeyframedLog:
         used = self.count - (len(self._totals) - 1) * BLOCK_ROWS if self._totals else BLOCK_ROWS
         while taken < rows:
             if used == BLOCK_ROWS:  # a new block: the only allocation (MemoryError: see above)
-                self._errors.append(np.empty((BLOCK_ROWS, self.n_outputs)))
+                self._errors.append(np.empty((BLOCK_ROWS, self.n_outputs), dtype=np.float32))
                 self._totals.append(np.empty(BLOCK_ROWS))
                 self._examples.append(np.empty(BLOCK_ROWS, dtype=np.int32))
                 used = 0
             part = min(rows - taken, BLOCK_ROWS - used)
-            self._errors[-1][used : used + part] = error[taken : taken + part]
+            self._errors[-1][used : used + part] = _curve_errors(error[taken : taken + part])
             self._totals[-1][used : used + part] = error_total[taken : taken + part]
             self._examples[-1][used : used + part] = example[taken : taken + part]
             taken += part
@@ -305,17 +311,13 @@ class KeyframedLog:
         first_block, last_block = start // BLOCK_ROWS, (stop - 1) // BLOCK_ROWS if stop > start else start // BLOCK_ROWS
         if stop == start:
             return np.empty((0, self.n_outputs) if name == "error" else 0,
-                            dtype=np.int32 if name == "example" else np.float64)
+                            dtype={"example": np.int32, "error": np.float32}.get(name, np.float64))
         if first_block == last_block:
             base = first_block * BLOCK_ROWS
             return blocks[first_block][start - base : stop - base]
         pieces = [blocks[b][max(start - b * BLOCK_ROWS, 0) : min(stop - b * BLOCK_ROWS, BLOCK_ROWS)]
                   for b in range(first_block, last_block + 1)]
         return np.concatenate(pieces)
-
-    @property
-    def error(self) -> np.ndarray:
-        return self.column("error")
 
     @property
     def error_total(self) -> np.ndarray:
@@ -430,7 +432,7 @@ class KeyframedLog:
 
     def field(self, name: str) -> np.ndarray:
         """Every row of field ``name`` (recorded, or rebuilt for the whole log: for tests and short logs)."""
-        if name in RECORDED:
+        if name in EXACT:
             return self.column(name)
         return self.records(0, self.count).field(name)
 
@@ -488,7 +490,7 @@ class KeyframedLog:
                     part.count = stop - start
                     weights_after = part.storage("weights")[part.count].copy()
                     for name in RECORDED:
-                        if part.field(name).tobytes() != self.column(name, start, stop).tobytes():
+                        if _as_recorded(name, part.field(name)).tobytes() != self.column(name, start, stop).tobytes():
                             raise ReplayMismatch(
                                 f"iterations {self.first_iteration + start} to {self.first_iteration + stop - 1} "
                                 f"do not follow from their keyframe: their {name} differs")
@@ -496,7 +498,7 @@ class KeyframedLog:
                         progress(stop - start)
                 continue
             for name in RECORDED:
-                if part.field(name).tobytes() != self.column(name, key.row, end).tobytes():
+                if _as_recorded(name, part.field(name)).tobytes() != self.column(name, key.row, end).tobytes():
                     raise ReplayMismatch(f"the stored iterations from {self.first_iteration + key.row} differ "
                                          f"from the records: their {name}")
 
@@ -546,6 +548,16 @@ class KeyframedLog:
             return False
         mine, theirs = self.records(0, self.count), other.records(0, other.count)
         return all(mine.field(f).tobytes() == theirs.field(f).tobytes() for f in FIELDS)
+
+
+def _curve_errors(error: np.ndarray) -> np.ndarray:
+    """Errors as the curves keep them: float32, one larger than float32's largest as its largest."""
+    kept: np.ndarray = np.clip(error, -CURVE_ERROR_MAX, CURVE_ERROR_MAX).astype(np.float32)
+    return kept
+
+
+def _as_recorded(name: str, values: np.ndarray) -> np.ndarray:
+    return _curve_errors(values) if name == "error" else values
 
 
 def _frozen_copy(weights: np.ndarray) -> np.ndarray:

@@ -476,7 +476,7 @@ def _read_v3(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], docu
     square = n_in == n_out
     full = column_layout(data)
     layout: dict[str, tuple[str, tuple[int, ...], int]] = {
-        "log/error.npy": ("<f8", (n_out,), count), "log/error_total.npy": ("<f8", (), count),
+        "log/error.npy": ("<f4", (n_out,), count), "log/error_total.npy": ("<f8", (), count),
         "log/example.npy": ("<i4", (), count), "keyframes/row.npy": ("<i8", (), n_keys),
         "keyframes/weights.npy": ("<f8", (n_out, n_in), n_keys), "keyframes/settings.npy": ("<i4", (), n_keys),
         "keyframes/stored.npy": ("|u1", (), n_keys),

@@ -134,8 +134,9 @@ class ErrorPlot(QWidget):
         self._smallest_positive = math.inf  # for the log scale
         self._x = np.zeros(0)
         self._columns = np.zeros((count + 1, 0))
-        self._filled = 0  # rows of the log copied into _columns
+        self._filled = 0  # rows of the log copied into _columns (the visible outputs' and the total's)
         self._log_id = 0
+        self._log: KeyframedLog | None = None
         self._allocate(capacity)
         self._cycle_length = 0
         self._training = False
@@ -233,7 +234,9 @@ class ErrorPlot(QWidget):
     def _set_output_visible(self, output: int, visible: bool) -> None:
         curve = self.curves[output]
         curve.set_visible(visible)
-        if visible and self._filled:  # hidden curves are not kept up to date: bring it up now
+        if visible and self._filled:  # hidden curves are not kept, nor copied: bring it up now
+            if self._log is not None:
+                self._columns[output, : self._filled] = self._log.column("error", 0, self._filled)[:, output]
             curve.update(self._x[: self._filled], self._columns[output, : self._filled])
         self._update_legend()
 
@@ -284,7 +287,7 @@ class ErrorPlot(QWidget):
                 finite = new[np.abs(new) <= LARGEST_ERROR]
             if finite.size:
                 self._largest = max(self._largest, float(np.max(finite)))
-            errors = log.column("error", rows.start, rows.stop)
+            errors = log.column("error", rows.start, rows.stop).astype(np.float64)  # kept as float32
             with np.errstate(invalid="ignore"):
                 positive = errors[(errors > 0) & (errors <= LARGEST_ERROR)]
             if positive.size:
@@ -334,6 +337,7 @@ class ErrorPlot(QWidget):
     def _reset_for(self, log: KeyframedLog) -> None:
         """Another log (a new network, Reset, a branch, an undo): start the curves again."""
         self._log_id = id(log)
+        self._log = log
         self._filled = self._bounds_rows = 0
         self._largest, self._smallest_positive = 0.0, math.inf
         if self._left_out:
@@ -360,14 +364,20 @@ class ErrorPlot(QWidget):
         end = min(log.count, self._filled + SYNC_ROWS)
         new = slice(self._filled, end)
         self._x[new] = np.arange(log.first_iteration + self._filled, log.first_iteration + end)
-        self._columns[:-1, new] = log.column("error", new.start, new.stop).T
+        kept = self._kept_outputs()  # a hidden output's row is never written: its memory is never used
+        if kept:
+            self._columns[kept, new] = log.column("error", new.start, new.stop)[:, kept].T
         self._columns[-1, new] = log.column("error_total", new.start, new.stop)
         self._filled = end
 
+    def _kept_outputs(self) -> list[int]:
+        return [o for o, curve in enumerate(self.curves) if curve.visible]
+
     def _allocate(self, capacity: int) -> None:
-        columns = np.empty((len(self.curves) + 1, capacity))
+        columns = np.empty((len(self.curves) + 1, capacity))  # pages of rows never written stay unused
         x = np.empty(capacity)
-        columns[:, : self._filled] = self._columns[:, : self._filled]
+        for row in (*self._kept_outputs(), len(self.curves)):
+            columns[row, : self._filled] = self._columns[row, : self._filled]
         x[: self._filled] = self._x[: self._filled]
         self._columns, self._x = columns, x
 

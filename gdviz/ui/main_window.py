@@ -365,6 +365,8 @@ class MainWindow(QMainWindow):
             plot.refresh(log)  # paced while playing; a Step's point is shown at once
         plot.set_cursor(moment.iteration if log.count else None)
         views.timeline.show_position(moment.iteration, log.first_iteration - 1, log.last_iteration)
+        if readable:
+            self.status.show_memory(log.nbytes, log.count)
         self.status.show_iteration(moment.iteration, log.last_iteration, float(source.error_total[source_row]))
         example = int(source.example[source_row])
         self.controls.data_model.set_current_example(example if example >= 0 else None)

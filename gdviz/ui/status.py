@@ -27,8 +27,10 @@ class StatusLine:
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never pushes
         bar.addWidget(self.message, 1)
         self.iteration_label, self.error_label, self.rate_label = QLabel(), QLabel(), QLabel()
+        self.memory_label = QLabel()
         widest = {self.iteration_label: "Iteration 88,888,888 of 88,888,888",
-                  self.error_label: "Total error -8.88888e-888", self.rate_label: "888,888 it/s"}
+                  self.error_label: "Total error -8.88888e-888", self.rate_label: "888,888 it/s",
+                  self.memory_label: "Log 88,888 MB"}
         for label, text in widest.items():
             label.setFixedSize(label.fontMetrics().horizontalAdvance(text) + 12, label.sizeHint().height())
             bar.addPermanentWidget(label)
@@ -67,6 +69,17 @@ class StatusLine:
         self.iteration_label.setText(f"Iteration {shown:,}" if shown == last else f"Iteration {shown:,} of {last:,}")
         self.error_label.setText("Total error –" if error is None else
                                  f"Total error {format_number(error, self.digits)}")
+
+    def show_memory(self, log_bytes: int, iterations: int) -> None:
+        """The memory the log takes (it grows with every iteration kept: see gdviz.core.keyframes)."""
+        megabytes = log_bytes / 1e6
+        text = f"Log {megabytes:,.0f} MB" if megabytes >= 10 else f"Log {megabytes:,.1f} MB"
+        if text != self.memory_label.text():
+            self.memory_label.setText(text)
+            self.memory_label.setToolTip(
+                f"The log keeps {iterations:,} iterations in {megabytes:,.1f} MB: each one's errors and "
+                "example, and the weights every few hundred iterations; every other number is worked "
+                "out again when it is shown or exported.")
 
     def playing_from(self, iteration: int) -> None:
         """Training starts: the rate is measured afresh (and not said until there is one)."""

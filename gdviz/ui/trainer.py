@@ -6,7 +6,8 @@ iterations, and reports every iteration and the state after it.
 - After every command and every batch of iterations the trainer emits a :class:`Report`: the
   new :class:`~gdviz.core.state.SessionState` and a *copy* of the batch's records, so the
   window never reads an array the trainer is writing and no iteration is lost.
-- Pacing: the trainer keeps to its speed (``FULL_SPEED`` at max and for Run N), sends at most
+- Pacing: the trainer keeps to its speed (``FULL_SPEED`` at max and for Run N, less for a big
+  network: see MEMORY_PER_SECOND), sends at most
   ~120 batches a second, and after each batch waits for a :class:`Grant`, which the controller
   sends once it has taken the batch: at most one batch is ever in flight, however slow the
   window. The iterations run in the compiled loops (:mod:`gdviz.core.compiled`: the same numbers
@@ -27,6 +28,7 @@ from PySide6.QtCore import QThread, Signal
 from gdviz.core import compiled
 from gdviz.core.dataset import DataSet
 from gdviz.core.engine import NUMPY_LOOPS
+from gdviz.core.keyframes import KeyframedLog
 from gdviz.core.state import SessionState, state_of
 from gdviz.core.training import Divergence, RecordBatch, Training
 
@@ -37,6 +39,14 @@ FULL_SPEED = 150_000
 """Iterations a second at "max" and for Run N: more than the numpy engine does on one core here
 (~100,000), while the log (~43 MB/s for 3×3) and the curves grow at a pace the window can draw
 and a learner can still stop."""
+
+MEMORY_PER_SECOND = 16_000_000
+"""At "max" a big network is paced so that the window's memory grows by at most this much a
+second: a 32×32 network's iteration keeps ~185 bytes in the log (records, keyframes) and ~80 in the
+curves, so ~60,000 iterations a second, a minute of them 0.95 GB; a 3×3 one stays at FULL_SPEED."""
+
+CURVE_BYTES = 8 * (8 + 2)
+"""Bytes the curves copy an iteration: x, the total and the (at first eight) outputs shown."""
 
 REPORT_INTERVAL = 0.008
 """Seconds between two batches at least, so the window takes ≤ ~120 reports a second."""
@@ -175,6 +185,7 @@ class Trainer(QThread):
         super().__init__(parent)
         self.max_iterations = 0  # the log's limit: training stops there (set by Load)
         self._keyframe_every = 512
+        self._max_rate = FULL_SPEED  # iterations a second at max and for Run N (set by Load)
         self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self._training: Training | None = None  # touched only by the thread once it has started
         self._preset: str | None = None
@@ -229,8 +240,8 @@ class Trainer(QThread):
         return bool(self._run_remaining) or self._speed is None
 
     def _rate(self) -> float:
-        """Iterations a second now: the chosen speed, or FULL_SPEED for max and Run N."""
-        return FULL_SPEED if self._full_speed() or self._speed is None else self._speed
+        """Iterations a second now: the chosen speed, or the network's most (FULL_SPEED at most) for max and Run N."""
+        return self._max_rate if self._full_speed() or self._speed is None else self._speed
 
     def _idle_timeout(self) -> float | None:
         """Seconds until the next batch is due (None: nothing to do until a command comes).
@@ -259,6 +270,10 @@ class Trainer(QThread):
             self._training, self._preset, self._generation = command.training, command.preset, command.generation
             self._speed, self.max_iterations = command.speed, command.max_iterations
             self._keyframe_every = command.keyframe_every
+            data = command.training.data
+            per_iteration = (KeyframedLog.bytes_per_record(data.n_inputs, data.n_outputs) + CURVE_BYTES
+                             + 8 * data.n_inputs * data.n_outputs / command.keyframe_every)
+            self._max_rate = min(FULL_SPEED, int(MEMORY_PER_SECOND / per_iteration))
             self._stop_playing()
             self._granted = True
             return False
