@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 import gdviz
 from gdviz.core.numbers import DIGIT_CHOICES, Digits
-from gdviz.ui import keys, style, zoom
+from gdviz.ui import keys, pictures, style, zoom
 from gdviz.ui.precision import save_digits, saved_digits
 
 if TYPE_CHECKING:
@@ -32,6 +32,10 @@ class Actions:
                               tip="Save the settings and the current weights only: a small file to share")
         self.export = add("&Export iteration log…", files.export_log, ["Ctrl+E"],
                           "Save every iteration's numbers as a CSV file")
+        self.export_picture = add("Export &picture…", lambda: pictures.export_picture(window), ["Ctrl+Shift+E"],
+                                  "Save the diagram, the curves, the bowls or the surface as SVG or PNG")
+        self.copy_picture = add("Copy &picture", lambda: self._copy_picture(), ["Ctrl+Shift+C"],
+                                "Put the view under the mouse (or focused) on the clipboard, at 2×")
         self.quit = add("&Quit", window.close, ["Ctrl+Q"])
         self.undo = controller.undo_stack.createUndoAction(window, "&Undo")
         self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
@@ -112,8 +116,9 @@ class Actions:
     def _build_menus(self) -> None:
         bar = self.window.menuBar()
         menus = {
-            "&File": (self.open, self.save, self.save_small, None, self.export, None, self.quit),
-            "&Edit": (self.undo, self.redo),
+            "&File": (self.open, self.save, self.save_small, None, self.export, self.export_picture, None,
+                      self.quit),
+            "&Edit": (self.undo, self.redo, None, self.copy_picture),
             "&Training": (self.step, self.play, self.run, self.reset, None, self.back, self.forward,
                           self.page_back, self.page_forward, self.first, self.latest),
             "&View": (*self.tabs, None, self.log_scale, self.legend, self.pin, None, self.zoom_in, self.zoom_out,
@@ -146,6 +151,10 @@ class Actions:
         zoom.rescale_plots(self.window)
         if value != 1.0 or remember:
             self.window.status.show_message(f"Text at {round(value * 100)} %")
+
+    def _copy_picture(self) -> None:
+        view = pictures.copy_picture(self.window)
+        self.window.status.show_message(f"{pictures.VIEWS[view]} copied as a picture")
 
     def _set_full_screen(self, on: bool) -> None:
         window = self.window
