@@ -111,7 +111,8 @@ def png_image(widget: QWidget, scale: int = 1) -> QImage:
 def png_bytes(widget: QWidget, scale: int = 1) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not png_image(widget, scale).save(buffer, "PNG"):
+    saved = png_image(widget, scale).save(buffer, "PNG")  # type: ignore[call-overload]  # (its stubs say bytes)
+    if not saved:
         raise OSError("the picture could not be encoded as PNG")
     return bytes(buffer.data().data())
 
