@@ -4,6 +4,10 @@
     gdviz SESSION                 open the window on a saved session
     gdviz presets                 list the presets
     gdviz train --preset NAME …   train without a display; write the iteration log as CSV
+    gdviz train --data FILE --inputs A,B (--targets C | --one-hot COLUMN) …
+                                  train on a learner's own CSV or TSV
+    gdviz --data FILE --inputs A,B (--targets C | --one-hot COLUMN)
+                                  open the window on it
 
 ``gdviz train`` and ``gdviz presets`` never import Qt.
 """
@@ -43,6 +47,8 @@ descent" chapter of Grokking Deep Learning.
   gdviz presets         list the presets
   gdviz train ...       train without a display and write the iteration log as CSV
                         (gdviz train --help for its options)
+  gdviz --data FILE --inputs A,B --targets C   (or --one-hot COLUMN)
+                        open the window on your own data (a CSV or TSV file)
 """
 
 
@@ -96,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     network.add_argument("--shape", type=_shape, metavar="NxM",
                          help=f"a fresh network of N inputs and M outputs (1 to {MAX_UNITS} each) on made-up data, "
                               "as the window's Shape fields make it, e.g. 32x32")
+    network.add_argument("--data", metavar="FILE",
+                         help="your own data: a CSV or TSV file with a header row of names (comma, semicolon "
+                              "or tab separated; decimal point or comma); the weights start at 0")
+    add_data_arguments(train)
     train.add_argument("--iterations", type=_count, required=True, metavar="N",
                        help="how many iterations to train (0 or more)")
     train.add_argument("--alpha", type=_alpha, metavar="A", help="the learning rate (default: the preset's)")
@@ -114,14 +124,54 @@ def _parser() -> argparse.ArgumentParser:
     return parser  # subparsers are made of the same class, so their errors are one line too
 
 
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """--inputs, --targets and --one-hot, which go with --data."""
+    parser.add_argument("--inputs", metavar="A,B,…", help="with --data: the input columns, by name")
+    outputs = parser.add_mutually_exclusive_group()
+    outputs.add_argument("--targets", metavar="C,…", help="with --data: the target columns, by name")
+    outputs.add_argument("--one-hot", metavar="COLUMN",
+                         help="with --data: a column of class labels, one output per class (in the order "
+                              "they first appear), target 1 for the example's class and 0 for the others")
+
+
+def data_arguments(args, parser):
+    """The data set --data, --inputs, --targets and --one-hot name (a :class:`Imported`), or one
+    line and exit 2 if they do not fit (parser.error)."""
+    from gdviz.core.data_import import DataImportError, import_file
+
+    if args.data is None:
+        if args.inputs or args.targets or args.one_hot:
+            parser.error("--inputs, --targets and --one-hot go with --data FILE")
+        return None
+    if not args.inputs:
+        parser.error("--data: name the input columns with --inputs A,B,…")
+    if not args.targets and not args.one_hot:
+        parser.error("--data: name the target columns with --targets C,… or a class column with --one-hot COLUMN")
+    try:
+        return import_file(args.data, args.inputs, args.targets, args.one_hot)
+    except DataImportError as exc:
+        parser.error(f"--data {args.data}: {' '.join(str(exc).split())}")
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 def _train(args, parser) -> int:
-    from gdviz.core.presets import fresh_training, preset_training
+    from gdviz.core.presets import data_training, fresh_training, preset_training
 
-    if args.shape is not None:
+    imported = data_arguments(args, parser)
+    alpha_note = None
+    if imported is not None:
+        try:
+            training = data_training(imported.data, args.mode, args.example, args.alpha)
+        except ValueError as exc:
+            parser.error(f"--example: {exc}")
+        name = os.path.basename(args.data)
+        if args.alpha is None:
+            alpha_note = (f"alpha {training.alpha:g}: half the largest stable alpha for this data in {args.mode} "
+                          f"mode ({training.stable_alpha():.4g}), rounded down to one digit (--alpha to choose)")
+    elif args.shape is not None:
         training = fresh_training(*args.shape)
         training.set_mode(args.mode)
         if args.alpha is not None:
@@ -188,6 +238,8 @@ def _train(args, parser) -> int:
     else:
         summary = f"no finite iteration of {name}"
     print(f"gdviz: {summary}, {run.seconds:.3f} s", file=sys.stderr)
+    if alpha_note is not None:
+        print(f"gdviz: {alpha_note}", file=sys.stderr)
     bound = training.stable_alpha()
     if run.divergence:
         print(f"gdviz: {run.divergence.message()} The log keeps the "

@@ -323,3 +323,20 @@ def data_csv(data: DataSet) -> str:
     for x, y in zip(data.inputs.tolist(), data.targets.tolist()):
         writer.writerow([repr(v) for v in (*x, *y)])
     return text.getvalue()
+
+
+def column_list(text: str) -> list[str]:
+    """``A,B,…`` as given on the command line: names separated by commas, a name holding a comma
+    in double quotes (``"height, cm",toes``)."""
+    return [name.strip() for name in next(csv.reader([text]), [])]
+
+
+def import_file(path: str | os.PathLike[str], inputs: str, targets: str | None, one_hot: str | None,
+                progress: Progress | None = None) -> Imported:
+    """:func:`load_data` on a file with the columns as the command line names them;
+    DataImportError if it cannot be read."""
+    try:
+        text = read_text(path)
+    except OSError as exc:
+        raise DataImportError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from None
+    return load_data(text, column_list(inputs), column_list(targets) if targets else (), one_hot, progress)

@@ -97,7 +97,26 @@ def fresh_training(n_inputs: int, n_outputs: int, n_examples: int = 4) -> Traini
     )
     weights = np.round(rng.uniform(-0.5, 0.5, (n_outputs, n_inputs)), 2)
     training = Training(data, weights, alpha=1.0)
-    training.set_alpha(round_down(training.stable_alpha() / 2))
+    training.set_alpha(default_alpha(training))
+    return training
+
+
+FALLBACK_ALPHA = 0.01
+"""Alpha when no alpha makes training unstable (every input 0): the book's usual one."""
+
+
+def default_alpha(training: Training) -> float:
+    """Half the largest stable alpha for the training's data, mode and example, rounded down to
+    one significant digit: what a new shape or a learner's own data starts with."""
+    bound = training.stable_alpha()
+    return round_down(bound / 2) if math.isfinite(bound) and bound > 0 else FALLBACK_ALPHA
+
+
+def data_training(data: DataSet, mode: str = "example", example: int = 0, alpha: float | None = None) -> Training:
+    """A network on a learner's own data: every weight 0, alpha :func:`default_alpha` unless given."""
+    training = Training(data, np.zeros((data.n_outputs, data.n_inputs)), alpha=1.0, mode=mode)
+    training.set_example(example)
+    training.set_alpha(default_alpha(training) if alpha is None else alpha)
     return training
 
 

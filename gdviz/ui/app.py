@@ -9,7 +9,31 @@ import sys
 EXIT_INTERRUPTED = 130  # Ctrl+C, as a shell reports it
 
 
+DATA_OPTIONS = ("--data", "--inputs", "--targets", "--one-hot")
+
+
+def _data_from(argv: list[str]):
+    """``gdviz --data FILE --inputs … (--targets … | --one-hot …)``: the data set, read before
+    any window opens (a bad file or column: one line, exit 2)."""
+    import argparse
+
+    from gdviz.cli import _Parser, add_data_arguments, data_arguments
+
+    parser = _Parser(prog="gdviz", description="Open the window on your own data.")
+    parser.add_argument("--data", metavar="FILE", required=True, help="a CSV or TSV file with a header row")
+    add_data_arguments(parser)
+    args: argparse.Namespace = parser.parse_args(argv)
+    return data_arguments(args, parser), args.data
+
+
 def run_app(argv: list[str]) -> int:
+    imported = None
+    if any(arg.split("=")[0] in DATA_OPTIONS for arg in argv):
+        try:
+            imported, path = _data_from(argv)
+        except SystemExit as refused:
+            return int(refused.code or 0)
+        argv = []
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
         print(f"gdviz: unknown command {' '.join(argv)!r}; try 'gdviz --help' "
               "(or 'gdviz SESSION' to open a saved session)", file=sys.stderr)
@@ -51,6 +75,10 @@ def run_app(argv: list[str]) -> int:
     window.show()
     if argv:  # a session file: a malformed one is explained and the default session stays
         window.files.open_session(argv[0])
+    if imported is not None:
+        import os
+
+        window.controller.load_data(imported.data, os.path.basename(path))
     window.raise_()
     window.activateWindow()  # take keyboard focus (a bare X server has no window manager to give it)
     code = app.exec()

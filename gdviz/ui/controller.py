@@ -31,7 +31,7 @@ from gdviz.core import compiled
 from gdviz.core.dataset import DataSet
 from gdviz.core.keyframes import KeyframedLog, memory_budget, most_iterations
 from gdviz.core.moment import Moment, moment_at, state_at, training_at
-from gdviz.core.presets import PRESETS, fresh_training, preset_training
+from gdviz.core.presets import PRESETS, data_training, fresh_training, preset_training
 from gdviz.core.session import Session
 from gdviz.core.state import DEFAULT_SPEED, SessionState, state_of
 from gdviz.ui import trainer as commands
@@ -286,6 +286,17 @@ class SessionController(QObject):
             self.message.emit(f"Alpha set to {training.alpha:g}" + ("" if before is None else f" (was {before:g})")
                               + f": half the largest stable alpha for this data ({training.stable_alpha():.4g}), "
                               "rounded down to one digit.")
+
+    def load_data(self, data: DataSet, name: str, alpha: float | None = None) -> None:
+        """A network on a learner's own data set (imported or edited into another shape): every
+        weight 0, alpha half the largest stable one for the mode (rounded down to one digit)
+        unless given; a new session, undoable."""
+        mode = self.state.mode if self.state is not None else "example"
+        training = data_training(data, mode, 0, alpha)
+        self._replace(f"Import {name}", lambda: state_of(training), lambda: empty_log(data))
+        if alpha is None:
+            self.message.emit(f"Alpha set to {training.alpha:g}: half the largest stable alpha for this data "
+                              f"({training.stable_alpha():.4g}), rounded down to one digit.")
 
     def load_session(self, session: Session, name: str) -> None:
         """Open a session read from a file (checked whole by gdviz.core.session)."""
