@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gdviz.core.dataset import MAX_INPUTS, MAX_OUTPUTS, DataSet, check_name
+from gdviz.core.files import Cancelled
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 MAX_EXAMPLES = 100_000
@@ -40,8 +41,9 @@ class DataImportError(ValueError):
     """The file cannot become a data set; the message says where (row and column) and why."""
 
 
-class ImportCancelled(Exception):
-    """The learner cancelled the import."""
+ImportCancelled = Cancelled
+"""The learner cancelled the import (what every background job raises then)."""
+READ_BLOCK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,24 @@ class Imported:
     dialect: Dialect
 
 
-def read_text(path: str | os.PathLike[str]) -> str:
-    """The file's text (UTF-8, with or without a byte-order mark), or DataImportError if it is not text."""
+def read_text(path: str | os.PathLike[str], progress: Progress | None = None, limit: int | None = None) -> str:
+    """The file's text (UTF-8, with or without a byte-order mark), or DataImportError if it is not
+    text. ``progress`` hears 0 to 20 (%) as it is read; ``limit``: read only the first bytes (for
+    a preview; a character cut in two at the end is dropped)."""
+    size = os.path.getsize(path)
+    blocks = []
     with open(path, "rb") as file:
-        raw = file.read()
+        done = 0
+        while limit is None or done < limit:
+            block = file.read(READ_BLOCK if limit is None else min(READ_BLOCK, limit - done))
+            if not block:
+                break
+            blocks.append(block)
+            done += len(block)
+            _report(progress, 20 * done // max(size, 1))
+    raw = b"".join(blocks)
+    if limit is not None and len(raw) >= limit:
+        raw = raw[:raw.rfind(b"\n") + 1] or raw  # whole rows only
     return decode(raw)
 
 
@@ -119,17 +135,21 @@ def _first_record(text: str) -> str:
     return text
 
 
-def _records(text: str, dialect: Dialect) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _records(text: str, dialect: Dialect, progress: Progress | None = None
+             ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the data rows, each with its row number (the header is row 1); blank rows
-    are skipped."""
+    are skipped. ``progress`` hears 20 to 50 (%)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.separator, quotechar='"')
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
+    lines = max(text.count("\n"), 1) if progress is not None else 1
     for cells in reader:
         if header is None:
             header = cells
         elif cells and any(cell.strip() for cell in cells):
             rows.append((reader.line_num, cells))
+            if progress is not None and not len(rows) % 1000:
+                _report(progress, 20 + 30 * reader.line_num // lines)
     return header or [], rows
 
 
@@ -192,8 +212,8 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
     Raises DataImportError naming the row and column of the first thing that does not fit,
     ImportCancelled when ``progress`` returns False."""
     dialect = sniff(text)
-    header, records = _records(text, dialect)
-    _report(progress, 40)
+    header, records = _records(text, dialect, progress)
+    _report(progress, 50)
     names = check_header(header)
     inputs, targets = tuple(inputs), tuple(targets)
     if not inputs:
@@ -336,7 +356,7 @@ def import_file(path: str | os.PathLike[str], inputs: str, targets: str | None, 
     """:func:`load_data` on a file with the columns as the command line names them;
     DataImportError if it cannot be read."""
     try:
-        text = read_text(path)
+        text = read_text(path, progress)
     except OSError as exc:
         raise DataImportError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from None
     return load_data(text, column_list(inputs), column_list(targets) if targets else (), one_hot, progress)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 import gdviz
 from gdviz.core.numbers import DIGIT_CHOICES, Digits
 from gdviz.ui import keys, pictures, style, zoom
+from gdviz.ui.data_files import DataFiles
 from gdviz.ui.precision import save_digits, saved_digits
 
 if TYPE_CHECKING:
@@ -32,6 +33,11 @@ class Actions:
                               tip="Save the settings and the current weights only: a small file to share")
         self.export = add("&Export iteration log…", files.export_log, ["Ctrl+E"],
                           "Save every iteration's numbers as a CSV file")
+        self.data_files = DataFiles(window, controller, files)
+        self.import_data = add("&Import data…", lambda: self.data_files.import_data(), ["Ctrl+I"],
+                               "Your own data: a CSV or TSV file; choose its inputs, targets or class column")
+        self.export_data = add("E&xport data…", self.data_files.export_data,
+                               tip="Save the data set (names and values) as a CSV file")
         self.export_picture = add("Export &picture…", lambda: pictures.export_picture(window), ["Ctrl+Shift+E"],
                                   "Save the diagram, the curves, the bowls or the surface as SVG or PNG")
         self.copy_picture = add("Copy &picture", lambda: self._copy_picture(), ["Ctrl+Shift+C"],
@@ -116,8 +122,9 @@ class Actions:
     def _build_menus(self) -> None:
         bar = self.window.menuBar()
         menus = {
-            "&File": (self.open, self.save, self.save_small, None, self.export, self.export_picture, None,
-                      self.quit),
+            "&File": (self.open, self.save, self.save_small, None, self.import_data, self.export, self.export_picture,
+                      None, self.quit),
+            "&Data": (self.import_data, self.export_data),
             "&Edit": (self.undo, self.redo, None, self.copy_picture),
             "&Training": (self.step, self.play, self.run, self.reset, None, self.back, self.forward,
                           self.page_back, self.page_forward, self.first, self.latest),
