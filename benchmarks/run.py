@@ -94,6 +94,83 @@ def bench_engine(repeats: int, quick: bool) -> list[dict]:
     return rows
 
 
+def bench_records(repeats: int, quick: bool) -> list[dict]:
+    """Issue 20: the compiled loops as the window trains, keeping only the records and keyframes
+    (into a keyframed log), against bare numpy (BLAS) in the same run."""
+    from gdviz.core import compiled
+    from gdviz.core.keyframes import KeyframedLog, keyframe_interval
+
+    fast = compiled.loops()
+    if fast is None:
+        return []
+    rows = []
+    sizes = [("3x3 multi-in-out", lambda: preset_training("multi-in-out"), 200_000 if quick else 1_000_000),
+             ("32x32", lambda: fresh_training(32, 32), 50_000 if quick else 200_000)]
+    for name, make, iterations in sizes:
+        for mode in ("example", "cycle", "batch"):
+            def records(count, make=make, mode=mode):
+                training = make()
+                training.set_mode(mode)
+                training.loops = fast
+                data = training.data
+                every = keyframe_interval(data.n_inputs, data.n_outputs)
+                log = KeyframedLog(data.n_inputs, data.n_outputs, keyframe_every=every)
+                left = count
+                while left:  # in the window's batches: a few thousand iterations a report
+                    result, batch = training.run_records(min(left, 8192), every, block=4096)
+                    log.append_batch(batch)
+                    left -= result.iterations
+
+            fast_rate = median_rate(records, iterations, repeats)
+            bare = median_rate(bare_loop(make(), mode), min(iterations, 50_000), repeats)
+            rows.append({"network": name, "mode": mode, "records_it_s": fast_rate, "bare_it_s": bare,
+                         "ratio": fast_rate / bare})
+    return rows
+
+
+def bench_log_bytes() -> list[dict]:
+    """Issue 20: a keyframed log's bytes per iteration, records and keyframes (used and allocated)."""
+    from gdviz.core import compiled
+    from gdviz.core.dataset import DataSet
+    from gdviz.core.keyframes import KeyframedLog, keyframe_interval
+    from gdviz.core.training import Training
+
+    rows = []
+    rng = np.random.default_rng(1)
+    for name, n, m, iterations in (("3x3", 3, 3, 1_000_000), ("32x32", 32, 32, 1_000_000),
+                                   ("64x10", 64, 10, 1_000_000)):
+        data = DataSet(tuple(f"x{i}" for i in range(n)), tuple(f"y{o}" for o in range(m)),
+                       rng.uniform(0, 1, (16, n)), rng.uniform(0, 1, (16, m)))
+        training = Training(data, np.zeros((m, n)), 1e-4, mode="cycle", loops=compiled.loops() or None)
+        every = keyframe_interval(n, m)
+        log = KeyframedLog(n, m, keyframe_every=every)
+        left = iterations
+        while left:
+            result, batch = training.run_records(min(left, 65536), every, block=8192)
+            log.append_batch(batch)
+            left -= result.iterations
+        used = log.count * KeyframedLog.bytes_per_record(n, m) + sum(k.weights.nbytes for k in log.keyframes)
+        rows.append({"network": name, "iterations": log.count, "keyframe_every": every,
+                     "bytes_per_iteration": used / log.count, "allocated_per_iteration": log.nbytes / log.count})
+    return rows
+
+
+def bench_cli_memory() -> dict:
+    """Issue 20: `gdviz train` holds one piece at a time, whatever the number of iterations."""
+    script = ("import resource, sys; from gdviz.cli import main; code = main(sys.argv[1:]); "
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)")
+    figures = {}
+    for name, args in (("32x32, 1,000,000, no CSV", ["--shape", "32x32", "--iterations", "1000000"]),
+                       ("3x3, 10,000,000, CSV into a pipe",
+                        ["--shape", "3x3", "--iterations", "10000000", "--csv", "-"])):
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-c", script, "train", *args], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, cwd=HERE.parent, check=True)
+        figures[name] = {"wall_s": time.perf_counter() - started,
+                         "peak_rss_mb": int(result.stderr.strip().splitlines()[-1]) * 1024 / 1e6}
+    return figures
+
+
 def bench_cli(repeats: int, quick: bool) -> dict:
     iterations = 100_000 if quick else 1_000_000
     times, rss, sizes = [], [], []
@@ -156,7 +233,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
     app = QApplication([])
     from gdviz.ui.main_window import MainWindow
     from gdviz.core.state import SPEEDS
-    from gdviz.core.log import IterationLog
+    from gdviz.core.keyframes import KeyframedLog
 
     def rss():
         with open("/proc/self/statm") as f:
@@ -250,6 +327,47 @@ WINDOW_SCRIPT = textwrap.dedent("""
         result = {"iterations": iterations, "it_s": iterations / elapsed,
                   "fps": (Painted.count - frames0) / elapsed, **probe.delays_ms(),
                   "rss_growth_mb": (rss() - rss0) / 1e6}
+    elif mode == "big":  # a 32×32 network at max speed (issue 20): speed, frames, memory, the GUI's delays
+        window.controller.load_shape(32, 32)
+        pump(1.0)
+        probe = TimerProbe()
+        window.controls.speed_slider.setValue(SPEEDS.index(None))
+        rss0 = rss()
+        window.toggle_play()
+        started = time.perf_counter(); frames0 = Painted.count
+        pump(seconds)
+        elapsed = time.perf_counter() - started
+        still_playing = window.controller.state.playing
+        window.toggle_play()
+        iterations = window.controller.log.count
+        result = {"iterations": iterations, "it_s": iterations / elapsed,
+                  "fps": (Painted.count - frames0) / elapsed, **probe.delays_ms(),
+                  "rss_growth_mb": (rss() - rss0) / 1e6, "rss_mb": rss() / 1e6,
+                  "log_mb": window.controller.log.nbytes / 1e6, "still_playing": still_playing,
+                  "notice": window.controller.notice}
+    elif mode == "scrub32":  # a 32×32 log of 1,000,000 iterations, any iteration shown and painted
+        window.controller.load_shape(32, 32)
+        pump(1.0)
+        window.controls.run_field.setValue(1_000_000)
+        window.run_n()
+        pump(0.05)
+        while window.controller.log.count < 1_000_000 or window.controller.state.playing:
+            pump(0.05)
+        random.seed(1)
+        for tab in ("curves", "bowls"):
+            window.views.tabs.setCurrentIndex(0 if tab == "curves" else 1)
+            pump(0.3)
+            moves = []
+            for _ in range(200):
+                started, frames = time.perf_counter(), Painted.count
+                window.controller.show_iteration(random.randint(0, 1_000_000))
+                wait_painted(frames, started)
+                moves.append(1000 * (time.perf_counter() - started))
+                pump(0.005)
+            moves.sort()
+            result[f"scrub_{tab}"] = {"median_ms": moves[len(moves) // 2],
+                                      "p99_ms": moves[int(0.99 * (len(moves) - 1))], "max_ms": moves[-1]}
+        result["log_mb"] = window.controller.log.nbytes / 1e6
     elif mode == "step":
         latencies = []
         for _ in range(30):
@@ -275,7 +393,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
         settled = rss()
         result = {"seconds": elapsed, "it_s": 1_000_000 / elapsed, "rss_growth_mb": (after - rss0) / 1e6,
                   "rss_after_2s_mb": (settled - rss0) / 1e6,
-                  "log_bytes_per_iteration": IterationLog.bytes_per_record(3, 3),
+                  "log_bytes_per_iteration": window.controller.log.nbytes / window.controller.log.count,
                   "rss_bytes_per_iteration": (after - rss0) / 1_000_000,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}
         # the curves of a million points, zoomed out, zoomed in and panned: a repaint's cost and
@@ -340,7 +458,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
             pump(0.1)
             result[what] = {"seconds": seconds, "mb": os.path.getsize(target) / 1e6, **probe.delays_ms(),
                             "peak_growth_mb": (peak_since_reset() - rss_before) / 1e6}
-        result["open"]["log_mb"] = 1_000_000 * IterationLog.bytes_per_record(3, 3) / 1e6
+        result["open"]["log_mb"] = window.controller.log.nbytes / 1e6
         assert window.controller.log.count == 1_000_000
     window.files.close_at_once()  # no Save / Discard question: nothing here is to be kept
     window.close()
@@ -412,15 +530,51 @@ def bench_startup(repeats: int) -> float:
     return statistics.median(times)
 
 
+def bench_big(results: dict, repeats: int, quick: bool) -> None:
+    """Section 8 (issue 20): big networks at full speed."""
+    print(f"8. Big networks: compiled loops keeping records and keyframes, against bare numpy (median of {repeats})")
+    results["records"] = bench_records(repeats, quick)
+    for row in results["records"]:
+        print(f"   {row['network']:<18} {row['mode']:<8} records {row['records_it_s']:>12,.0f}   "
+              f"bare {row['bare_it_s']:>10,.0f}   ratio {row['ratio']:.1f}")
+    print("   log bytes per iteration (records + keyframes, used / allocated):")
+    results["log_bytes"] = bench_log_bytes()
+    for row in results["log_bytes"]:
+        print(f"   {row['network']:<6} {row['bytes_per_iteration']:7.1f} B / {row['allocated_per_iteration']:7.1f} B "
+              f"(a keyframe every {row['keyframe_every']:,} iterations; {row['iterations']:,} iterations)")
+    print("   gdviz train, peak RSS:")
+    results["cli_memory"] = bench_cli_memory()
+    for name, figures in results["cli_memory"].items():
+        print(f"   {name:<34} {figures['wall_s']:6.1f} s  peak RSS {figures['peak_rss_mb']:6.0f} MB")
+    seconds = 10.0 if quick else 60.0
+    big = results["window_big"] = run_windows("big", 1, seconds)
+    print(f"   the window, 32x32 at max for {seconds:.0f} s: {big['it_s']:,.0f} it/s, {big['fps']:.1f} fps, "
+          f"timer p99 {big['timer_p99_ms']:.1f} ms (max {big['timer_max_ms']:.1f}); RSS {big['rss_mb']:,.0f} MB "
+          f"(log {big['log_mb']:,.0f} MB); still playing: {big['still_playing']} {big['notice']}")
+    if not quick:
+        scrub = results["scrub_32x32"] = run_windows("scrub32", 1)
+        for tab in ("curves", "bowls"):
+            figures = scrub[f"scrub_{tab}"]
+            print(f"   scrubbing a 32x32 log of 1,000,000 iterations ({tab}): median {figures['median_ms']:.1f} ms, "
+                  f"p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms (log {scrub['log_mb']:.0f} MB)")
+
+
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", choices=["big"], help="only the big-network figures (issue 20)")
     args = parser.parse_args()
     repeats = 1 if args.quick else args.repeats
     results = {"machine": {"python": platform.python_version(), "numpy": np.__version__,
                            "cpus": os.cpu_count(), "processor": platform.machine()}}
+
+    if args.only == "big":
+        bench_big(results, repeats, args.quick)
+        (HERE / "results-big.json").write_text(json.dumps(results, indent=2))
+        print(f"wrote {HERE / 'results-big.json'}")
+        return 0
 
     print(f"1. Engine (with log) against a bare numpy loop, iterations/s (median of {repeats})")
     results["engine"] = bench_engine(repeats, args.quick)
@@ -494,6 +648,8 @@ def main() -> int:
     print("7. Start-up to window shown")
     results["startup_s"] = bench_startup(repeats)
     print(f"   {results['startup_s']:.2f} s")
+
+    bench_big(results, repeats, args.quick)
 
     (HERE / "results.json").write_text(json.dumps(results, indent=2))
     print(f"wrote {HERE / 'results.json'}")
