@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 import gdviz
 from gdviz.core.numbers import DIGIT_CHOICES, Digits
-from gdviz.ui import keys, pictures, style, zoom
+from gdviz.ui import animation, keys, pictures, style, zoom
 from gdviz.ui.data_files import DataFiles
 from gdviz.ui.precision import save_digits, saved_digits
 
@@ -40,6 +40,8 @@ class Actions:
                                tip="Save the data set (names and values) as a CSV file")
         self.export_picture = add("Export &picture…", lambda: pictures.export_picture(window), ["Ctrl+Shift+E"],
                                   "Save the diagram, the curves, the bowls or the surface as SVG or PNG")
+        self.export_animation = add("Export &animation…", lambda: animation.export_animation(window), (),
+                                    "Record iterations a to b of the diagram or the curves as an animated GIF or APNG")
         self.copy_picture = add("Copy &picture", lambda: self._copy_picture(), ["Ctrl+Shift+C"],
                                 "Put the view under the mouse (or focused) on the clipboard, at 2×")
         self.quit = add("&Quit", window.close, ["Ctrl+Q"])

@@ -78,7 +78,7 @@ def _is_view(window: MainWindow, view: str, widget: QWidget) -> bool:
     return candidates[view] is widget
 
 
-def _draw(widget: QWidget, painter: QPainter) -> None:
+def draw_widget(widget: QWidget, painter: QPainter) -> None:
     """``widget`` drawn by ``painter``: a plot's scene item by item (its curves stay vectors and
     its labels text, where rendering the widget would paint the view's cached pixels)."""
     if isinstance(widget, QGraphicsView):
@@ -101,7 +101,7 @@ def png_image(widget: QWidget, scale: int = 1) -> QImage:
     image.fill(_background(widget))
     painter = QPainter(image)
     try:
-        _draw(widget, painter)
+        draw_widget(widget, painter)
     finally:
         painter.end()
     image.setDevicePixelRatio(1)  # the file says its pixels, not the screen's points
@@ -132,7 +132,7 @@ def svg_bytes(widget: QWidget, title: str = "gdviz") -> bytes:
     painter = QPainter(generator)
     try:
         painter.fillRect(QRect(0, 0, size.width(), size.height()), _background(widget))
-        _draw(widget, painter)
+        draw_widget(widget, painter)
     finally:
         painter.end()
     buffer.close()
