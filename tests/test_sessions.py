@@ -651,9 +651,20 @@ def test_archives_that_are_not_sessions_are_refused(tmp_path):
         assert problem in refusal(path)
 
 
-def test_a_compressed_archive_is_refused_with_the_reason(saved):
-    saved.write_bytes(zip_bytes(list(members(saved).items()), zipfile.ZIP_DEFLATED))
-    assert "session.json is compressed" in refusal(saved)
+def test_a_deflated_archive_opens_and_other_compressions_are_refused_with_the_reason(saved, saved_v3):
+    """Deflated members open as stored ones do (a file to hand out); bzip2 is refused, and so is
+    a member claiming to unpack to more than deflate can pack into its bytes (a zip bomb)."""
+    for path in (saved, saved_v3):
+        expected = load_session(path)
+        path.write_bytes(zip_bytes(list(members(path).items()), zipfile.ZIP_DEFLATED))
+        assert same_log(load_session(path).log, expected.log)
+    saved.write_bytes(zip_bytes(list(members(saved).items()), zipfile.ZIP_BZIP2))
+    assert "session.json is compressed in a way gdviz does not read" in refusal(saved)
+    data = bytearray(zip_bytes([("session.json", b" " * 100_000)], zipfile.ZIP_DEFLATED))
+    directory = data.rindex(b"PK\x01\x02")
+    data[directory + 24 : directory + 28] = (2_000_000_000).to_bytes(4, "little")  # the unpacked size it claims
+    saved.write_bytes(bytes(data))
+    assert "more than its" in refusal(saved)
 
 
 def test_a_version_2_document_as_plain_json_is_refused(saved, tmp_path):
@@ -816,3 +827,50 @@ def test_freshly_damaged_files_open_whole_or_are_refused_in_one_line(originals, 
     path = originals["folder"] / "fresh.gdviz"
     path.write_bytes(data.draw(damaged(originals)))
     check_outcome(path)
+
+
+# -- issue 23: how the window showed the session, and files to hand out ---------------------------
+
+VIEW = {"tab": 1, "log_scale": True, "legend": False, "follow": False, "cycle_mean": True,
+        "curves": [True, False, True], "run_count": 250, "zoom": 1.5,
+        "pins": [{"label": "alpha 0.01", "iterations": [1, 2, 3], "totals": [0.5, 0.25, 0.125]}]}
+
+
+def test_the_view_comes_back_as_saved_and_compressed_files_are_smaller(tmp_path):
+    training = preset_training("multi-in-out", mode="cycle")
+    training.run(2000)
+    session = Session(state_of(training), training.log, shown=700, view=VIEW)
+    save_session(tmp_path / "plain.gdviz", session)
+    save_session(tmp_path / "small.gdviz", session, compress=True)
+    for name in ("plain.gdviz", "small.gdviz"):
+        opened = load_session(tmp_path / name)
+        assert opened.view == VIEW and opened.shown == 700
+        assert same_log(opened.log, load_session(tmp_path / "plain.gdviz").log)
+    with zipfile.ZipFile(tmp_path / "small.gdviz") as archive:
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+    assert (tmp_path / "small.gdviz").stat().st_size < (tmp_path / "plain.gdviz").stat().st_size  # 41 vs 54 KB
+    save_session(tmp_path / "none.gdviz", Session(state_of(training), training.log))
+    assert load_session(tmp_path / "none.gdviz").view is None
+    assert "view" not in json.loads(members(tmp_path / "none.gdviz")["session.json"])
+
+
+@pytest.mark.parametrize("view, problem", [
+    ([], "'view' must be an object"),
+    ({"tabs": 1}, "view: unexpected key 'tabs'"),
+    ({"tab": 3}, "view: 'tab' must be a whole number from 0 to 2"),
+    ({"tab": True}, "view: 'tab' must be a whole number"),
+    ({"log_scale": 1}, "view: 'log_scale' must be true or false"),
+    ({"curves": [True, False]}, "view: 'curves' must be 1 true or false"),
+    ({"run_count": 0}, "view: 'run_count' must be a whole number from 1"),
+    ({"zoom": 5}, "view: 'zoom' must be a number from 0.75 to 3.0"),
+    ({"pins": [{"label": "x", "iterations": [2, 1], "totals": [1, 2]}]}, "going up from 1"),
+    ({"pins": [{"label": "x", "iterations": [1], "totals": [1, 2]}]}, "the same length"),
+    ({"pins": [{"label": "x"}]}, "exactly label, iterations and totals"),
+])
+def test_a_malformed_view_is_refused_naming_it(saved_v3, view, problem):
+    changed = dict(members(saved_v3))
+    document = json.loads(changed["session.json"])
+    document["view"] = view
+    changed["session.json"] = json.dumps(document).encode()
+    saved_v3.write_bytes(zip_bytes(list(changed.items())))
+    assert problem in refusal(saved_v3)

@@ -1,6 +1,6 @@
 """Session files: a whole training session (settings, weights and, optionally, its log) in one file.
 
-Version 3, what gdviz writes, is a zip archive (``NAME.gdviz``) of uncompressed members::
+Version 3, what gdviz writes, is a zip archive (``NAME.gdviz``) of members stored or deflated::
 
     session.json      {"format": "gdviz-session", "version": 3, "preset": "multi-in" | null,
                        "inputs": [names], "outputs": [names],
@@ -11,7 +11,8 @@ Version 3, what gdviz writes, is a zip archive (``NAME.gdviz``) of uncompressed 
                        "log": {"first_iteration": 1, "count": 25, "note": null | "Training stopped …",
                                "keyframe_every": 512, "keyframes": 3, "stored_rows": 0},
                        "history": [every change of the settings, see gdviz.core.session_history],
-                       "keyframe_settings": [the settings the keyframes use, the same form]}
+                       "keyframe_settings": [the settings the keyframes use, the same form],
+                       "view": {how the window showed it: optional, see gdviz.core.session_view}}
     log/error.npy, log/error_total.npy, log/example.npy      the records: ``count`` rows each
     keyframes/row.npy, keyframes/weights.npy, keyframes/settings.npy, keyframes/stored.npy
                       the keyframes: the row, the weights before it, the index of its settings in
@@ -34,9 +35,10 @@ replay (:func:`gdviz.core.keyframes.from_full_log`). A file is recognised by its
 its name.
 
 Why a zip of .npy: a 1,000,000-iteration 3×3 log as JSON was 667 MB, took 28 s to write and 22 s
-and 3.9 GB of memory to read; as .npy it moves at disk speed. The members are stored, not
-deflated, so a stored member's size can be checked against the file's length before anything is
-allocated. Floats are exact: JSON floats are Python's ``repr``, and .npy is the bits themselves.
+and 3.9 GB of memory to read; as .npy it moves at disk speed. The members are stored, or deflated
+for a file to hand out (``compress``): a stored member's size is checked against the file's length,
+a deflated one's against what deflate can pack into its bytes, before anything is allocated.
+Floats are exact: JSON floats are Python's ``repr``, and .npy is the bits themselves.
 
 Choices:
 
@@ -102,6 +104,7 @@ from gdviz.core.session_fields import (
 )
 from gdviz.core.session_history import KEY as HISTORY_KEY
 from gdviz.core.session_history import history_document, read_history, read_settings_documents, settings_documents
+from gdviz.core.session_view import VIEW_KEY, read_view
 from gdviz.core.state import SessionState
 
 __all__ = ["SUFFIX", "Cancelled", "Progress", "Session", "SessionError", "load_session", "save_session"]
@@ -123,6 +126,7 @@ CHUNK = 4 << 20
 the most a read holds besides the log itself."""
 
 MAX_JSON_BYTES = 64 << 20  # session.json holds settings and data only
+MAX_DEFLATE_RATIO = 1032  # deflate's largest ratio (zlib's technical notes)
 MAX_NPY_HEADER = 4096  # gdviz's headers are 118 bytes; numpy itself refuses more than 10,000
 
 Progress = Callable[[int, int], "bool | None"]
@@ -145,6 +149,7 @@ class Session:
     log: KeyframedLog | IterationLog  # a full log (a trainer's) is keyframed when saved
     shown: int | None = None
     notes: tuple[str, ...] = ()
+    view: dict[str, Any] | None = None  # how the window showed it (gdviz.core.session_view), if known
 
     def __post_init__(self) -> None:
         data, log = self.state.data, self.log
@@ -166,7 +171,7 @@ class Session:
 # -- saving ------------------------------------------------------------------------------------
 
 def save_session(path: str | os.PathLike[str], session: Session, *, include_log: bool = True,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, compress: bool = False) -> None:
     """Write ``session`` to ``path`` (a version-3 file), atomically.
 
     On failure or cancel nothing is left behind: no file, no temporary, and a file that was at
@@ -174,7 +179,8 @@ def save_session(path: str | os.PathLike[str], session: Session, *, include_log:
     ``progress`` returns False, and ValueError for a log a trainer cannot make (numbers that are not
     finite), which gdviz would refuse to open. ``include_log=False`` writes the settings and the
     current weights only (see the module's notes). The log must not change while it is written: pass
-    a :meth:`KeyframedLog.shared` copy of a log that is only appended to.
+    a :meth:`KeyframedLog.shared` copy of a log that is only appended to. ``compress``: the members
+    deflated (a file to hand out; slower to write and read).
     """
     state = session.state
     n_inputs, n_outputs = state.data.n_inputs, state.data.n_outputs
@@ -191,6 +197,8 @@ def save_session(path: str | os.PathLike[str], session: Session, *, include_log:
     document[HISTORY_KEY] = history_document(history, state.data)
     distinct, indices = _distinct_settings(log)
     document["keyframe_settings"] = settings_documents(distinct, state.data)
+    if session.view is not None:
+        document[VIEW_KEY] = read_view(session.view, n_outputs)  # checked as a reader will
     stored = [k.stored for k in log.keyframes if k.stored is not None]
     document["log"].update(keyframe_every=log.keyframe_every, keyframes=len(log.keyframes),
                            stored_rows=sum(part.count for part in stored))
@@ -213,11 +221,12 @@ def save_session(path: str | os.PathLike[str], session: Session, *, include_log:
     when = time.localtime()[:6]
     # On an exception the archive is still closed (its directory written) before atomic_write
     # deletes the temporary file: left to the garbage collector, it would write to a closed file.
-    with atomic_write(path, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        archive.writestr(_member_info(JSON_MEMBER, len(settings), when), settings)
+    kind = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with atomic_write(path, "wb") as file, zipfile.ZipFile(file, "w", kind, allowZip64=True) as archive:
+        archive.writestr(_member_info(JSON_MEMBER, len(settings), when, kind), settings)
         meter.add(len(settings))
         for name, values in columns.items():
-            _write_column(archive, name, values, headers[name], when, log.first_iteration, state.square, meter)
+            _write_column(archive, name, values, headers[name], when, log.first_iteration, state.square, meter, kind)
 
 
 def _distinct_settings(log: KeyframedLog) -> tuple[list[Settings], list[int]]:
@@ -253,22 +262,23 @@ def _npy_header(descr: str, shape: tuple[int, ...]) -> bytes:
     return buffer.getvalue()
 
 
-def _member_info(name: str, size: int, when: tuple[int, ...]) -> zipfile.ZipInfo:
+def _member_info(name: str, size: int, when: tuple[int, ...], kind: int = zipfile.ZIP_STORED) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]  # six ints, as time gives them
-    info.compress_type = zipfile.ZIP_STORED
+    info.compress_type = kind
     info.file_size = size  # known before writing, so zipfile picks ZIP64 headers up front when needed
     info.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
     return info
 
 
 def _write_column(archive: zipfile.ZipFile, name: str, values: NDArray[Any], header: bytes,
-                  when: tuple[int, ...], first_iteration: int, square: bool, meter: _Meter) -> None:
+                  when: tuple[int, ...], first_iteration: int, square: bool, meter: _Meter,
+                  kind: int = zipfile.ZIP_STORED) -> None:
     """Write one log column in chunks straight from the log's memory (a copy only on a big-endian
     machine), checking each chunk as a reader will."""
     little = values.dtype.newbyteorder("<")
     rows = _rows_per_chunk(values)
     member_name, name = (name, name.split("/")[-1].removesuffix(".npy")) if "/" in name else (f"log/{name}.npy", name)
-    with archive.open(_member_info(member_name, len(header) + values.nbytes, when), "w") as member:
+    with archive.open(_member_info(member_name, len(header) + values.nbytes, when, kind), "w") as member:
         member.write(header)
         meter.add(len(header))
         for start in range(0, len(values), rows):
@@ -455,7 +465,7 @@ def _replay_loops() -> Any:
 
 def _read_v3(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], document: dict[str, Any],
              meter: _Meter) -> Session:
-    exact_keys(document, KEYS_V3)
+    exact_keys(document, KEYS_V3, optional=(VIEW_KEY,))
     settings = read_settings(document, strict=True)
     data = settings.data
     part = document["log"]
@@ -495,8 +505,9 @@ def _read_v3(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], docu
         _read_column(archive, info, start, target, name if member.startswith(("log/", "stored/")) else "keyframe",
                      first, square, meter)
         arrays[member] = target
+    view = read_view(document[VIEW_KEY], data.n_outputs) if VIEW_KEY in document else None
     log = _assemble_v3(arrays, all_settings, state, first, count, every, note, meter)
-    return Session(state, log, shown, settings.notes)
+    return Session(state, log, shown, settings.notes, view)
 
 
 def _assemble_v3(arrays: dict[str, NDArray[Any]], all_settings: list[Settings], state: SessionState, first: int,
@@ -563,10 +574,17 @@ def _members(archive: zipfile.ZipFile, size: int, expected: tuple[str, ...] | No
             raise SessionError(f"the archive holds {show(name)}, which is not part of a gdviz session")
         if info.flag_bits & 0x1:
             raise SessionError(f"{name} is encrypted; gdviz sessions are not")
-        if info.compress_type != zipfile.ZIP_STORED:
-            raise SessionError(f"{name} is compressed; gdviz writes and reads session members uncompressed")
-        if info.compress_size != info.file_size or not 0 <= info.header_offset <= size - info.file_size:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise SessionError(f"{name} is compressed in a way gdviz does not read (only stored or deflated)")
+        stored = info.compress_type == zipfile.ZIP_STORED
+        fits = 0 <= info.header_offset <= size - info.compress_size
+        if (stored and info.compress_size != info.file_size) or not fits:
             raise SessionError(f"{name}: its size in the archive's directory does not fit the file (damaged?)")
+        # what a deflated member says it unpacks to is what opening allocates: deflate packs at most
+        # 1,032 to 1, so a larger claim is damage (or a zip bomb), refused before anything is allocated
+        if not stored and info.file_size > MAX_DEFLATE_RATIO * info.compress_size + 64:
+            raise SessionError(f"{name}: it says it unpacks to {info.file_size:,} bytes, more than "
+                               f"its {info.compress_size:,} deflated bytes can hold (damaged?)")
     return members
 
 
