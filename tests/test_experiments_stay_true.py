@@ -299,3 +299,52 @@ def test_a_session_file_keeps_the_settings_history(tmp_path):
     from gdviz.core.session import SessionError
     with pytest.raises(SessionError, match="history"):
         load_session(bad)
+
+
+# -- memory and huge numbers ----------------------------------------------------------------------------------
+
+def test_the_undo_history_is_bounded_by_the_bytes_it_keeps(window, qtbot, monkeypatch):
+    """With room for about one log, the oldest steps let their session go, the window says so, and
+    undoing reaches the kept steps only. Checked against a broken build (_bound_undo doing nothing):
+    no message, and the oldest step still restored its log."""
+    from gdviz.ui import controller as controller_module
+
+    messages = []
+    window.controller.message.connect(messages.append)
+    window.controller.load_preset("multi-in")
+    sync(qtbot, window)
+    run(qtbot, window, 2000)
+    size = window.controller.log.nbytes
+    monkeypatch.setattr(controller_module, "UNDO_BYTES", int(size * 1.5))
+    window.controller.load_preset("single")  # step 2 keeps the multi-in log (size)
+    sync(qtbot, window)
+    run(qtbot, window, 2000)
+    window.controller.load_preset("multi-out")  # step 3 keeps the single log: past the room
+    sync(qtbot, window)
+    assert any("Undo forgot its 2 oldest steps" in m for m in messages)  # the multi-in log, and the empty first
+    stack = window.controller.undo_stack
+    stack.undo()  # back to single, whole
+    sync(qtbot, window)
+    assert window.controller.state.preset == "single" and window.controller.log.count == 2000
+    stack.undo()  # the forgotten step: it says so and changes nothing
+    sync(qtbot, window)
+    assert any("can no longer be undone" in m for m in messages)
+    assert window.controller.state.preset == "single" and window.controller.log.count == 2000
+
+
+def test_an_input_too_large_to_square_is_shown_without_a_fault(window, qtbot):
+    """1e300 in the data (a file's, or a session's: the table itself keeps to ±1e100): ‖x‖²
+    overflows; the bound is 0 (no alpha is stable), said in the hint, and no view raises (numpy's
+    overflow warnings are errors in the tests). Before the fix: 'overflow encountered in multiply'
+    in core/stability."""
+    window.controller.load_preset("multi-in")
+    sync(qtbot, window)
+    window.controller.set_data(window.controller.state.data.with_value("input", 0, 0, 1e300))
+    sync(qtbot, window)
+    for index in range(window.views.tabs.count()):
+        window.views.tabs.setCurrentIndex(index)
+        shown(qtbot)
+    assert "Stable below 0" in window.controls.alpha_hint.text()
+    window.step()
+    sync(qtbot, window)
+    assert "Training stopped" in window.controller.notice

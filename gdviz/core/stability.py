@@ -88,11 +88,18 @@ def _cycle_bound(inputs: np.ndarray) -> float:
 @functools.lru_cache(maxsize=256)
 def _bound_for(mode: str, inputs_bytes: bytes, shape: tuple[int, int], example: int) -> float:
     inputs = np.frombuffer(inputs_bytes).reshape(shape)
-    if mode == "batch":
-        return _batch_bound(inputs)
-    if mode == "cycle":
-        return _cycle_bound(inputs)
-    return _example_bound(inputs[example])
+    # inputs so large (1e300 typed into the data) that ‖x‖² overflows: no alpha is stable
+    with np.errstate(over="ignore", invalid="ignore"):
+        if not np.isfinite(inputs * inputs).all():
+            return 0.0
+        try:
+            if mode == "batch":
+                return _batch_bound(inputs)
+            if mode == "cycle":
+                return _cycle_bound(inputs)
+        except np.linalg.LinAlgError:  # sums of squares past what a float holds
+            return 0.0
+        return _example_bound(inputs[example])
 
 
 def stable_alpha(data: DataSet, mode: str, example: int = 0, frozen: np.ndarray | None = None) -> float:
