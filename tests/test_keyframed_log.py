@@ -166,3 +166,37 @@ def test_rebuilding_an_iteration_replays_at_most_one_interval():
     log.append_batch(batch)
     assert [k.row for k in log.keyframes] == [0, every, 2 * every, 3 * every]
     assert log.nbytes <= (8 * 32 + 12) * BLOCK_ROWS + 4 * 8 * 32 * 32
+
+
+def test_a_window_export_is_the_csv_of_every_field_stored(window, qtbot, monkeypatch, tmp_path):
+    """File → Export of a keyframed log (every number but the errors rebuilt by replay) writes the
+    very bytes the CSV writer gives for the same run with every field stored: here a run with an
+    alpha edit, a weight typed in and a mode change in it."""
+    from conftest import run, set_alpha, sync, wait_for_files
+    from PySide6.QtWidgets import QFileDialog
+
+    from gdviz.core.csv_log import write_csv
+
+    controller = window.controller
+    controller.load_preset("multi-in-out")
+    sync(qtbot, window)
+    run(qtbot, window, 700)
+    set_alpha(window, "0.02")
+    controller.set_weight(1, 2, 1.5)
+    controller.set_mode("cycle")
+    sync(qtbot, window)
+    run(qtbot, window, 900)
+    path = tmp_path / "window.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    window.actions.export.trigger()
+    wait_for_files(qtbot, window)
+
+    core = preset_training("multi-in-out")
+    core.run(700)
+    core.set_alpha(0.02)
+    core.set_weight(1, 2, 1.5)
+    core.set_mode("cycle")
+    core.run(900)
+    expected = tmp_path / "core.csv"
+    write_csv(expected, core.log, core.data.input_names, core.data.output_names)
+    assert path.read_bytes() == expected.read_bytes()
