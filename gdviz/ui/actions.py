@@ -6,11 +6,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 import gdviz
 from gdviz.core.numbers import DIGIT_CHOICES, Digits
-from gdviz.ui import animation, keys, pictures, style, zoom
+from gdviz.ui import animation, keys, pictures, recent, style, zoom
 from gdviz.ui.data_files import DataFiles
 from gdviz.ui.precision import save_digits, saved_digits
 
@@ -138,6 +138,11 @@ class Actions:
             menu = bar.addMenu(title)
             for item in items:
                 menu.addSeparator() if item is None else menu.addAction(item)
+            if title == "&File":  # File → Open recent, under Open
+                self.recent_menu = QMenu("Open &recent", menu)
+                self.recent_menu.aboutToShow.connect(
+                    lambda: recent.fill(self.recent_menu, self.window.settings, self.window.files.open_session))
+                menu.insertMenu(self.save, self.recent_menu)
             if title == "&View":
                 digits = menu.addMenu("&Digits")
                 digits.setToolTipsVisible(True)

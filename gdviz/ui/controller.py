@@ -407,6 +407,11 @@ class SessionController(QObject):
         self.pins = (*self.pins, pin)[-MAX_PINNED:]
         self.pins_changed.emit()
 
+    def restore_pins(self, pins: tuple[Pin, ...]) -> None:
+        """Ghost runs read from a session file (gdviz.ui.moment_view)."""
+        self.pins = tuple(pins)[-MAX_PINNED:]
+        self.pins_changed.emit()
+
     def unpin(self, index: int | None = None) -> None:
         """Remove pin ``index``, or every pin."""
         self.pins = () if index is None else self.pins[:index] + self.pins[index + 1:]

@@ -23,6 +23,7 @@ from gdviz.core.dataset import DataSet
 from gdviz.core.files import describe_error
 from gdviz.core.session import Session, SessionError, load_session, save_session
 from gdviz.core.state import SessionState
+from gdviz.ui import moment_view, recent
 from gdviz.ui.controller import SessionController, log_capacity
 from gdviz.ui.jobs import JobRunner
 
@@ -210,17 +211,18 @@ class FileActions(QObject):
         self.settings.setValue("session/folder", str(Path(path).parent))
         state = controller.state or state  # as it is now: training may have gone on during the dialog
         session = Session(state.replace(playing=False, run_total=0, run_remaining=0), controller.log.shared(),
-                          controller.shown)
+                          controller.shown, view=moment_view.capture(self.window))  # type: ignore[arg-type]
         # what is saved (training may go on while the file is written). Saved without its log
         # too: the learner chose to keep the settings and weights only.
         mark = SavedMark.of(state, controller.log, "it was saved")
 
         def work(progress):
-            save_session(path, session, include_log=include_log, progress=progress)
+            save_session(path, session, include_log=include_log, progress=progress, compress=True)  # to hand out
 
         def done(ok: bool, result) -> None:
             if ok:
                 self.saved = mark
+                recent.remember(self.settings, path)
                 what = "the session" if include_log else "the settings and weights (without the log)"
                 self._tell(True, f"Saved {what} to {path}")
             elif result is None:
@@ -248,6 +250,8 @@ class FileActions(QObject):
             if ok:
                 session: Session = result
                 self.controller.load_session(session, Path(chosen).name)
+                moment_view.restore(self.window, session.view)  # type: ignore[arg-type]  # as it was handed out
+                recent.remember(self.settings, chosen)
                 self.mark_saved("it was opened")
                 self.settings.setValue("session/folder", str(Path(chosen).parent))
                 notes = " ".join(session.notes)
