@@ -230,11 +230,14 @@ def test_divergence_pauses_and_explains(window, qtbot):
 
 
 def test_changing_the_shape_builds_a_fresh_named_network(window, qtbot):
+    """The Shape fields keep the book's data and names and add x4…, y4… (issue 21)."""
     for field, value in ((window.controls.inputs_field, 8), (window.controls.outputs_field, 8)):
         field.lineEdit().setText(str(value))
         field.editingFinished.emit()
+    sync(qtbot, window)
     state = window.controller.state
-    assert state.data.input_names[:2] == ("x1", "x2") and state.data.n_outputs == 8
+    assert state.data.input_names[:4] == ("toes", "wlrec", "nfans", "x4") and state.data.n_outputs == 8
+    assert state.data.output_names[3:] == ("y4", "y5", "y6", "y7", "y8")
     assert window.tables.weight_model.rowCount() == 8 and window.tables.weight_model.columnCount() == 8
     assert "custom 8 in × 8 out" in window.windowTitle()
     window.step()

@@ -28,12 +28,14 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from gdviz.core import compiled
+from gdviz.core.data_edit import Network
 from gdviz.core.dataset import DataSet
 from gdviz.core.keyframes import KeyframedLog, memory_budget, most_iterations
 from gdviz.core.moment import Moment, moment_at, state_at, training_at
 from gdviz.core.presets import PRESETS, data_training, fresh_training, preset_training
 from gdviz.core.session import Session
 from gdviz.core.state import DEFAULT_SPEED, SessionState, state_of
+from gdviz.core.training import Training
 from gdviz.ui import trainer as commands
 from gdviz.ui.trainer import Report, Trainer
 
@@ -297,6 +299,16 @@ class SessionController(QObject):
         if alpha is None:
             self.message.emit(f"Alpha set to {training.alpha:g}: half the largest stable alpha for this data "
                               f"({training.stable_alpha():.4g}), rounded down to one digit.")
+
+    def edit_network(self, text: str, network: Network) -> None:
+        """An edit of the data table's shape or names (rows, columns, a rename, a paste, the Shape
+        fields): a new session on ``network`` from its weights, the other settings kept; one Undo step."""
+        assert self.state is not None
+        state, data = self.state, network.data
+        training = Training(data, network.weights, state.alpha, mode=state.mode,
+                            example=min(state.example, data.n_examples - 1), frozen=network.frozen,
+                            as_printed=state.as_printed and data.n_inputs == data.n_outputs)
+        self._replace(text, lambda: state_of(training), lambda: empty_log(data))
 
     def load_session(self, session: Session, name: str) -> None:
         """Open a session read from a file (checked whole by gdviz.core.session)."""

@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdviz.core import data_edit
+from gdviz.core.data_edit import Network
 from gdviz.core.dataset import MAX_UNITS
 from gdviz.core.presets import PRESETS
 from gdviz.core.stability import bound_formula, bound_text, stable_alpha
@@ -40,6 +42,7 @@ from gdviz.core.state import SPEEDS, SessionState
 from gdviz.core.training import MODE_HELP, MODES
 from gdviz.ui import style
 from gdviz.ui.controller import SessionController
+from gdviz.ui.data_editor import DataEditor
 from gdviz.ui.parsing import parse_number
 from gdviz.ui.table_models import DataTableModel
 from gdviz.ui.widgets import ChoiceBox, HintLabel, NumberField
@@ -121,11 +124,14 @@ class ControlsPanel(QScrollArea):
         group = QGroupBox("Data: one game per row")
         layout = QVBoxLayout(group)
         self.data_view = QTableView()
-        self.data_view.setToolTip("The examples: inputs, then targets (→). Double-click a cell to edit it.")
         self.data_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.data_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.data_view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cells
         self.data_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.data_editor = DataEditor(self.data_view, self.controller, self.cell_refused.emit)
+        self.data_view.setToolTip("The examples: inputs, then targets (→). Double-click a cell to edit it, a "
+                                  "header to rename it; right-click to add or remove examples and columns; "
+                                  "Ctrl+C, Ctrl+V copy and paste cells.")
         layout.addWidget(self.data_view)
         form = QFormLayout()
         self.example_spin = NumberField("Train on game", 0, 0)
@@ -228,7 +234,9 @@ class ControlsPanel(QScrollArea):
         except ValueError:
             return  # the field says why (NumberField.refused)
         if state is not None and shape != (state.data.n_inputs, state.data.n_outputs):
-            self.controller.load_shape(*shape)
+            # the data, names and weights stay; new inputs and outputs (x4…, y2…) start at 0
+            network = data_edit.resized(Network(state.data, state.weights, state.frozen), *shape)
+            self.controller.edit_network(f"Shape {shape[0]} × {shape[1]}", network)
 
     def _on_example_changed(self, example: int) -> None:
         self.controller.set_example(example)
