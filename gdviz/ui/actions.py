@@ -79,6 +79,8 @@ class Actions:
         self.zoom_reset = add("&Actual size", lambda: self.set_zoom(1.0), ["Ctrl+0"], "Every text at 100 % (Ctrl+0)")
         self.full_screen = add("&Full screen", self._set_full_screen, ["F11"], "The whole screen (F11)",
                                checkable=True)
+        self.lesson = add("&Lesson through the chapter", window.open_lesson, ["F2"],
+                          "A guided lesson: about ten steps, each setting up the window and asking one question (F2)")
         self.shortcuts = add("&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         self.about = add("&About gdviz", self.show_about)
         self.theme_group = QActionGroup(window)
@@ -132,7 +134,7 @@ class Actions:
                           self.page_back, self.page_forward, self.first, self.latest),
             "&View": (*self.tabs, None, self.log_scale, self.legend, self.pin, None, self.zoom_in, self.zoom_out,
                       self.zoom_reset, self.full_screen),
-            "&Help": (self.shortcuts, self.about),
+            "&Help": (self.lesson, None, self.shortcuts, self.about),
         }
         for title, items in menus.items():
             menu = bar.addMenu(title)

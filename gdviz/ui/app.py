@@ -26,6 +26,25 @@ def _data_from(argv: list[str]):
     return data_arguments(args, parser), args.data
 
 
+def _window_options(argv: list[str]) -> tuple[str | None, bool, list[str]]:
+    """``--preset NAME`` (the window opens on that preset) and ``--lesson`` (with Help → Lesson
+    open) taken out of ``argv``; ValueError for a preset gdviz does not know."""
+    from gdviz.core.presets import PRESETS
+
+    rest, preset, lesson = [], None, False
+    args = iter(argv)
+    for arg in args:
+        if arg == "--lesson":
+            lesson = True
+        elif arg == "--preset" or arg.startswith("--preset="):
+            preset = arg.partition("=")[2] if "=" in arg else next(args, "")
+            if preset not in PRESETS:
+                raise ValueError(f"--preset: {preset!r} is not a preset; one of {', '.join(PRESETS)}")
+        else:
+            rest.append(arg)
+    return preset, lesson, rest
+
+
 def run_app(argv: list[str]) -> int:
     imported = None
     if any(arg.split("=")[0] in DATA_OPTIONS for arg in argv):
@@ -34,6 +53,11 @@ def run_app(argv: list[str]) -> int:
         except SystemExit as refused:
             return int(refused.code or 0)
         argv = []
+    try:
+        preset, lesson, argv = _window_options(argv)
+    except ValueError as refused:
+        print(f"gdviz: {refused}", file=sys.stderr)
+        return 2
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
         print(f"gdviz: unknown command {' '.join(argv)!r}; try 'gdviz --help' "
               "(or 'gdviz SESSION' to open a saved session)", file=sys.stderr)
@@ -70,7 +94,9 @@ def run_app(argv: list[str]) -> int:
     app.setApplicationName("gdviz")
     app.setApplicationVersion(gdviz.__version__)
     app.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
-    window = MainWindow()
+    window = MainWindow(preset)
+    if lesson:
+        window.open_lesson()
     stop = close_on_signals(app, window)
     window.show()
     if argv:  # a session file: a malformed one is explained and the default session stays

@@ -42,6 +42,7 @@ SHORTCUTS = [  # (keys, what they do): Help → Keyboard shortcuts
     ("Ctrl+O / Ctrl+S / Ctrl+E", "Open / save a session; export the iteration log as CSV"),
     ("Ctrl++ / Ctrl+− / Ctrl+0", "Every text larger / smaller / at 100 % (for a projector)"),
     ("F11", "Full screen"),
+    ("F2", "The lesson through the chapter (Help → Lesson)"),
     ("Ctrl+Q", "Quit"),
 ]
 NOTE = ("The keys without Ctrl go to a table, slider, spin box, list or text field that has the "

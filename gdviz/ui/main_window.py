@@ -195,6 +195,12 @@ class MainWindow(QMainWindow):
         self.phases.end()
         self.controller.reset()
 
+    def open_lesson(self) -> None:
+        """Help → Lesson (``gdviz --lesson``): the side panel through the chapter."""
+        from gdviz.ui import lesson_panel
+
+        lesson_panel.open_lesson(self)
+
     def focus_home(self) -> None:
         """Where the keyboard goes when the widget that had it is disabled: the diagram (it trains)."""
         self.views.network_view.setFocus(Qt.FocusReason.OtherFocusReason)
