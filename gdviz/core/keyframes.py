@@ -143,6 +143,7 @@ class KeyframedLog:
         self._after_stored: np.ndarray | None = None  # the same, after a stored stretch (see append_stored)
         self._segment: tuple[int, IterationLog] | None = None  # the last replayed stretch (first row, rows)
         self._dense: np.ndarray | None = None  # the first rows' weights, for path()
+        self._path: tuple[tuple[int, int, int, int], np.ndarray] | None = None  # the last path() asked
 
     # -- numbering and size ---------------------------------------------------------------------
     def __len__(self) -> int:
@@ -417,6 +418,14 @@ class KeyframedLog:
         the first ``dense`` (where training moves most; rebuilt once and kept), then at most
         ``sparse`` keyframes, evenly spread."""
         stop = min(stop, self.count)
+        key = (stop, dense, sparse, len(self._keys))
+        if self._path is not None and self._path[0] == key:  # the bowls ask for the same one at every move
+            return self._path[1]
+        path = self._path_to(stop, dense, sparse)
+        self._path = (key, path)
+        return path
+
+    def _path_to(self, stop: int, dense: int, sparse: int) -> np.ndarray:
         first = min(stop, dense)
         if self._dense is None or len(self._dense) < first:
             self._dense = np.array(self.records(0, first).weights) if first else None
