@@ -70,6 +70,12 @@ def test_every_font_doubles_at_200_and_the_window_fits_a_laptop(at_100, qtbot, m
     for panel in (win.controls, win.views.network_view, win.tables.arithmetic.text):
         assert panel.width() > 0 and panel.height() > 0
     assert win.controls.verticalScrollBar().maximum() > 0  # the controls scroll
+    assert win.controls.horizontalScrollBar().maximum() > 0  # sideways too, where their text outgrew the column
+    status = win.status
+    for label in (status.iteration_label, status.error_label, status.rate_label, status.memory_label):
+        assert label.width() >= label.fontMetrics().horizontalAdvance(label.text()), label.text()
+    assert status.iteration_label.width() >= status.iteration_label.fontMetrics().horizontalAdvance(
+        "Iteration 88,888,888 of 88,888,888")  # its widest text, at 200 %
 
 
 def test_zoom_keys_steps_limits_and_memory(at_100, qtbot):

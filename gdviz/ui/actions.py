@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
@@ -158,7 +159,13 @@ class Actions:
 
     def set_zoom(self, value: float, remember: bool = True) -> None:
         """View → Zoom: every text in the window at ``value`` times its size (75 %–300 %), remembered."""
-        value = zoom.apply(value)
+        old, value = zoom.factor(), zoom.apply(value)
+        # the status bar's labels are as wide as their widest text: measured again once the new
+        # font has reached them (Qt posts the change to each widget)
+        QTimer.singleShot(0, self.window, partial(self._fit_status, old, value))  # (not after the window)
+        # the controls scroll sideways too when their text outgrows the column (at 100 % they fit)
+        self.window.controls.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if value > 1 else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if remember:
             self.window.settings.setValue(zoom.KEY, value)
         self.zoom_in.setEnabled(value < zoom.STEPS[-1])
@@ -171,6 +178,11 @@ class Actions:
     def _copy_picture(self) -> None:
         view = pictures.copy_picture(self.window)
         self.window.status.show_message(f"{pictures.VIEWS[view]} copied as a picture")
+
+    def _fit_status(self, old: float, value: float) -> None:
+        status = self.window.status
+        zoom.rescale_fixed_widths([status.iteration_label, status.rate_label, status.memory_label], old, value)
+        status.set_digits(status.digits)
 
     def _set_full_screen(self, on: bool) -> None:
         window = self.window

@@ -76,6 +76,17 @@ def rescale_plots(root: QWidget) -> None:
                 item.update()
 
 
+def rescale_fixed_widths(widgets: list[QWidget], old: float, new: float) -> None:
+    """Widgets given a fixed width for their widest text (the status bar's labels) at zoom ``old``:
+    that width at zoom ``new`` (text widths grow with the font's size)."""
+    for widget in widgets:
+        base = widget.property("gdviz_base_width")
+        if base is None:
+            base = widget.width() / old
+            widget.setProperty("gdviz_base_width", base)
+        widget.setFixedSize(round(float(base) * new), widget.sizeHint().height())
+
+
 def step(direction: int) -> float:
     """The next zoom in (1) or out (-1) from the one in force, clamped to 75 %–300 %."""
     index = STEPS.index(nearest(_factor)) + direction
