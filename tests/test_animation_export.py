@@ -4,7 +4,7 @@ from the log, one frame each, as an animated GIF or APNG, on a background job wi
 import io
 
 import pytest
-from conftest import run, shown, wait_for_files
+from conftest import run, shown, sync, wait_for_files
 from PIL import Image
 from PySide6.QtWidgets import QDialog, QFileDialog, QPushButton
 
@@ -134,3 +134,18 @@ def test_cancel_while_writing_writes_nothing(trained, qtbot, tmp_path, monkeypat
     qtbot.waitUntil(lambda: bool(results), timeout=60000)
     assert results == [(False, "")]
     assert not target.exists()
+
+
+def test_export_animation_waits_for_a_pause(trained, qtbot, monkeypatch):
+    win = trained
+    opened = []
+    monkeypatch.setattr(animation.AnimationDialog, "exec", lambda self: opened.append(self) or 0)
+    win.toggle_play()
+    qtbot.waitUntil(lambda: win.controller.state.playing)
+    win.actions.export_animation.trigger()
+    assert not opened and "Pause training first" in win.status.message.full_text()
+    win.toggle_play()
+    qtbot.waitUntil(lambda: not win.controller.state.playing)
+    sync(qtbot, win)
+    win.actions.export_animation.trigger()
+    assert opened  # paused: the dialog opens (and is cancelled here)

@@ -423,6 +423,10 @@ def export_animation(window: MainWindow) -> AnimationExport | None:
     if window.files.busy:
         window.status.show_message("Another file is being written or read: wait for it, or cancel it.")
         return None
+    state = window.controller.state
+    if state is not None and state.playing:
+        window.status.show_message("Pause training first: an animation is drawn from the log as it stands.")
+        return None
     dialog = AnimationDialog(window)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
