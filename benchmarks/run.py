@@ -559,16 +559,79 @@ def bench_big(results: dict, repeats: int, quick: bool) -> None:
                   f"p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms (log {scrub['log_mb']:.0f} MB)")
 
 
+def mnist_like_csv(path: Path, rows: int = 60_000, pixels: int = 784) -> None:
+    """A CSV the size of MNIST's (~110 MB): a label column (10 classes) then 784 pixel columns of
+    0 to 255, about four in five of them 0, as the digits' backgrounds are."""
+    rng = np.random.default_rng(21)
+    with open(path, "w", newline="") as file:
+        file.write(",".join(["label", *(f"p{k}" for k in range(pixels))]) + "\n")
+        for start in range(0, rows, 5000):
+            count = min(5000, rows - start)
+            values = rng.integers(0, 256, (count, pixels + 1))
+            values[:, 1:][rng.random((count, pixels)) < 0.8] = 0
+            values[:, 0] %= 10
+            file.write("\n".join(",".join(map(str, row)) for row in values.tolist()) + "\n")
+
+
+def bench_import(quick: bool) -> dict:
+    """Issue 21, point 6: a 60,000 × 785 CSV (MNIST's size) imported as the window imports it (read,
+    split, numbers checked, the label column one-hot, the default alpha's stability bound) on a
+    thread, while the main thread runs a 10 ms timer: the seconds, and how late the timer came
+    (the GIL the import holds is what could stall the window)."""
+    import threading
+
+    from gdviz.core.data_import import load_data, read_text
+    from gdviz.core.presets import data_training, default_alpha
+
+    rows = 6_000 if quick else 60_000
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mnist.csv"
+        mnist_like_csv(path, rows)
+        size_mb = path.stat().st_size / 1e6
+        inputs = [f"p{k}" for k in range(784)]
+        done: dict = {}
+
+        def work() -> None:
+            started = time.perf_counter()
+            imported = load_data(read_text(path, lambda _: True), inputs, one_hot="label", progress=lambda _: True)
+            done["import_s"] = time.perf_counter() - started
+            done["alpha"] = default_alpha(data_training(imported.data))
+            done["with_alpha_s"] = time.perf_counter() - started
+            done["shape"] = (imported.data.n_examples, imported.data.n_inputs, imported.data.n_outputs)
+
+        thread = threading.Thread(target=work)
+        delays = []
+        thread.start()
+        while thread.is_alive():
+            asked = time.perf_counter()
+            time.sleep(0.010)
+            delays.append((time.perf_counter() - asked - 0.010) * 1000)
+        thread.join()
+    delays.sort()
+    return {"rows": rows, "columns": 785, "mb": size_mb, "import_s": done["import_s"],
+            "with_alpha_s": done["with_alpha_s"], "examples_inputs_outputs": done["shape"],
+            "timer_p99_ms": delays[int(0.99 * (len(delays) - 1))], "timer_max_ms": delays[-1]}
+
+
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--only", choices=["big"], help="only the big-network figures (issue 20)")
+    parser.add_argument("--only", choices=["big", "import"],
+                        help="only the big-network figures (issue 20), or the data import's (issue 21)")
     args = parser.parse_args()
     repeats = 1 if args.quick else args.repeats
     results = {"machine": {"python": platform.python_version(), "numpy": np.__version__,
                            "cpus": os.cpu_count(), "processor": platform.machine()}}
+
+    if args.only == "import":
+        figures = results["import"] = bench_import(args.quick)
+        print(f"9. Importing a {figures['rows']:,} × 785 CSV ({figures['mb']:.0f} MB) on a thread: "
+              f"{figures['import_s']:.2f} s ({figures['with_alpha_s']:.2f} s with the default alpha); "
+              f"10 ms timer meanwhile p99 {figures['timer_p99_ms']:.1f} ms late, max {figures['timer_max_ms']:.1f} ms")
+        (HERE / "results-import.json").write_text(json.dumps(results, indent=2))
+        return 0
 
     if args.only == "big":
         bench_big(results, repeats, args.quick)

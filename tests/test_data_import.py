@@ -232,3 +232,59 @@ def test_big_data_sets_read_into_the_right_places():
     first = list(dict.fromkeys(values[:, 0].tolist()))
     assert data.output_names == tuple(map(str, first))
     assert [first[row.index(1.0)] for row in data.targets.tolist()] == values[:, 0].tolist()
+
+
+# ---- point 6: big plain files are read the fast way, to the same bits --------------------------
+
+def random_cells(rng, count):
+    """Decimals as spreadsheets write them: integers, signs, leading zeros, up to 15 digits, a
+    point at any place; and a few the fast way leaves to the cell-by-cell reading."""
+    cells = []
+    for _ in range(count):
+        digits = "".join(rng.choice(list("0123456789"), rng.integers(1, 16)))
+        point = rng.integers(0, len(digits) + 1)
+        text = digits if rng.random() < 0.3 else digits[:point] + "." + digits[point:]
+        cells.append(rng.choice(["", "-", "+"], p=[0.6, 0.3, 0.1]) + text)
+    return cells
+
+
+@pytest.mark.parametrize("separator, decimal_comma", [(",", False), (";", True), ("\t", False)])
+def test_the_fast_way_reads_every_cell_as_float_does(monkeypatch, separator, decimal_comma):
+    """Checked by breaking it: a mantissa times 10**-k instead of divided by 10**k fails here."""
+    import gdviz.core.data_import as data_import
+
+    rng = np.random.default_rng(7)
+    rows = [random_cells(rng, 6) for _ in range(3000)]
+    rows = [row[:5] + [rng.choice(["a", "b", "c"])] for row in rows]
+    text = separator.join(["a1", "a2", "a3", "a4", "a5", "kind"]) + "\r\n" + "".join(
+        separator.join(c.replace(".", ",") if decimal_comma else c for c in row) + "\r\n" for row in rows)
+    monkeypatch.setattr(data_import, "FAST_FROM", 0)
+    used = []
+    real = data_import._plain_numbers
+    monkeypatch.setattr(data_import, "_plain_numbers", lambda *a: used.append(1) or real(*a))
+    fast = load_data(text, ["a1", "a2", "a3", "a4", "a5"], one_hot="kind").data
+    assert used, "the fast way was not taken"
+    assert fast.inputs.view(np.uint64).tolist() == np.array(
+        [[float(c) for c in row[:5]] for row in rows]).view(np.uint64).tolist()
+    assert fast.output_names == tuple(dict.fromkeys(row[5] for row in rows))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x,y\n1,2\n3,1e5\n", None),                 # an exponent: read cell by cell, the same number
+    ("x,y\n1,2\n3,abc\n", "row 3, column 'y': 'abc' is not a number"),
+    ("x,y\n1,2\n3,\n", "row 3, column 'y': the cell is empty"),
+    ("x,y\n1,2\n3,4,5\n", "row 3: 3 cells"),
+    ("x,y\n1,2\n\n3,4\n", None),                 # a blank line
+    ("x,y\n1,2\n3,1234567890123456\n", None),    # 16 digits
+    ("x,y\n1,2\n3, 4\n", None),                  # a space
+])
+def test_what_the_fast_way_leaves_is_read_cell_by_cell(monkeypatch, text, message):
+    import gdviz.core.data_import as data_import
+
+    monkeypatch.setattr(data_import, "FAST_FROM", 0)
+    if message is None:
+        data = load_data(text, ["x"], ["y"]).data
+        assert data.targets[-1, 0] == float(text.strip().splitlines()[-1].split(",")[1])
+    else:
+        with pytest.raises(DataImportError, match=message):
+            load_data(text, ["x"], ["y"])

@@ -32,6 +32,8 @@ SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 MAX_EXAMPLES = 100_000
 """The most examples a data set may have (point 6 of issue 21)."""
 PREVIEW_ROWS = 20
+FAST_FROM = 1 << 20
+"""Files of more characters than this are first read the fast way (:func:`_plain_numbers`)."""
 
 Progress = Callable[[int], bool]
 """Called with a percentage (0-100); returns False to cancel (the import then raises Cancelled)."""
@@ -76,25 +78,28 @@ class Imported:
 def read_text(path: str | os.PathLike[str], progress: Progress | None = None, limit: int | None = None) -> str:
     """The file's text (UTF-8, with or without a byte-order mark), or DataImportError if it is not
     text. ``progress`` hears 0 to 20 (%) as it is read; ``limit``: read only the first bytes (for
-    a preview; a character cut in two at the end is dropped)."""
+    a preview; a row cut in two at the end is dropped). Read into one buffer a block at a time:
+    no copy of the whole file holds the GIL (the window keeps drawing)."""
     size = os.path.getsize(path)
-    blocks = []
+    want = size if limit is None else min(size, limit)
+    buffer = bytearray(want)
+    view = memoryview(buffer)
     with open(path, "rb") as file:
         done = 0
-        while limit is None or done < limit:
-            block = file.read(READ_BLOCK if limit is None else min(READ_BLOCK, limit - done))
-            if not block:
+        while done < want:
+            got = file.readinto(view[done:done + READ_BLOCK])
+            if not got:
                 break
-            blocks.append(block)
-            done += len(block)
-            _report(progress, 20 * done // max(size, 1))
-    raw = b"".join(blocks)
-    if limit is not None and len(raw) >= limit:
-        raw = raw[:raw.rfind(b"\n") + 1] or raw  # whole rows only
-    return decode(raw)
+            done += got
+            _report(progress, 20 * done // max(want, 1))
+    view.release()
+    del buffer[done:]
+    if limit is not None and done >= limit:
+        del buffer[buffer.rfind(b"\n") + 1 or len(buffer):]  # whole rows only
+    return decode(buffer)
 
 
-def decode(raw: bytes) -> str:
+def decode(raw: bytes | bytearray) -> str:
     zero = raw.find(b"\0")
     if zero >= 0:
         row = raw.count(b"\n", 0, zero) + 1
@@ -116,7 +121,7 @@ def sniff(text: str) -> Dialect:
     outside = re.sub(r'"[^"]*"', "", header)
     counts = {sep: outside.count(sep) for sep in ("\t", ";", ",")}
     separator = max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
-    body = text[len(header):][:200_000]
+    body = text[len(header):len(header) + 200_000]
     decimal_comma = separator != "," and re.search(r"(^|[\t;])\s*[-+]?\d*,\d+\s*(?=[\t;\r\n]|$)",
                                                    body, re.MULTILINE) is not None
     return Dialect(separator, decimal_comma)
@@ -212,9 +217,21 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
     Raises DataImportError naming the row and column of the first thing that does not fit,
     ImportCancelled when ``progress`` returns False."""
     dialect = sniff(text)
-    header, records = _records(text, dialect, progress)
+    header_records = _records(_first_record(text), dialect)[0]
+    names = check_header(header_records)
+    lines = _plain_lines(text, dialect, len(names)) if len(text) > FAST_FROM else None
+    fast = _plain_numbers(lines, dialect, len(names), progress, 20, 80) if lines is not None else None
+    numeric = [names.index(name) for name in (*inputs, *targets) if name in names]
+    table = None
+    if fast is not None and not fast[1][:, numeric].any():
+        table = fast[0]  # a big plain file: the fast way, the same numbers
+    records: list[tuple[int, list[str]]]
+    if lines is not None and table is not None:
+        records = [(k + 2, []) for k in range(len(lines))]
+    else:
+        header, records = _records(text, dialect, progress)
+        table = None
     _report(progress, 50)
-    names = check_header(header)
     inputs, targets = tuple(inputs), tuple(targets)
     if not inputs:
         raise DataImportError("choose at least one input column")
@@ -246,16 +263,22 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
         raise DataImportError(f"row {records[MAX_EXAMPLES][0]}: the file has {len(records):,} data rows; "
                               f"a data set has at most {MAX_EXAMPLES:,} examples")
     width = len(names)
-    for row, cells in records:
+    for row, cells in records if table is None else ():
         if len(cells) != width:
             raise DataImportError(f"row {row}: {len(cells)} cells where the header has {width} "
                                   "columns (a ragged row)")
     _report(progress, 55)
     index = {name: column for column, name in enumerate(names)}
-    x = _numbers(records, [index[name] for name in inputs], names, dialect, progress, 55, 85)
+    if table is not None:
+        x = _columns(table, [index[name] for name in inputs])
+    else:
+        x = _numbers(records, [index[name] for name in inputs], names, dialect, progress, 55, 85)
     if one_hot is not None:
         column = index[one_hot]
-        labels = [cells[column].strip() for _, cells in records]
+        if table is not None and lines is not None:
+            labels = [_cell_of(line, dialect.separator, column, width).strip() for line in lines]
+        else:
+            labels = [cells[column].strip() for _, cells in records]
         classes = list(dict.fromkeys(labels))  # in the order they first appear
         for (row, _), label in zip(records, labels):
             if not label:
@@ -279,6 +302,8 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
         y = np.zeros((len(records), len(classes)))
         y[np.arange(len(records)), [number[label] for label in labels]] = 1.0
         output_names: tuple[str, ...] = tuple(classes)
+    elif table is not None:
+        y = _columns(table, [index[name] for name in targets])
     else:
         y = _numbers(records, [index[name] for name in targets], names, dialect, progress, 85, 95)
         output_names = targets
@@ -289,6 +314,104 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
         raise DataImportError(str(exc)) from None
     _report(progress, 100)
     return Imported(data, one_hot, dialect)
+
+
+FAST_LINES = 2000  # lines parsed at a time by _plain_numbers (a few MB of temporaries)
+MAX_PLAIN = 40  # the longest cell the fast way reads
+
+
+def _plain_lines(text: str, dialect: Dialect, width: int) -> list[str] | None:
+    """The data lines, if every one is plain (no quote, no blank line, ``width`` cells); else None.
+    Found a line at a time: no copy of the whole text holds the GIL."""
+    end, size = len(_first_record(text)), len(text)
+    if text.find('"', end) >= 0:
+        return None
+    separators, separator = width - 1, dialect.separator
+    lines: list[str] = []
+    if text.startswith("\r\n", end):
+        end += 1
+    position = end + 1
+    while position < size:
+        end = text.find("\n", position)
+        if end < 0:
+            end = size
+        line = text[position:end]
+        if line.endswith("\r"):
+            line = line[:-1]
+        if line.count(separator) != separators:
+            if not line and not text[end:].strip():
+                break  # blank lines at the end
+            return None
+        lines.append(line)
+        position = end + 1
+    return lines or None
+
+
+def _plain_numbers(lines: list[str], dialect: Dialect, width: int, progress: Progress | None, start: int,
+                   stop: int) -> tuple[NDArray[np.float64], NDArray[np.bool_]] | None:
+    """Every cell of ``lines`` read as a number with numpy, a column of bytes at a time (the GIL
+    let go), and which cells are not plain decimals (an optional sign, 1 to 15 digits, at most one
+    decimal point or comma, no exponent, no space): those are for the cell-by-cell reading to
+    read or refuse. None if the lines are not ASCII or hold a cell over MAX_PLAIN characters.
+
+    Exact: the digits make an integer below 2**53 (each step exact), and dividing it by an exact
+    power of ten rounds once, correctly (Clinger's fast path), so each cell is the float
+    ``float()`` reads."""
+    sep, point = ord(dialect.separator), ord("," if dialect.decimal_comma else ".")
+    values, bad = np.empty((len(lines), width)), np.empty((len(lines), width), dtype=bool)
+    powers = 10.0 ** np.arange(23)
+    for first in range(0, len(lines), FAST_LINES):
+        chunk = lines[first:first + FAST_LINES]
+        try:
+            raw = np.frombuffer((dialect.separator.join(chunk) + dialect.separator).encode("ascii"), np.uint8)
+        except UnicodeEncodeError:
+            return None
+        ends = np.flatnonzero(raw == sep)
+        if len(ends) != len(chunk) * width:
+            return None
+        starts = np.empty_like(ends)
+        starts[0], starts[1:] = 0, ends[:-1] + 1
+        longest = int((ends - starts).max())
+        if longest > MAX_PLAIN:
+            return None
+        mantissa = np.zeros(len(ends))
+        digits = np.zeros(len(ends), dtype=np.int8)
+        fraction = np.zeros(len(ends), dtype=np.int8)
+        points = np.zeros(len(ends), dtype=np.int8)
+        wrong = ends == starts  # an empty cell
+        for j in range(longest):  # the cells right-aligned: their j-th byte from the left of the longest
+            at = ends - longest + j
+            inside = at >= starts
+            byte = raw[np.maximum(at, 0)]
+            is_digit = inside & (byte >= 48) & (byte <= 57)
+            mantissa = np.where(is_digit, mantissa * 10.0 + (byte.astype(np.float64) - 48.0), mantissa)
+            digits += is_digit
+            fraction += is_digit & (points > 0)
+            is_point = inside & (byte == point)
+            points += is_point
+            sign = (at == starts) & ((byte == 45) | (byte == 43))
+            wrong |= inside & ~is_digit & ~is_point & ~sign
+        wrong |= (digits < 1) | (digits > 15) | (points > 1)
+        cells = mantissa / powers[fraction]
+        cells[raw[starts] == 45] *= -1.0
+        values[first:first + len(chunk)] = cells.reshape(len(chunk), width)
+        bad[first:first + len(chunk)] = wrong.reshape(len(chunk), width)
+        _report(progress, start + (stop - start) * (first + len(chunk)) // len(lines))
+    return values, bad
+
+
+def _columns(table: NDArray[np.float64], columns: list[int]) -> NDArray[np.float64]:
+    """These columns of ``table``: a view when they are side by side (DataSet copies it anyway)."""
+    if columns == list(range(columns[0], columns[0] + len(columns))):
+        return table[:, columns[0]:columns[0] + len(columns)]
+    return table[:, columns]
+
+
+def _cell_of(line: str, separator: str, column: int, width: int) -> str:
+    """One cell of a plain line, splitting only as far as it needs."""
+    if column < width // 2:
+        return line.split(separator, column + 1)[column]
+    return line.rsplit(separator, width - column)[-(width - column)]
 
 
 def _report(progress: Progress | None, percent: int) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 
 import numpy as np
 
@@ -86,8 +87,8 @@ def _cycle_bound(inputs: np.ndarray) -> float:
 
 
 @functools.lru_cache(maxsize=256)
-def _bound_for(mode: str, inputs_bytes: bytes, shape: tuple[int, int], example: int) -> float:
-    inputs = np.frombuffer(inputs_bytes).reshape(shape)
+def _bound_for(mode: str, inputs_bytes: bytes | np.ndarray, shape: tuple[int, int], example: int) -> float:
+    inputs = np.frombuffer(inputs_bytes).reshape(shape) if isinstance(inputs_bytes, bytes) else inputs_bytes
     # inputs so large (1e300 typed into the data) that ‖x‖² overflows: no alpha is stable
     with np.errstate(over="ignore", invalid="ignore"):
         if not np.isfinite(inputs * inputs).all():
@@ -102,14 +103,38 @@ def _bound_for(mode: str, inputs_bytes: bytes, shape: tuple[int, int], example: 
         return _example_bound(inputs[example])
 
 
+BIG_INPUTS = 1 << 16
+"""Data sets with more input values than this (a learner's 60,000 × 784 images) are remembered
+by the identity of their read-only inputs, not by a copy of their bytes: copying and hashing
+hundreds of MB held the GIL for a second, every time the hint asked."""
+_big_bounds: dict[tuple[int, str, int, tuple[bool, ...]], tuple[weakref.ref[np.ndarray], float]] = {}
+
+
 def stable_alpha(data: DataSet, mode: str, example: int = 0, frozen: np.ndarray | None = None) -> float:
     """The largest stable alpha for ``mode`` (``inf`` when no weight can move or x is 0)."""
     frozen_mask = np.zeros((data.n_outputs, data.n_inputs), bool) if frozen is None else np.asarray(frozen, bool)
     bounds = [math.inf]
     for movable in {tuple(~row) for row in frozen_mask}:  # outputs with the same movable weights agree
+        if data.inputs.size > BIG_INPUTS:
+            bounds.append(_big_bound(data, mode, int(example), movable))
+            continue
         inputs = np.ascontiguousarray(data.inputs[:, np.array(movable, dtype=bool)])
         bounds.append(_bound_for(mode, inputs.tobytes(), inputs.shape, int(example)))
     return min(bounds)
+
+
+def _big_bound(data: DataSet, mode: str, example: int, movable: tuple[bool, ...]) -> float:
+    key = (id(data.inputs), mode, example if mode == "example" else 0, movable)
+    known = _big_bounds.get(key)
+    if known is not None and known[0]() is data.inputs:
+        return known[1]
+    mask = np.array(movable, dtype=bool)
+    inputs = data.inputs if mask.all() else np.ascontiguousarray(data.inputs[:, mask])
+    bound = _bound_for.__wrapped__(mode, inputs, inputs.shape, example)
+    for stale in [k for k, (ref, _) in _big_bounds.items() if ref() is None]:
+        del _big_bounds[stale]
+    _big_bounds[key] = (weakref.ref(data.inputs), bound)
+    return bound
 
 
 def bound_formula(mode: str) -> str:
