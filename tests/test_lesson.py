@@ -202,3 +202,16 @@ def test_gdviz_preset_opens_on_that_preset(make_window, qtbot):
     win = make_window("multi-out")
     sync(qtbot, win)
     assert win.controller.state.preset == "multi-out"
+
+
+def test_the_lesson_file_is_packaged():
+    """An installed gdviz has resources/lesson.json: pyproject's package data for gdviz.resources
+    covers it. Checked: with only "*.svg" and "*.png" listed, this fails."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["gdviz.resources"]
+    assert any(fnmatch.fnmatch("lesson.json", pattern) for pattern in patterns)
+    assert "Pillow>=10" in pyproject["project"]["dependencies"]
