@@ -25,6 +25,7 @@ from gdviz.ui.controls_panel import ControlsPanel
 from gdviz.ui.file_actions import FileActions
 from gdviz.ui.garbage import GuiThreadCollector
 from gdviz.ui.guard import answers_qt
+from gdviz.ui.network_view import BATCHED_EDGES
 from gdviz.ui.phases import PhaseStepper
 from gdviz.ui.resources import resource_path
 from gdviz.ui.status import StatusLine
@@ -71,6 +72,9 @@ class MainWindow(QMainWindow):
         self._redraw.setInterval(0)
         self._redraw.timeout.connect(self._redraw_now)
         self._text_refreshed_at = 0.0
+        self._catch_up = QTimer(self)  # the tables and text of a big network, after a fast move
+        self._catch_up.setSingleShot(True)
+        self._catch_up.timeout.connect(self._show_now)
         self.actions = Actions(self)
         self._connect()
         self.key_router = keys.KeyRouter(self)
@@ -334,6 +338,14 @@ class MainWindow(QMainWindow):
         assert state is not None  # _on_frame's check
         now = time.perf_counter()
         readable = force or not state.playing or now - self._text_refreshed_at >= 1 / style.READABLE_HZ
+        since = now - self._text_refreshed_at
+        if readable and not state.playing and state.weights.size > BATCHED_EDGES and since < 1 / style.READABLE_HZ:
+            # a big network scrubbed (or stepped) faster than the eye reads: its 2 × 1,024 table
+            # cells and its arithmetic (~50 ms a move at 32 × 32) follow at the readable rate, the
+            # last move always shown (the diagram and the curves follow every move)
+            readable = False
+            if not self._catch_up.isActive():
+                self._catch_up.start(max(1, int(1000 * (1 / style.READABLE_HZ - since))))
         moment = controller.moment()
         frozen = moment.settings.frozen  # every view shows the settings of the iteration shown
         # the moment's numbers: its record, or (no iteration done yet) the next iteration worked out
@@ -488,6 +500,7 @@ class MainWindow(QMainWindow):
         self.files.close()  # a session being read (or, after Ctrl+C, a file being written) is cancelled
         self.frame_timer.stop()
         self._redraw.stop()
+        self._catch_up.stop()
         self._warm_up.stop()
         self._compiled_check.stop()
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -63,6 +63,7 @@ class WeightTableModel(QAbstractTableModel):
         self.numbers_shown = True
         self._cells: dict[tuple[int, int], tuple[float, str, QColor]] = {}
         self._largest = 0.0  # the matrix's largest magnitude, for the tints
+        self._signs = {True: style.sign_colour(1.0), False: style.sign_colour(-1.0)}
 
     def set_matrix(self, matrix: np.ndarray, frozen: np.ndarray | None = None) -> None:
         self.matrix = np.array(matrix, dtype=float)
@@ -84,6 +85,7 @@ class WeightTableModel(QAbstractTableModel):
 
     def _changed(self) -> None:
         self._cells.clear()
+        self._signs = {True: style.sign_colour(1.0), False: style.sign_colour(-1.0)}
         self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def text(self, value: float) -> str:
@@ -97,8 +99,13 @@ class WeightTableModel(QAbstractTableModel):
         cell = self._cells.get((row, column))
         if cell is None:
             value = float(self.matrix[row, column])
-            colour = (tint(value, self._largest) if self.numbers_shown
-                      else tint(value, self._largest, MATRIX_LOW, MATRIX_HIGH))
+            low, high = (TINT_LOW, TINT_HIGH) if self.numbers_shown else (MATRIX_LOW, MATRIX_HIGH)
+            # the two sign colours looked up once per matrix: a palette lookup a cell was ~25 ms a
+            # 32 × 32 update (scrubbing repaints every cell of both tables at every move)
+            colour = QColor(self._signs[bool(value >= 0)])  # NaN: the negative colour, as sign_colour gives
+            largest = self._largest
+            strength = 0.0 if largest <= 0 or not np.isfinite(value) else min(abs(value) / largest, 1.0)
+            colour.setAlphaF(low + (high - low) * strength)
             cell = self._cells[row, column] = (value, self.text(value) if self.numbers_shown else "", colour)
         return cell
 
