@@ -95,8 +95,6 @@ def run_app(argv: list[str]) -> int:
     app.setApplicationVersion(gdviz.__version__)
     app.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
     window = MainWindow(preset)
-    if lesson:
-        window.open_lesson()
     stop = close_on_signals(app, window)
     window.show()
     if argv:  # a session file: a malformed one is explained and the default session stays
@@ -107,6 +105,8 @@ def run_app(argv: list[str]) -> int:
         window.controller.load_data(imported.data, os.path.basename(path))
     window.raise_()
     window.activateWindow()  # take keyboard focus (a bare X server has no window manager to give it)
+    if lesson:  # after the window is up: on a narrow screen the lesson floats over it
+        window.open_lesson()
     code = app.exec()
     stop()
     return code

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from gdviz.ui.main_window import MainWindow
 
 STEP_KEY = "lesson/step"
+FLOATING_WIDTH = 320  # the lesson's width when it floats (on a screen too narrow to dock it)
+DOCKED_WIDTH = 260  # the least room the lesson's text reads in beside the window's three columns
 
 
 def load_lesson() -> Lesson:
@@ -141,7 +143,16 @@ def open_lesson(window: MainWindow) -> LessonPanel:
     panel = window.findChild(LessonPanel, "lesson")
     if panel is None:
         panel = LessonPanel(window, load_lesson())
+        screen = window.screen().availableGeometry()
+        needed = window.minimumSizeHint().width() + max(panel.sizeHint().width(), DOCKED_WIDTH)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+        if needed > screen.width():
+            # a narrow screen (1024 px) has no room for a fourth column beside the window's three:
+            # the lesson floats over the window's right edge instead of pushing it off the screen
+            panel.setFloating(True)
+            width = min(FLOATING_WIDTH, screen.width() // 3)
+            panel.setGeometry(screen.right() - width, screen.top() + screen.height() // 8, width,
+                              screen.height() * 3 // 4)
         try:
             saved = int(str(window.settings.value(STEP_KEY, 0)))
         except ValueError:
