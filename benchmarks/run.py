@@ -104,8 +104,10 @@ def bench_records(repeats: int, quick: bool) -> list[dict]:
     if fast is None:
         return []
     rows = []
-    sizes = [("3x3 multi-in-out", lambda: preset_training("multi-in-out"), 200_000 if quick else 1_000_000),
-             ("32x32", lambda: fresh_training(32, 32), 50_000 if quick else 200_000)]
+    # the same iterations for both (a converging run reaches subnormal numbers after a while, which
+    # are slower on x86 for both)
+    sizes = [("3x3 multi-in-out", lambda: preset_training("multi-in-out"), 50_000 if quick else 200_000),
+             ("32x32", lambda: fresh_training(32, 32), 20_000 if quick else 50_000)]
     for name, make, iterations in sizes:
         for mode in ("example", "cycle", "batch"):
             def records(count, make=make, mode=mode):
@@ -122,7 +124,7 @@ def bench_records(repeats: int, quick: bool) -> list[dict]:
                     left -= result.iterations
 
             fast_rate = median_rate(records, iterations, repeats)
-            bare = median_rate(bare_loop(make(), mode), min(iterations, 50_000), repeats)
+            bare = median_rate(bare_loop(make(), mode), iterations, repeats)
             rows.append({"network": name, "mode": mode, "records_it_s": fast_rate, "bare_it_s": bare,
                          "ratio": fast_rate / bare})
     return rows
