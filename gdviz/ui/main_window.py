@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
         sizes = self.settings.value("window/splitter")
         if sizes is None or not self.splitter.restoreState(sizes):
             self._default_splitter_sizes()
-        for key, splitter in (("window/views_splitter", self.views), ("window/tables_splitter", self.tables)):
+        for key, splitter in ((VIEWS_SPLITTER_KEY, self.views), ("window/tables_splitter", self.tables)):
             state = self.settings.value(key)
             if state is not None and splitter.restoreState(state):
                 splitter.restored = True
@@ -505,7 +505,7 @@ class MainWindow(QMainWindow):
         self._compiled_check.stop()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/views_splitter", self.views.saveState())
+        self.settings.setValue(VIEWS_SPLITTER_KEY, self.views.saveState())
         self.settings.setValue("window/tables_splitter", self.tables.saveState())
         app = QApplication.instance()
         assert app is not None
@@ -514,6 +514,11 @@ class MainWindow(QMainWindow):
         self.collector.stop()
         super().closeEvent(event)
 
+
+VIEWS_SPLITTER_KEY = "window/views_splitter_2"
+"""Where the diagram / views split is remembered. gdviz 0.2's key held a split of other panes (the
+timeline was inside the curves tab then): restored onto today's, it squeezed the curves to a few
+pixels, so it is left unread."""
 
 CURVE_ROWS = 1 << 16
 """Rows the curves make room for at first; they double as the log grows (the log itself never copies)."""
