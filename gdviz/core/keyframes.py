@@ -85,6 +85,14 @@ def most_iterations(n_inputs: int, n_outputs: int, budget: int | None = None) ->
     return int(budget / (KeyframedLog.bytes_per_record(n_inputs, n_outputs) + keyframe))
 
 
+def replay_loops() -> engine.Loops:
+    """The loops replays use: the compiled ones once loaded (never waited for), else numpy's (the
+    same numbers, bit for bit; an export of a million iterations replays them all)."""
+    from gdviz.core import compiled
+
+    return (compiled.loops() if compiled.ready() else None) or engine.NUMPY_LOOPS
+
+
 class ReplayMismatch(RuntimeError):
     """A replayed iteration is not the one recorded: a bug, never a rounding difference."""
 
@@ -367,7 +375,7 @@ class KeyframedLog:
                 part = IterationLog(self.n_inputs, self.n_outputs, replay_to - key.row, self.first_iteration + key.row)
                 part.storage("weights")[0] = key.weights
                 with np.errstate(all="ignore"):
-                    compute_rows(part, 0, replay_to - key.row, key.settings, loops or engine.NUMPY_LOOPS)
+                    compute_rows(part, 0, replay_to - key.row, key.settings, loops or replay_loops())
                 part.count = replay_to - key.row
                 self._check_replay(part, key.row)
                 cached = self._segment = (key.row, part)

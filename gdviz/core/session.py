@@ -86,6 +86,7 @@ from gdviz.core.keyframes import (
     ReplayMismatch,
     from_full_log,
     inferred_history,
+    replay_loops,
 )
 from gdviz.core.log import FIELDS, IterationLog
 from gdviz.core.session_fields import (
@@ -397,7 +398,7 @@ def _read(file: IO[bytes], size: int, meter: _Meter, log_capacity: Capacity) -> 
             raise SessionError("the file says version 2, but a version-2 session is a zip archive, not JSON")
         settings, log = session_v1.read_v1(document, log_capacity)
         state = settings.state(log.last_iteration)
-        keyframed = from_full_log(log, state.settings, loops=_replay_loops())
+        keyframed = from_full_log(log, state.settings, loops=replay_loops())
         return Session(_with_inferred_history(state, keyframed), keyframed, None, settings.notes)
     if not head:
         raise SessionError("the file is empty")
@@ -442,7 +443,7 @@ def _read_v2(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], docu
     log.count, log.note = count, note
     log.storage("weights")[count] = settings.weights  # the spare row: the weights after the last record
     state = settings.state(log.last_iteration)
-    keyframed = from_full_log(log, state.settings, loops=_replay_loops())
+    keyframed = from_full_log(log, state.settings, loops=replay_loops())
     if HISTORY_KEY in document:
         state = state.replace(history=read_history(document[HISTORY_KEY], state.settings, log.last_iteration))
     else:  # gdviz 0.2 kept no history: the one the log shows
@@ -453,14 +454,6 @@ def _read_v2(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], docu
 def _with_inferred_history(state: SessionState, log: KeyframedLog) -> SessionState:
     history = inferred_history(log)
     return state if history is None else state.replace(history=history)
-
-
-def _replay_loops() -> Any:
-    """The compiled loops when they are loaded already (opening never waits for a compile), else numpy's."""
-    from gdviz.core import compiled
-    from gdviz.core.engine import NUMPY_LOOPS
-
-    return (compiled.loops() if compiled.ready() else None) or NUMPY_LOOPS
 
 
 def _read_v3(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], document: dict[str, Any],
@@ -542,7 +535,7 @@ def _assemble_v3(arrays: dict[str, NDArray[Any]], all_settings: list[Settings], 
         log = KeyframedLog.assemble(data.n_inputs, data.n_outputs, first, every, arrays["log/error.npy"],
                                     arrays["log/error_total.npy"], arrays["log/example.npy"], keys, state.weights,
                                     note)
-        log.verify(_replay_loops(), lambda _rows: meter.report())  # Cancel still answers while replaying
+        log.verify(replay_loops(), lambda _rows: meter.report())  # Cancel still answers while replaying
     except ReplayMismatch as exc:
         raise SessionError(f"log: {exc} (damaged?)") from None
     except ValueError as exc:
