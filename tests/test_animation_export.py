@@ -149,3 +149,21 @@ def test_export_animation_waits_for_a_pause(trained, qtbot, monkeypatch):
     sync(qtbot, win)
     win.actions.export_animation.trigger()
     assert opened  # paused: the dialog opens (and is cancelled here)
+
+
+def test_the_curves_keep_their_colours(trained):
+    """Each output's curve colour is in the GIF: one palette serves every frame, taken from the
+    first and the last (the first of a growing plot has no curve yet, only the legend's swatches).
+    Checked: with the palette from the first frame alone and no legend, the curves came out blue,
+    orange and black, and this fails."""
+    import numpy as np
+
+    from gdviz.ui import style
+
+    frames = frames_of(animation.animation_bytes(trained, AnimationSpec("curves", 0, 30)))
+    pixels = np.asarray(frames[-1], dtype=float).reshape(-1, 3)
+    names = trained.controller.state.data.output_names
+    for o in range(len(names)):
+        colour = style.curve_colour(o, len(names))
+        target = np.array([colour.red(), colour.green(), colour.blue()], dtype=float)
+        assert np.abs(pixels - target).sum(axis=1).min() <= 30, names[o]
