@@ -42,3 +42,29 @@ def test_1024_inputs_and_64_classes():
     data = load_data(header + "\n" + rows, [f"p{k}" for k in range(1024)], one_hot="label").data
     assert (data.n_inputs, data.n_outputs, data.n_examples) == (1024, 64, 128)
     assert data.inputs[3, 1023] == (3 * 1023) % 5
+
+
+def test_the_window_takes_a_big_data_set_in_its_big_forms(window, qtbot):
+    """A 300 × 40 data set with 10 classes: the data table's columns get fixed sizes (fitting
+    each column to its cells asked the model for every cell: 64 s for 6,000 × 50), the Shape
+    fields (1 to 32) step aside, the bowls show the first 32 weights of one output."""
+    from conftest import sync
+    from PySide6.QtWidgets import QHeaderView
+
+    from gdviz.ui.bowls_view import MAX_PAGE
+
+    rng = np.random.default_rng(8)
+    data = DataSet(tuple(f"p{k}" for k in range(40)), tuple(f"c{k}" for k in range(10)),
+                   rng.integers(0, 256, (300, 40)), np.eye(10)[rng.integers(0, 10, 300)])
+    window.controller.load_data(data, "digits.csv")
+    sync(qtbot, window)
+    controls = window.controls
+    assert controls.data_model.rowCount() == 300 and controls.data_model.columnCount() == 50
+    assert controls.data_view.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive
+    assert not controls.inputs_field.isEnabled() and "40 inputs" in controls.inputs_field.toolTip()
+    bowls = window.views.bowls
+    assert len(bowls.plots) == MAX_PAGE == 32 and "first 32 of its 40 weights" in bowls.caption.text()
+    window.controller.undo_stack.undo()
+    sync(qtbot, window)
+    assert controls.inputs_field.isEnabled()
+    assert controls.data_view.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents

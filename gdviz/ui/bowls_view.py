@@ -26,6 +26,7 @@ from gdviz.ui import zoom
 from gdviz.ui.guard import answers_qt
 
 MAX_BOWLS = 16  # more weights than this: the bowls of one output at a time (the chooser pages)
+MAX_PAGE = 32  # the most bowls of one output shown (its first inputs')
 CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl's size: more bowls than fit go to more rows (the grid scrolls down)
 TANGENT = "#dc2626"
 DOT = 9  # the dot's diameter, in pixels
@@ -72,8 +73,10 @@ class BowlsView(QWidget):
         self._build()
 
     def edges(self) -> list[tuple[int, int]]:
+        """The bowls shown: every weight, or one output's; of a learner's 784-input data set, the
+        first MAX_PAGE (a plot each: 784 took 20 s to build)."""
         outputs = range(len(self.output_names)) if self.output is None else [self.output]
-        return [(o, i) for o in outputs for i in range(len(self.input_names))]
+        return [(o, i) for o in outputs for i in range(min(len(self.input_names), MAX_PAGE))]
 
     def columns(self) -> int:
         """As many bowls across as the width holds, the vertical scroll bar's room kept whether it
@@ -144,7 +147,9 @@ class BowlsView(QWidget):
             plot.addItem(dot, ignoreBounds=True)
             self.plots[(o, i)] = (plot, curve, tangent, dot)
         what = "Error (up) as each weight alone moves (across); dot: the weight now; red: its slope"
-        self._caption = (f"{what}. Output {self.output_names[self.output]}'s {len(edges)} weights:"
+        shown = (f"first {len(edges)} of its {len(self.input_names):,} weights" if len(self.input_names) > MAX_PAGE
+                 else f"{len(edges)} weights")
+        self._caption = (f"{what}. Output {self.output_names[self.output]}'s {shown}:"
                          if self.output is not None else f"{what}.")
         self.caption.setText(self._caption)
         self._last = None

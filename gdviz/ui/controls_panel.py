@@ -48,6 +48,7 @@ from gdviz.ui.table_models import DataTableModel
 from gdviz.ui.widgets import ChoiceBox, HintLabel, NumberField
 
 MAX_RUN = 10_000_000
+BIG_TABLE_CELLS = 5_000  # data tables with more cells than this do not fit each column to its cells
 
 
 def speed_text(speed: int | None) -> str:
@@ -107,8 +108,7 @@ class ControlsPanel(QScrollArea):
         self.outputs_field = NumberField("Outputs", 1, MAX_UNITS)
         shape_row = QHBoxLayout()
         for field, what in ((self.inputs_field, "inputs"), (self.outputs_field, "outputs")):
-            field.setToolTip(f"Number of {what}, 1 to {MAX_UNITS}: a new number builds a fresh network "
-                             "(Enter; Ctrl+Z undoes it)")
+            field.setToolTip(self._shape_tip(what))
             field.editingFinished.connect(self._on_shape_entered)
             field.refused.connect(self.refused)
             field.withdrawn.connect(self.refusal_withdrawn)
@@ -313,9 +313,17 @@ class ControlsPanel(QScrollArea):
         data = state.data
         for field, value in ((self.inputs_field, data.n_inputs), (self.outputs_field, data.n_outputs)):
             self._set_quietly(field, value)
+            # a learner's data set past the fields' 32 (784 inputs): the field cannot show it, and
+            # leaving it would cut the data to 32 columns; the data table edits its columns
+            too_big = max(data.n_inputs, data.n_outputs) > MAX_UNITS
+            field.setEnabled(not too_big)
+            field.setToolTip(f"This data set has {data.n_inputs:,} inputs and {data.n_outputs:,} outputs, more than "
+                             f"the Shape fields' {MAX_UNITS}: add or remove columns in the data table" if too_big
+                             else self._shape_tip("inputs" if field is self.inputs_field else "outputs"))
         self.example_spin.blockSignals(True)
         self.example_spin.setRange(0, data.n_examples - 1)
         self.example_spin.blockSignals(False)
+        self._size_data_columns(data)
         if self.data_view.model() is None:
             self.data_model = DataTableModel(data, self)
             self.data_model.data_edited.connect(self.controller.set_data)
@@ -338,10 +346,31 @@ class ControlsPanel(QScrollArea):
         margins = self.width() - view.width() if view.width() > 0 else 60
         return table + margins + self.verticalScrollBar().sizeHint().width()
 
+    @staticmethod
+    def _shape_tip(what: str) -> str:
+        return (f"Number of {what}, 1 to {MAX_UNITS}: a new number adds columns at the end (x4…, y4…: values "
+                "and weights 0) or removes the last ones; the rest of the data, names and weights stay "
+                "(Enter; Ctrl+Z undoes it)")
+
+    def _size_data_columns(self, data) -> None:
+        """Columns as wide as their numbers for the book's small tables; a big data set (a learner's
+        60,000 × 785 images) gets fixed sizes: fitting every cell asked for millions of them."""
+        big = data.n_examples * (data.n_inputs + data.n_outputs) > BIG_TABLE_CELLS
+        mode = QHeaderView.ResizeMode.Interactive if big else QHeaderView.ResizeMode.ResizeToContents
+        for header in (self.data_view.horizontalHeader(), self.data_view.verticalHeader()):
+            if header.sectionResizeMode(0) != mode if header.count() else True:
+                header.setSectionResizeMode(mode)
+        if big:
+            metrics = self.data_view.fontMetrics()
+            self.data_view.horizontalHeader().setDefaultSectionSize(metrics.horizontalAdvance("−0.000000") + 8)
+            self.data_view.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
+
     def _fit_data_height(self, examples: int) -> None:
         """As tall as its rows (up to 8; more scroll), with room for a horizontal scroll bar."""
         view = self.data_view
-        view.resizeRowsToContents()
+        if view.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents \
+                if view.verticalHeader().count() else True:
+            view.resizeRowsToContents()
         rows = min(examples, 8)
         row_height = view.verticalHeader().sectionSize(0) if examples else 20
         height = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
