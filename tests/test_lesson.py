@@ -208,8 +208,9 @@ def test_the_lesson_file_is_packaged():
     """An installed gdviz has resources/lesson.json: pyproject's package data for gdviz.resources
     covers it. Checked: with only "*.svg" and "*.png" listed, this fails."""
     import fnmatch
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["gdviz.resources"]
