@@ -216,3 +216,23 @@ def test_the_lesson_file_is_packaged():
     patterns = pyproject["tool"]["setuptools"]["package-data"]["gdviz.resources"]
     assert any(fnmatch.fnmatch("lesson.json", pattern) for pattern in patterns)
     assert "Pillow>=10" in pyproject["project"]["dependencies"]
+
+
+def test_freezing_the_frozen_weight_never_moves_and_the_error_still_falls(window, qtbot):
+    open_at(window, qtbot, step_index("Freezing"))
+    before = cells(window.tables.weight_model)[0]
+    run(qtbot, window, 100)
+    after = cells(window.tables.weight_model)[0]
+    assert after[0] == before[0]  # toes→win, frozen
+    assert after[1] != before[1] and after[2] != before[2]
+    errors = window.controller.log.column("error_total")
+    assert errors[-1] < errors[0] / 100
+
+
+def test_an_alpha_too_big_is_above_the_bound_and_the_error_grows(window, qtbot):
+    open_at(window, qtbot, step_index("alpha too big"))
+    assert window.controller.state.alpha == 0.1 > bound(window)
+    assert "overshoot" in window.controls.alpha_hint.text()
+    run(qtbot, window, 30)
+    errors = window.controller.log.column("error_total")
+    assert errors[-1] > errors[0]
