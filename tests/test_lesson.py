@@ -236,3 +236,14 @@ def test_an_alpha_too_big_is_above_the_bound_and_the_error_grows(window, qtbot):
     run(qtbot, window, 30)
     errors = window.controller.log.column("error_total")
     assert errors[-1] > errors[0]
+
+
+def test_many_inputs_shows_the_three_printed_iterations(window, qtbot):
+    """The step's three Steps give the preds the chapter prints, read from the diagram's label."""
+    open_at(window, qtbot, step_index("Many inputs"))
+    labels = []
+    for _ in range(3):
+        window.step()
+        sync(qtbot, window)
+        labels.append(window.views.network_view.output_label(0))
+    assert labels == ["win  0.86 / 1", "win  0.9637575 / 1", "win  0.99061772 / 1"]
