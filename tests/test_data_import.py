@@ -73,7 +73,7 @@ def test_names_with_commas_quotes_and_line_breaks_are_quoted_and_read_back():
     text = '"height, cm","say ""hi""","two\nlines",class\n1,2,3,a\n'
     data = load_data(text, ["height, cm", 'say "hi"', "two\nlines"], one_hot="class").data
     assert data.input_names == ("height, cm", 'say "hi"', "two\nlines")
-    again = load_data(data_csv(data), data.input_names, ["a"]).data
+    again = load_data(data_csv(data), data.input_names, one_hot="class").data
     assert again.input_names == data.input_names
     assert again.inputs.tolist() == data.inputs.tolist()
 
@@ -288,3 +288,12 @@ def test_what_the_fast_way_leaves_is_read_cell_by_cell(monkeypatch, text, messag
     else:
         with pytest.raises(DataImportError, match=message):
             load_data(text, ["x"], ["y"])
+
+
+def test_export_writes_the_class_column_back_while_the_targets_are_one_hot():
+    imported = load_data("a,kind\n1,x\n2,y\n3,x\n", ["a"], one_hot="kind").data
+    assert imported.one_hot == "kind"
+    assert data_csv(imported) == "a,kind\n1.0,x\n2.0,y\n3.0,x\n"
+    edited = imported.with_value("target", 0, 1, 0.5)  # no longer one-hot: the outputs are written
+    assert edited.one_hot == "kind"
+    assert data_csv(edited) == "a,x,y\n1.0,1.0,0.5\n2.0,0.0,1.0\n3.0,1.0,0.0\n"

@@ -147,3 +147,35 @@ def test_export_data_writes_the_data_set_that_imports_back_exactly(window, qtbot
     assert text.splitlines()[0] == "toes,wlrec,nfans,hurt,win,sad"
     again = load_data(text, data.input_names, data.output_names).data
     assert again.inputs.tolist() == data.inputs.tolist() and again.targets.tolist() == data.targets.tolist()
+
+
+def test_a_session_keeps_the_imported_data_set_exactly(window, qtbot, monkeypatch, tmp_path):
+    """Point 7: names, values and the class column the outputs came from, saved and opened again;
+    Data → Export then writes the class column back, and importing that gives the same data set.
+    Checked by breaking it: the session writer without "one_hot" fails the one_hot assert."""
+    path = tmp_path / "fruit.csv"
+    path.write_text('size;"weight, g";kind\n1,5;2;pear\n3;4,25;apple\n5;6;pear\n7;8;fig\n')
+    import_file(qtbot, window, monkeypatch, path)
+    before = window.controller.state.data
+    assert before.one_hot == "kind" and before.input_names == ("size", "weight, g")
+    session = tmp_path / "fruit.gdviz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(session), ""))
+    assert window.files.save_session(True)
+    wait_for_files(qtbot, window)
+    window.controller.load_preset("single")
+    sync(qtbot, window)
+    with qtbot.waitSignal(window.files.finished, timeout=20000):
+        window.files.open_session(str(session))
+    wait_for_files(qtbot, window)
+    sync(qtbot, window)
+    data = window.controller.state.data
+    assert (data.input_names, data.output_names, data.one_hot) == (before.input_names, before.output_names, "kind")
+    assert data.inputs.tolist() == before.inputs.tolist() and data.targets.tolist() == before.targets.tolist()
+    exported = tmp_path / "out.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(exported), ""))
+    with qtbot.waitSignal(window.files.finished, timeout=20000):
+        window.actions.export_data.trigger()
+    wait_for_files(qtbot, window)
+    assert exported.read_text() == 'size,"weight, g",kind\n1.5,2.0,pear\n3.0,4.25,apple\n5.0,6.0,pear\n7.0,8.0,fig\n'
+    again = load_data(exported.read_text(), ["size", "weight, g"], one_hot="kind").data
+    assert again.output_names == data.output_names and again.targets.tolist() == data.targets.tolist()

@@ -52,7 +52,9 @@ class Network:
 
 def _with(network: Network, inputs: np.ndarray, targets: np.ndarray, input_names: Sequence[str],
           output_names: Sequence[str], weights: np.ndarray, frozen: np.ndarray) -> Network:
-    data = DataSet(tuple(input_names), tuple(output_names), inputs, targets)
+    # the outputs are still the classes of the column they came from only if they are the same
+    one_hot = network.data.one_hot if tuple(output_names) == network.data.output_names else None
+    data = DataSet(tuple(input_names), tuple(output_names), inputs, targets, one_hot)
     return Network(data, weights, frozen)
 
 

@@ -309,7 +309,7 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
         output_names = targets
     _report(progress, 98)
     try:
-        data = DataSet(inputs, output_names, x, y)
+        data = DataSet(inputs, output_names, x, y, one_hot)
     except ValueError as exc:
         raise DataImportError(str(exc)) from None
     _report(progress, 100)
@@ -459,13 +459,34 @@ def _find_bad_cell(block: list[tuple[int, list[str]]], columns: list[int], names
 
 def data_csv(data: DataSet) -> str:
     """The data set as CSV text: the input names then the output names, one row per example;
-    numbers as Python's repr (they read back exactly), names quoted where they need it."""
+    numbers as Python's repr (they read back exactly), names quoted where they need it.
+
+    A data set whose outputs are the classes of a column (:attr:`DataSet.one_hot`) and whose
+    targets are still one-hot gets that column back: its class names, one per example, in the
+    column's own name (importing it with that column as the class labels gives the same data
+    set, classes in the same order)."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow((*data.input_names, *data.output_names))
-    for x, y in zip(data.inputs.tolist(), data.targets.tolist()):
-        writer.writerow([repr(v) for v in (*x, *y)])
+    classes = class_labels(data)
+    writer.writerow((*data.input_names, *(data.output_names if classes is None else [data.one_hot])))
+    for k, x in enumerate(data.inputs.tolist()):
+        writer.writerow([*(repr(v) for v in x), *([repr(v) for v in data.targets[k].tolist()] if classes is None
+                                                   else [classes[k]])])
     return text.getvalue()
+
+
+def class_labels(data: DataSet) -> list[str] | None:
+    """Each example's class, if the data set came from a class column and its targets are still
+    one-hot with every class used, in an order where each class first appears before the next
+    (so the classes read back in the same order); else None."""
+    targets = data.targets
+    if data.one_hot is None or not (np.isin(targets, (0.0, 1.0)).all() and (targets.sum(axis=1) == 1).all()):
+        return None
+    index = targets.argmax(axis=1)
+    first = [int(np.argmax(index == c)) if (index == c).any() else -1 for c in range(data.n_outputs)]
+    if -1 in first or first != sorted(first):
+        return None
+    return [data.output_names[c] for c in index.tolist()]
 
 
 def column_list(text: str) -> list[str]:

@@ -85,8 +85,13 @@ class DataSet:
     output_names: tuple[str, ...]
     inputs: np.ndarray
     targets: np.ndarray
+    one_hot: str | None = None
+    """The name of the class column the outputs came from (one output per class, target 1 for
+    the example's class), for a data set imported that way; None otherwise."""
 
     def __post_init__(self) -> None:
+        if self.one_hot is not None:
+            check_name(self.one_hot, "class column")
         input_names = check_names(self.input_names, "input")
         output_names = check_names(self.output_names, "output")
         inputs, targets = _table(self.inputs, "inputs"), _table(self.targets, "targets")
@@ -140,7 +145,7 @@ class DataSet:
         """A copy with one input (``kind='input'``) or target (``kind='target'``) changed."""
         inputs, targets = self.inputs.copy(), self.targets.copy()
         (inputs if kind == "input" else targets)[example, column] = value
-        return DataSet(self.input_names, self.output_names, inputs, targets)
+        return DataSet(self.input_names, self.output_names, inputs, targets, self.one_hot)
 
     @staticmethod
     def blank(n_inputs: int, n_outputs: int, n_examples: int = 1) -> DataSet:

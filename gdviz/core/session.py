@@ -249,7 +249,8 @@ def _document(state: SessionState, log: KeyframedLog, shown: int | None) -> dict
     return {
         "format": FORMAT, "version": VERSION, "preset": state.preset,
         "inputs": list(data.input_names), "outputs": list(data.output_names),
-        "data": {"inputs": data.inputs.tolist(), "targets": data.targets.tolist()},
+        "data": {"inputs": data.inputs.tolist(), "targets": data.targets.tolist(),
+                 **({"one_hot": data.one_hot} if data.one_hot is not None else {})},
         "initial_weights": state.initial_weights.tolist(), "weights": state.weights.tolist(),
         "frozen": state.frozen.tolist(), "alpha": float(state.alpha), "mode": state.mode,
         "example": int(state.example), "as_printed": bool(state.as_printed), "shown": shown,
