@@ -71,6 +71,8 @@ class ImportDialog(QDialog):
         self.columns = QTableWidget(len(shown.names), 2, self)
         self.columns.setHorizontalHeaderLabels(["column", "role"])
         self.columns.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.columns.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.columns.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # 1,024 rows stay quick
         self.columns.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.columns.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for r, name in enumerate(shown.names):
