@@ -135,3 +135,15 @@ def test_shape_fields_three_to_four_inputs_keep_the_book(window, qtbot):
     assert headers(window)[:4] == ["toes", "wlrec", "nfans", "x4"]
     undo(qtbot, window)
     book_state(window)
+
+
+def test_the_data_menu_holds_the_tables_edits(window, qtbot):
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Data")
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["&Import data…", "E&xport data…", "Add example", "Remove selected examples", "Add input column",
+                     "Add output column", "Remove selected columns", "Rename column…", "Copy cells",
+                     "Paste cells (grows the table)"]
+    select(window, [(0, 0)])
+    next(a for a in menu.actions() if a.text() == "Add input column").trigger()
+    sync(qtbot, window)
+    assert window.controller.state.data.input_names == ("toes", "wlrec", "nfans", "x4")

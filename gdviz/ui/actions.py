@@ -129,7 +129,10 @@ class Actions:
         menus = {
             "&File": (self.open, self.save, self.save_small, None, self.import_data, self.export, self.export_picture,
                       None, self.quit),
-            "&Data": (self.import_data, self.export_data),
+            "&Data": (self.import_data, self.export_data, None,  # then the data table's own edits
+                      *(self.window.controls.data_editor.actions[key] for key in (
+                          "add_example", "remove_examples", "add_input", "add_output", "remove_columns",
+                          "rename", "copy", "paste"))),
             "&Edit": (self.undo, self.redo, None, self.copy_picture),
             "&Training": (self.step, self.play, self.run, self.reset, None, self.back, self.forward,
                           self.page_back, self.page_forward, self.first, self.latest),
