@@ -81,7 +81,8 @@ def play(data, weights, steps, loops, every):
     for step in steps:
         if step[0] == "run":
             stored.run(step[1], block=7)
-            _, batch = recorded.run_records(step[1], every, block=5)
+            # as the trainer does: a batch's keyframes closer by its number of examples
+            _, batch = recorded.run_records(step[1], log.interval_for(recorded.settings), block=5)
             log.append_batch(batch)
         else:
             apply(stored, step)
@@ -200,3 +201,70 @@ def test_a_window_export_is_the_csv_of_every_field_stored(window, qtbot, monkeyp
     expected = tmp_path / "core.csv"
     write_csv(expected, core.log, core.data.input_names, core.data.output_names)
     assert path.read_bytes() == expected.read_bytes()
+
+
+def test_a_branch_or_an_open_before_a_weight_typed_in_starts_a_keyframe(window, qtbot, tmp_path):
+    """Found in review: after a branch (or an open) the log's last weights are the session's, which
+    may hold a weight typed in since; the next records must start a keyframe of their own, or their
+    replay starts from the weights without it (ReplayMismatch on every frame, and a file that no
+    longer opens). Checked against the build before the fix: both parts raised ReplayMismatch."""
+    from conftest import sync
+
+    from gdviz.core.session import Session, load_session, save_session
+
+    controller = window.controller
+    controller.load_preset("multi-in")
+    sync(qtbot, window)
+    for _ in range(3):
+        window.step()
+    sync(qtbot, window)
+    controller.set_weight(0, 1, 2000.0)
+    for _ in range(2):
+        window.step()
+    sync(qtbot, window)
+    controller.show_iteration(3)
+    window.step()  # a branch from iteration 3 (whose weights hold the one typed in after it)
+    sync(qtbot, window)
+    log = controller.log
+    assert log.count == 4
+    core = preset_training("multi-in")
+    core.run(3)
+    core.set_weight(0, 1, 2000.0)
+    core.run(1)
+    assert log.records(0, 4).weights.tobytes() == core.log.weights.tobytes()
+
+    controller.set_weight(0, 0, -3.0)  # typed in after the last iteration, then saved and opened
+    sync(qtbot, window)
+    path = tmp_path / "s.gdviz"
+    save_session(path, Session(controller.state, controller.log.shared()))
+    opened = load_session(path)
+    controller.load_session(opened, "s.gdviz")
+    sync(qtbot, window)
+    window.step()
+    sync(qtbot, window)
+    core.set_weight(0, 0, -3.0)
+    core.run(1)
+    assert controller.log.records(0, 5).pred.tobytes() == core.log.pred.tobytes()
+    save_session(path, Session(controller.state, controller.log.shared()))
+    assert load_session(path).log.count == 5  # and the file opens again
+
+
+def test_batch_keyframes_are_closer_by_the_number_of_examples():
+    """Found in review: a batch iteration costs n_examples single ones, so its keyframes are that
+    much closer and a rebuild stays within one interval's cost."""
+    data = DataSet(tuple(f"x{i}" for i in range(8)), ("y",), np.ones((50, 8)), np.zeros((50, 1)))
+    training = Training(data, np.zeros((1, 8)), 0.001, mode="batch")
+    log = KeyframedLog(8, 1, keyframe_every=500)
+    every = log.interval_for(training.settings)
+    assert every == 10
+    _, batch = training.run_records(95, every)
+    log.append_batch(batch)
+    assert [k.row for k in log.keyframes] == list(range(0, 95, 10))
+
+
+def test_an_edit_that_changes_nothing_keeps_the_starting_error():
+    training = preset_training("multi-in")
+    training.run(3)
+    training.set_frozen(0, 0, False)  # it was not frozen
+    training.set_alpha(training.alpha)
+    assert training.starting_from == 0 and len(training.history) == 1

@@ -85,6 +85,14 @@ def most_iterations(n_inputs: int, n_outputs: int, budget: int | None = None) ->
     return int(budget / (KeyframedLog.bytes_per_record(n_inputs, n_outputs) + keyframe))
 
 
+def interval_for(keyframe_every: int, settings: Settings) -> int:
+    """Iterations between keyframes with ``settings``: a batch iteration goes over every example,
+    so it costs about n_examples single-example ones, and its keyframes are that much closer."""
+    if settings.mode == "batch":
+        return max(1, keyframe_every // settings.data.n_examples)
+    return keyframe_every
+
+
 def replay_loops() -> engine.Loops:
     """The loops replays use: the compiled ones once loaded (never waited for), else numpy's (the
     same numbers, bit for bit; an export of a million iterations replays them all)."""
@@ -148,6 +156,10 @@ class KeyframedLog:
         self._keys: list[Keyframe] = []
         self._key_rows: list[int] = []
         self.final_weights: np.ndarray | None = None  # the weights after the last record
+        # whether final_weights are what the last iteration computed: after a branch, an open or a
+        # conversion they are the session's weights, which may hold a weight typed in since, so the
+        # next records must start a keyframe of their own
+        self._last_computed = False
         self._after_stored: np.ndarray | None = None  # the same, after a stored stretch (see append_stored)
         self._segment: tuple[int, IterationLog] | None = None  # the last replayed stretch (first row, rows)
         self._dense: np.ndarray | None = None  # the first rows' weights, for path()
@@ -186,11 +198,16 @@ class KeyframedLog:
             raise ValueError(f"records must be consecutive: iteration {first_iteration} cannot follow "
                              f"{self.last_iteration}")
 
-    def keyframe_rows(self, rows: int, first_iteration: int | None = None) -> list[int]:
+    def interval_for(self, settings: Settings) -> int:
+        """Iterations between keyframes for records made with ``settings``: :func:`interval_for`."""
+        return interval_for(self.keyframe_every, settings)
+
+    def keyframe_rows(self, rows: int, first_iteration: int | None = None,
+                      settings: Settings | None = None) -> list[int]:
         """Which of the next ``rows`` rows (0-based among them) need a keyframe by the interval alone:
-        those of iterations numbered 1 + a multiple of :attr:`keyframe_every` (so a trainer that only
-        knows iteration numbers keeps the same ones)."""
-        k = self.keyframe_every
+        those of iterations numbered 1 + a multiple of the interval (so a trainer that only knows
+        iteration numbers keeps the same ones)."""
+        k = self.keyframe_every if settings is None else self.interval_for(settings)
         start = (self.first_iteration + self.count if self.count or first_iteration is None
                  else first_iteration)  # the number of the next iteration
         offset = (1 - start) % k
@@ -217,6 +234,7 @@ class KeyframedLog:
                 self._key_rows.append(key.row)
             self.count += rows
             self.final_weights = _frozen_copy(final_weights)
+            self._last_computed = True
         if rows or note:
             self.note = note
 
@@ -224,13 +242,13 @@ class KeyframedLog:
                        settings: Settings, rows: int) -> list[Keyframe]:
         keys: list[Keyframe] = []
         last = self._keys[-1] if self._keys else None
-        changed = (last is None or self.final_weights is None
+        changed = (last is None or self.final_weights is None or not self._last_computed
                    or self.final_weights.tobytes() != np.ascontiguousarray(first_weights, np.float64).tobytes()
                    or not (settings is last.settings or settings.same_as(last.settings)))
         if changed:
             keys.append(Keyframe(self.count, _frozen_copy(first_weights), settings))
         shared_settings = keys[0].settings if keys else (last.settings if last is not None else settings)
-        for offset in self.keyframe_rows(rows):
+        for offset in self.keyframe_rows(rows, settings=settings):
             if offset == 0 and keys:
                 continue
             weights = first_weights if offset == 0 else keyframe_weights.get(offset)
@@ -245,9 +263,11 @@ class KeyframedLog:
         used = self.count - (len(self._totals) - 1) * BLOCK_ROWS if self._totals else BLOCK_ROWS
         while taken < rows:
             if used == BLOCK_ROWS:  # a new block: the only allocation (MemoryError: see above)
-                self._errors.append(np.empty((BLOCK_ROWS, self.n_outputs), dtype=np.float32))
-                self._totals.append(np.empty(BLOCK_ROWS))
-                self._examples.append(np.empty(BLOCK_ROWS, dtype=np.int32))
+                errors = np.empty((BLOCK_ROWS, self.n_outputs), dtype=np.float32)
+                totals, examples = np.empty(BLOCK_ROWS), np.empty(BLOCK_ROWS, dtype=np.int32)
+                self._errors.append(errors)  # all three made before any is kept: never out of step
+                self._totals.append(totals)
+                self._examples.append(examples)
                 used = 0
             part = min(rows - taken, BLOCK_ROWS - used)
             self._errors[-1][used : used + part] = _curve_errors(error[taken : taken + part])
@@ -260,7 +280,8 @@ class KeyframedLog:
         """Append what :meth:`gdviz.core.training.Training.run_records` made (its keyframes must
         follow this log's interval: the trainer is given :attr:`keyframe_every`)."""
         wanted = {offset: batch.keyframes[offset]
-                  for offset in self.keyframe_rows(batch.count, batch.first_iteration) if offset in batch.keyframes}
+                  for offset in self.keyframe_rows(batch.count, batch.first_iteration, batch.settings)
+                  if offset in batch.keyframes}
         self.append_records(batch.first_weights, batch.error, batch.error_total, batch.example, wanted,
                             batch.final_weights, batch.settings,
                             first_iteration=batch.first_iteration if batch.count else None, note=batch.note)
@@ -300,7 +321,8 @@ class KeyframedLog:
         if settings is None:
             raise ValueError("a full log's records need the settings they were made with")
         weights = other.storage("weights")
-        wanted = {offset: weights[offset] for offset in self.keyframe_rows(other.count, other.first_iteration)
+        wanted = {offset: weights[offset]
+                  for offset in self.keyframe_rows(other.count, other.first_iteration, settings)
                   if offset < other.count}
         self.append_records(weights[0], other.error, other.error_total, other.example, wanted,
                             weights[other.count], settings,
@@ -478,6 +500,9 @@ class KeyframedLog:
                 raise ValueError(f"the keyframe at row {key.row} has weights of shape {key.weights.shape}")
             if key.stored is not None and key.stored.count != end - key.row:
                 raise ValueError(f"the stored rows at row {key.row} are {key.stored.count}, not {end - key.row}")
+            if key.stored is None and end - key.row > keyframe_every:
+                raise ValueError(f"the keyframe at row {key.row} is followed by {end - key.row:,} rows, more than "
+                                 f"the {keyframe_every:,} between two keyframes")
         log = cls(n_inputs, n_outputs, first_iteration, keyframe_every)
         if count:
             log._store(error, error_total, example)
@@ -527,7 +552,7 @@ class KeyframedLog:
         part._errors, part._totals, part._examples = list(self._errors), list(self._totals), list(self._examples)
         part._keys, part._key_rows = list(self._keys), list(self._key_rows)
         part.count, part.note, part.final_weights = self.count, self.note, self.final_weights
-        part._after_stored = self._after_stored
+        part._after_stored, part._last_computed = self._after_stored, self._last_computed
         part._segment = self._segment
         return part
 
@@ -658,6 +683,7 @@ def from_full_log(log: IterationLog, settings: Settings, keyframe_every: int | N
     result.note = log.note
     if log.count:
         result.final_weights = _frozen_copy(log.storage("weights")[log.count])
+        result._last_computed = False  # the file's weights: a weight may have been typed in after the last row
     return result
 
 

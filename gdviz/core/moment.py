@@ -109,4 +109,6 @@ def training_at(log: Log, state: SessionState) -> Training:
     since = history.last_change_at_or_before(state.iteration)
     row = since + 1 - log.first_iteration
     errors = log.column("error_total", row, row + STARTING_ROWS) if 0 <= row <= log.count else None
-    return training_from(state, starting_errors=errors, starting_from=since if errors is not None else 0)
+    # a log that starts after the last change (a session saved from the middle of a run): the
+    # starting error is taken afresh from the next iterations, never left out for good
+    return training_from(state, starting_errors=errors, starting_from=since if errors is not None else state.iteration)

@@ -234,12 +234,15 @@ def _distinct_settings(log: KeyframedLog) -> tuple[list[Settings], list[int]]:
     """The keyframes' settings, each once (by identity, then by value), and each keyframe's index."""
     distinct: list[Settings] = []
     indices = []
+    by_identity: dict[int, int] = {}  # a data set is compared once per settings object, not per keyframe
     for key in log.keyframes:
-        found = next((i for i, known in enumerate(distinct) if known is key.settings or known.same_as(key.settings)),
-                     None)
+        found = by_identity.get(id(key.settings))
+        if found is None:
+            found = next((i for i, known in enumerate(distinct) if known.same_as(key.settings)), None)
         if found is None:
             found = len(distinct)
             distinct.append(key.settings)
+        by_identity[id(key.settings)] = found
         indices.append(found)
     return distinct, indices
 
@@ -467,7 +470,7 @@ def _read_v3(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], docu
         raise SessionError(f"'log' must be an object, not {show(part)}")
     exact_keys(part, LOG_KEYS_V3, "log: ")
     first, count, note = _log_part({k: part[k] for k in ("first_iteration", "count", "note")})
-    every = whole(part["keyframe_every"], "log: 'keyframe_every'", 1, 1 << 30)
+    every = whole(part["keyframe_every"], "log: 'keyframe_every'", 1, 1 << 16)  # keyframe_interval's most
     n_keys = whole(part["keyframes"], "log: 'keyframes'", 1 if count else 0, count)
     stored_rows = whole(part["stored_rows"], "log: 'stored_rows'", 0, count)
     shown = document["shown"]
@@ -502,6 +505,7 @@ def _read_v3(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], docu
     view = read_view(document[VIEW_KEY], data.n_outputs) if VIEW_KEY in document else None
     log = _assemble_v3(arrays, all_settings, state, first, count, every, note, meter)
     return Session(state, log, shown, settings.notes, view)
+
 
 
 def _assemble_v3(arrays: dict[str, NDArray[Any]], all_settings: list[Settings], state: SessionState, first: int,

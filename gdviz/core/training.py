@@ -217,7 +217,10 @@ class Training:
         """A setting, the data or a weight changed: record it, and take the starting error afresh."""
         if self.history is None:  # still being made
             return
-        self.history = self.history.record(self.iteration, self.settings, weights_edited=weights_edited)
+        settings = self.settings
+        if not weights_edited and self.history.current.same_as(settings):
+            return  # nothing changed (a weight frozen that was frozen): no record, no new starting error
+        self.history = self.history.record(self.iteration, settings, weights_edited=weights_edited)
         self._starting_from = self.iteration
         self._starting_errors = []
 

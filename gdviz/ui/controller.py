@@ -17,7 +17,6 @@ curve, and Undo brings them back.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -471,12 +470,14 @@ class SessionController(QObject):
         if report.records is not None:
             try:
                 self.log.append_batch(report.records)
-            except MemoryError:
-                self.pause()
-                self._set_notice(f"Memory ran short: the log keeps its {self.log.count:,} iterations "
-                                 f"({self.log.nbytes / 1e6:,.0f} MB) and training stopped. Export it (Ctrl+E) "
-                                 "or Reset (R) to go on.")
-                report = dataclasses.replace(report, records=None)
+            except MemoryError:  # the batch is dropped: the trainer goes on from the log as it is
+                notice = (f"Memory ran short: the log keeps its {self.log.count:,} iterations "
+                          f"({self.log.nbytes / 1e6:,.0f} MB) and training stopped. Export it (Ctrl+E) "
+                          "or Reset (R) to go on.")
+                assert self.state is not None
+                self._install(self.state.replace(playing=False, run_total=0, run_remaining=0), self.log,
+                              shown=self.shown, pins=self.pins, notice=notice)
+                return
             self._send(commands.Grant())  # taken: the trainer may compute the next batch meanwhile
         self.state = report.state
         if report.records is not None and report.records.count:

@@ -28,7 +28,7 @@ from PySide6.QtCore import QThread, Signal
 from gdviz.core import compiled
 from gdviz.core.dataset import DataSet
 from gdviz.core.engine import NUMPY_LOOPS
-from gdviz.core.keyframes import KeyframedLog
+from gdviz.core.keyframes import KeyframedLog, interval_for
 from gdviz.core.state import SessionState, state_of
 from gdviz.core.training import Divergence, RecordBatch, Training
 
@@ -292,7 +292,7 @@ class Trainer(QThread):
                 self._emit(limit_reached=True)
             else:
                 training.loops = self._loops()
-                self._emit(*training.run_records(1, self._keyframe_every))
+                self._emit(*training.run_records(1, interval_for(self._keyframe_every, training.settings)))
             return True
         if isinstance(command, Play | TogglePlay):
             if isinstance(command, TogglePlay) and self._playing:
@@ -354,7 +354,7 @@ class Trainer(QThread):
         room = self.max_iterations - training.iteration
         wanted, limit_reached = min(wanted, room), wanted >= room
         training.loops = self._loops()
-        result, batch = training.run_records(wanted, self._keyframe_every,
+        result, batch = training.run_records(wanted, interval_for(self._keyframe_every, training.settings),
                                              deadline=time.perf_counter() + COMPUTE_BUDGET,
                                              should_stop=self._interrupted,
                                              block=4096 if training.loops is not NUMPY_LOOPS else 64)
