@@ -52,6 +52,15 @@ class Series:
                 first.setSymbolPen(self.pen.color())
         self.points = n
 
+    def rebind(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Every piece drawn again from these arrays (the curves' arrays were reallocated): the
+        pieces of the old ones would keep them alive, a second copy of the curve in memory."""
+        self.points = 0
+        for item in self.items:
+            item.setData([], [])
+        if len(x):
+            self.update(x, y)
+
     def clear(self) -> None:
         for item in self.items[1:]:
             self.plot_item.removeItem(item)
