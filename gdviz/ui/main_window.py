@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._redraw.setInterval(0)
         self._redraw.timeout.connect(self._redraw_now)
         self._text_refreshed_at = 0.0
+        self._matrices_shown_at = 0.0
         self._catch_up = QTimer(self)  # the tables and text of a big network, after a fast move
         self._catch_up.setSingleShot(True)
         self._catch_up.timeout.connect(self._show_now)
@@ -353,7 +354,12 @@ class MainWindow(QMainWindow):
         preview = self.phases.preview if self.phases.phase in ("predict", "compare") else None
         if readable:
             self._text_refreshed_at = now
-            tables.show_matrices(moment.weights, moment.weight_deltas, frozen, moment.iteration)
+            # a colour matrix of a big network (2 × 1,024 cells, ~30 ms a repaint) while training
+            # follows at MATRIX_HZ: at the readable rate its repaints were the window's longest frames
+            if not (state.playing and moment.weights.size > BATCHED_EDGES) or \
+                    now - self._matrices_shown_at >= 1 / MATRIX_HZ:
+                self._matrices_shown_at = now
+                tables.show_matrices(moment.weights, moment.weight_deltas, frozen, moment.iteration)
         if preview is not None:
             row = self.phases.row
             views.network_view.set_state(moment.weights, np.full(moment.weights.shape, np.nan), frozen,
@@ -514,6 +520,9 @@ class MainWindow(QMainWindow):
         self.collector.stop()
         super().closeEvent(event)
 
+
+MATRIX_HZ = 3
+"""How often a big network's colour matrices follow training (they always show a Step or a move at once)."""
 
 VIEWS_SPLITTER_KEY = "window/views_splitter_2"
 """Where the diagram / views split is remembered. gdviz 0.2's key held a split of other panes (the
