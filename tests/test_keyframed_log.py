@@ -268,3 +268,19 @@ def test_an_edit_that_changes_nothing_keeps_the_starting_error():
     training.set_frozen(0, 0, False)  # it was not frozen
     training.set_alpha(training.alpha)
     assert training.starting_from == 0 and len(training.history) == 1
+
+
+def test_a_big_network_scrubbed_quickly_shows_its_tables_once_the_moves_pause(window, qtbot):
+    """At 32 × 32 the tables (2 × 1,024 cells) and the arithmetic wait for the moves to pause
+    (SETTLE), then show the last iteration moved to; the diagram follows every move."""
+    from conftest import run, sync
+
+    controller = window.controller
+    controller.load_shape(32, 32)
+    sync(qtbot, window)
+    run(qtbot, window, 300)
+    for iteration in (10, 200, 37):
+        controller.show_iteration(iteration)
+    qtbot.waitUntil(lambda: window.tables.moment_caption.text().endswith("iteration 37"), timeout=5000)
+    assert window.tables.weight_model.matrix.tobytes() == controller.moment().weights.tobytes()
+    assert window.views.network_view.weights.tobytes() == controller.moment().weights.tobytes()

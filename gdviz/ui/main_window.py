@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._redraw.timeout.connect(self._redraw_now)
         self._text_refreshed_at = 0.0
         self._matrices_shown_at = 0.0
+        self._requested_at = 0.0  # the last redraw asked while not training (see SETTLE)
         self._catch_up = QTimer(self)  # the tables and text of a big network, after a fast move
         self._catch_up.setSingleShot(True)
         self._catch_up.timeout.connect(self._show_now)
@@ -339,14 +340,15 @@ class MainWindow(QMainWindow):
         assert state is not None  # _on_frame's check
         now = time.perf_counter()
         readable = force or not state.playing or now - self._text_refreshed_at >= 1 / style.READABLE_HZ
-        since = now - self._text_refreshed_at
-        if readable and not state.playing and state.weights.size > BATCHED_EDGES and since < 1 / style.READABLE_HZ:
-            # a big network scrubbed (or stepped) faster than the eye reads: its 2 × 1,024 table
-            # cells and its arithmetic (~50 ms a move at 32 × 32) follow at the readable rate, the
-            # last move always shown (the diagram and the curves follow every move)
-            readable = False
-            if not self._catch_up.isActive():
-                self._catch_up.start(max(1, int(1000 * (1 / style.READABLE_HZ - since))))
+        if not state.playing and state.weights.size > BATCHED_EDGES:
+            # a big network scrubbed (or stepped) quickly: its 2 × 1,024 table cells and its arithmetic
+            # (~40 ms) wait until the moves pause for SETTLE seconds, then show the last one; the
+            # diagram and the curves follow every move
+            quick = now - self._requested_at < SETTLE
+            self._requested_at = now
+            if readable and quick:
+                readable = False
+                self._catch_up.start(int(1000 * SETTLE) + 5)  # a timer may fire a little early
         moment = controller.moment()
         frozen = moment.settings.frozen  # every view shows the settings of the iteration shown
         # the moment's numbers: its record, or (no iteration done yet) the next iteration worked out
@@ -520,6 +522,9 @@ class MainWindow(QMainWindow):
         self.collector.stop()
         super().closeEvent(event)
 
+
+SETTLE = 0.15
+"""Seconds a big network's moves must pause before its tables and arithmetic follow (scrubbing)."""
 
 MATRIX_HZ = 3
 """How often a big network's colour matrices follow training (they always show a Step or a move at once)."""
