@@ -176,6 +176,15 @@ class SessionMachine(RuleBasedStateMachine):
         self.sync()
         self.replay.after_edit(apply)
 
+    def edit_data_set(self, edited):
+        """A change of the data's values: one Undo step of its own (after the branch an edit in the
+        past makes), on both sides."""
+        self.replay.before_edit(self.undo)
+        self.undo.push(self.replay)
+        self.controller.set_data(edited)
+        self.sync()
+        self.replay.after_edit(lambda training: training.set_data(edited))
+
     def data_shown(self):
         """The data set the window shows (that of the iteration shown): what a learner edits."""
         replay = self.replay
@@ -233,7 +242,7 @@ class SessionMachine(RuleBasedStateMachine):
         row = data.draw(st.integers(0, shown.n_examples - 1))
         column = data.draw(st.integers(0, (shown.n_inputs if kind == "input" else shown.n_outputs) - 1))
         edited = shown.with_value(kind, row, column, value)
-        self.edit(lambda: self.controller.set_data(edited), lambda training: training.set_data(edited))
+        self.edit_data_set(edited)
 
     @rule(data=st.data(), examples=st.integers(1, 5))
     def set_data(self, data, examples):
@@ -246,7 +255,7 @@ class SessionMachine(RuleBasedStateMachine):
         targets = np.array(data.draw(st.lists(st.sampled_from(VALUES), min_size=examples * shown.n_outputs,
                                               max_size=examples * shown.n_outputs)), dtype=float)
         edited = DataSet(shown.input_names, shown.output_names, inputs, targets.reshape(examples, shown.n_outputs))
-        self.edit(lambda: self.controller.set_data(edited), lambda training: training.set_data(edited))
+        self.edit_data_set(edited)
 
     @rule(data=st.data(), value=st.sampled_from([*VALUES, 0.1, 2000.0, -1e3, float("inf"), float("nan")]))
     def set_weight(self, data, value):

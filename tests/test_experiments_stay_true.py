@@ -348,3 +348,27 @@ def test_an_input_too_large_to_square_is_shown_without_a_fault(window, qtbot):
     window.step()
     sync(qtbot, window)
     assert "Training stopped" in window.controller.notice
+
+
+def test_an_edit_of_the_data_table_is_one_undo_step(window, qtbot):
+    """A cell of the data table changed, then trained on: Undo brings back the value and the log as
+    they were before the edit; Redo the edit and the iterations trained after it (issue 21, point 1)."""
+    start_multi_in(window, qtbot, 3)
+    data = window.controls.data_model
+    assert data.setData(data.index(0, 0), "7")
+    sync(qtbot, window)
+    run(qtbot, window, 5)
+    controller = window.controller
+    assert controller.state.data.inputs[0, 0] == 7 and controller.log.count == 8
+    after = controller.log.records(0, 8).pred.tobytes()
+    controller.undo_stack.undo()
+    sync(qtbot, window)
+    assert controller.state.data.inputs[0, 0] == 8.5 and controller.log.count == 3
+    assert data.data(data.index(0, 0)) == "8.5"
+    core = preset_training("multi-in")
+    core.run(3)
+    assert controller.log.records(0, 3).pred.tobytes() == core.log.pred.tobytes()
+    controller.undo_stack.redo()
+    sync(qtbot, window)
+    assert controller.state.data.inputs[0, 0] == 7 and controller.log.count == 8
+    assert controller.log.records(0, 8).pred.tobytes() == after

@@ -199,8 +199,10 @@ class SessionController(QObject):
 
     def snapshot(self) -> Snapshot:
         assert self.state is not None
-        return Snapshot(self.state.replace(playing=False, run_total=0, run_remaining=0), self.log, self.pins,
-                        self.shown, self.notice)
+        # the log as it is now: an edit keeps the log, which then grows; the snapshot's own copy
+        # shares its full blocks (only the last one is copied), so undoing the edit finds it as it was
+        return Snapshot(self.state.replace(playing=False, run_total=0, run_remaining=0),
+                        self.log.head(self.log.count), self.pins, self.shown, self.notice)
 
     # -- intents: training -------------------------------------------------------------------------
     def step(self) -> None:
@@ -255,8 +257,10 @@ class SessionController(QObject):
         self._send(commands.SetExample(example))
 
     def set_data(self, data: DataSet) -> None:
+        """New values in the data set (a cell of the data table): one Undo step, which brings back
+        the data and the log as they were before it."""
         self._leave_the_past()
-        self._send(commands.SetData(data))
+        self._push(_SwapSession(self, "Edit the data", lambda: self._send(commands.SetData(data))))
 
     def set_weight(self, output: int, input_: int, value: float) -> None:
         self._leave_the_past()
