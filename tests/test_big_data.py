@@ -48,7 +48,7 @@ def test_the_window_takes_a_big_data_set_in_its_big_forms(window, qtbot):
     """A 300 × 40 data set with 10 classes: the data table's columns get fixed sizes (fitting
     each column to its cells asked the model for every cell: 64 s for 6,000 × 50), the Shape
     fields (1 to 32) step aside, the bowls show the first 32 weights of one output."""
-    from conftest import sync
+    from conftest import shown, sync
     from PySide6.QtWidgets import QHeaderView
 
     from gdviz.ui.bowls_view import MAX_PAGE
@@ -63,6 +63,9 @@ def test_the_window_takes_a_big_data_set_in_its_big_forms(window, qtbot):
     assert controls.data_view.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive
     assert not controls.inputs_field.isEnabled() and "40 inputs" in controls.inputs_field.toolTip()
     bowls = window.views.bowls
+    assert bowls.plots == {}  # the bowls are made when their tab is first shown, not on taking the data in
+    window.views.tabs.setCurrentWidget(bowls)
+    shown(qtbot)
     assert len(bowls.plots) == MAX_PAGE == 32 and "first 32 of its 40 weights" in bowls.caption.text()
     window.controller.undo_stack.undo()
     sync(qtbot, window)

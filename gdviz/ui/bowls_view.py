@@ -70,7 +70,7 @@ class BowlsView(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.scroll, 1)
         self.plots: dict[tuple[int, int], tuple] = {}
-        self._build()
+        self._built = False  # the plots are made when the tab is first shown (32 plots: ~0.6 s)
 
     def edges(self) -> list[tuple[int, int]]:
         """The bowls shown: every weight, or one output's; of a learner's 784-input data set, the
@@ -90,9 +90,16 @@ class BowlsView(QWidget):
             self.output_box.blockSignals(True)
             self.output_box.setCurrentIndex(output)
             self.output_box.blockSignals(False)
-            self._build()
+            if self._built:
+                self._build()
             if announce:
                 self.output_chosen.emit(output)
+
+    @answers_qt()
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if not self._built:
+            self._build()
 
     @answers_qt()
     def resizeEvent(self, event):  # noqa: N802
@@ -107,6 +114,7 @@ class BowlsView(QWidget):
         super().changeEvent(event)
 
     def _build(self) -> None:
+        self._built = True
         self.graphics.clear()
         self.plots = {}
         self._greyed: dict[tuple[int, int], tuple[bool, bool]] = {}  # each plot's style: (frozen, empty)
@@ -170,6 +178,8 @@ class BowlsView(QWidget):
         Numbers too large to draw never raise: a bowl whose weight or range is infinite, NaN or
         past :data:`~gdviz.core.bowls.DRAWABLE` is left empty and says so in its title, the
         points of a bowl whose error overflows are left out, and the caption counts the empty ones."""
+        if not self._built:
+            self._build()
         self._arguments = (weights, inputs, targets, frozen, path)
         current = bowls.total_error(weights, inputs, targets)
         text = self.palette().windowText().color()
