@@ -13,6 +13,10 @@ def fonts(win):
     """Every text size the window's parts draw with, in points."""
     views, tables = win.views, win.tables
     axis = views.error_plot.plot.getPlotItem().getAxis("left")
+    if not views.bowls.plots:  # the bowls are made when their tab is first shown
+        current = views.tabs.currentWidget()
+        views.tabs.setCurrentWidget(views.bowls)
+        views.tabs.setCurrentWidget(current)
     bowl = next(iter(views.bowls.plots.values()))[0] if isinstance(views.bowls.plots, dict) else None
     measured = {
         "controls": win.controls.alpha_edit.font().pointSizeF(),

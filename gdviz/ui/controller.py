@@ -79,8 +79,10 @@ def empty_log(data: DataSet) -> KeyframedLog:
 class _SwapSession(QUndoCommand):
     """An undo step that swaps the session with the one it keeps: its first redo makes the change."""
 
-    def __init__(self, controller: SessionController, text: str, change: Callable[[], None]):
+    def __init__(self, controller: SessionController, text: str, change: Callable[[], None],
+                 keeps_log: bool = False):
         super().__init__(text)
+        self._keeps_log = keeps_log  # the change goes on in the same log (a data edit): see snapshot
         self._controller, self._change = controller, change
         self._other: Snapshot | None = None  # the session to swap in: kept by the first redo
 
@@ -90,7 +92,7 @@ class _SwapSession(QUndoCommand):
         if self.dropped:
             self._forgotten()
             return
-        current = self._controller.snapshot()
+        current = self._controller.snapshot(copy_log=self._keeps_log and self._other is None)
         if self._other is None:
             self._change()
         else:
@@ -197,12 +199,13 @@ class SessionController(QObject):
     def log_full(self) -> bool:
         return self.state is not None and self.state.iteration >= log_capacity(self.state.data)
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, copy_log: bool = False) -> Snapshot:
         assert self.state is not None
-        # the log as it is now: an edit keeps the log, which then grows; the snapshot's own copy
-        # shares its full blocks (only the last one is copied), so undoing the edit finds it as it was
+        # ``copy_log``: for an edit that keeps the log, which then grows, the snapshot gets its own
+        # copy as it is now (sharing its full blocks: only the last one is copied), so undoing the
+        # edit finds it as it was; a step that replaces the log keeps the old one itself
         return Snapshot(self.state.replace(playing=False, run_total=0, run_remaining=0),
-                        self.log.head(self.log.count), self.pins, self.shown, self.notice)
+                        self.log.head(self.log.count) if copy_log else self.log, self.pins, self.shown, self.notice)
 
     # -- intents: training -------------------------------------------------------------------------
     def step(self) -> None:
@@ -260,7 +263,7 @@ class SessionController(QObject):
         """New values in the data set (a cell of the data table): one Undo step, which brings back
         the data and the log as they were before it."""
         self._leave_the_past()
-        self._push(_SwapSession(self, "Edit the data", lambda: self._send(commands.SetData(data))))
+        self._push(_SwapSession(self, "Edit the data", lambda: self._send(commands.SetData(data)), keeps_log=True))
 
     def set_weight(self, output: int, input_: int, value: float) -> None:
         self._leave_the_past()
