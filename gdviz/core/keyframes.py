@@ -336,13 +336,12 @@ class KeyframedLog:
             raise KeyError(f"{name!r} is not recorded for every iteration; read it with records()")
         stop = self.count if stop is None else min(stop, self.count)
         start = min(max(start, 0), stop)
-        every: dict[str, list[np.ndarray]] = {"error": list(self._errors), "error_total": list(self._totals),
-                                              "example": list(self._examples)}
-        blocks = every[name]
-        first_block, last_block = start // BLOCK_ROWS, (stop - 1) // BLOCK_ROWS if stop > start else start // BLOCK_ROWS
         if stop == start:
             return np.empty((0, self.n_outputs) if name == "error" else 0,
                             dtype={"example": np.int32, "error": np.float32}.get(name, np.float64))
+        blocks: list[np.ndarray] = (self._errors if name == "error" else
+                                    self._totals if name == "error_total" else self._examples)
+        first_block, last_block = start // BLOCK_ROWS, (stop - 1) // BLOCK_ROWS
         if first_block == last_block:
             base = first_block * BLOCK_ROWS
             return blocks[first_block][start - base : stop - base]
