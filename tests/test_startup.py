@@ -65,7 +65,7 @@ def test_a_plugin_that_cannot_load_names_the_library_and_the_package(monkeypatch
 
     monkeypatch.setattr(startup.ctypes, "CDLL", load)
     monkeypatch.setattr(startup, "xcb_plugin", lambda: startup.Path("/somewhere/libqxcb.so"))
-    message = startup.window_problem({"DISPLAY": ":0"}, "linux")
+    message = startup.window_problem({"DISPLAY": "/nonexistent/gdviz-test-socket:0"}, "linux")  # never connected to
     assert message == ("gdviz: Qt's X11 plugin cannot load: libxcb-cursor.so.0 is missing; install it with "
                        "'sudo apt install libxcb-cursor0' (Debian, Ubuntu) or 'sudo dnf install xcb-util-cursor' "
                        "(Fedora).")
@@ -186,7 +186,7 @@ def test_every_library_qt_may_miss_is_named_with_its_package(monkeypatch, librar
 
     monkeypatch.setattr(startup.ctypes, "CDLL", load)
     monkeypatch.setattr(startup, "xcb_plugin", lambda: startup.Path("/somewhere/libqxcb.so"))
-    message = startup.window_problem({"DISPLAY": ":0"}, "linux")
+    message = startup.window_problem({"DISPLAY": "/nonexistent/gdviz-test-socket:0"}, "linux")  # never connected to
     assert f"{library} is missing" in message
     assert f"'sudo apt install {debian}'" in message and f"'sudo dnf install {fedora}'" in message
     imported = startup.qt_import_problem(ImportError(f"{library}: cannot open shared object file: No such file"))
