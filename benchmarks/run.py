@@ -288,6 +288,22 @@ WINDOW_SCRIPT = textwrap.dedent("""
         while window.controller.log.count < count or window.controller.state.playing:
             pump(0.05)
 
+    def scrub(result):  # any of 1,000,000 iterations shown, every view updated and painted: 200 moves a tab
+        random.seed(1)
+        for tab in ("curves", "bowls"):
+            window.views.tabs.setCurrentIndex(0 if tab == "curves" else 1)
+            pump(0.3)
+            moves = []
+            for _ in range(200):
+                started, frames = time.perf_counter(), Painted.count
+                window.controller.show_iteration(random.randint(0, 1_000_000))
+                wait_painted(frames, started)
+                moves.append(1000 * (time.perf_counter() - started))
+                pump(0.005)
+            moves.sort()
+            result[f"scrub_{tab}"] = {"median_ms": moves[len(moves) // 2],
+                                      "p99_ms": moves[int(0.99 * (len(moves) - 1))], "max_ms": moves[-1]}
+
     spec, _, tab = sys.argv[1].partition("@")  # "speed@bowls": with the bowls tab shown
     mode, _, speed = spec.partition(":")  # "speed" is max; "speed:5000" is 5,000 a second
     if mode == "compile":  # numba's cache was emptied: the loops load (and compile) on their thread
@@ -354,25 +370,8 @@ WINDOW_SCRIPT = textwrap.dedent("""
     elif mode == "scrub32":  # a 32×32 log of 1,000,000 iterations, any iteration shown and painted
         window.controller.load_shape(32, 32)
         pump(1.0)
-        window.controls.run_field.setValue(1_000_000)
-        window.run_n()
-        pump(0.05)
-        while window.controller.log.count < 1_000_000 or window.controller.state.playing:
-            pump(0.05)
-        random.seed(1)
-        for tab in ("curves", "bowls"):
-            window.views.tabs.setCurrentIndex(0 if tab == "curves" else 1)
-            pump(0.3)
-            moves = []
-            for _ in range(200):
-                started, frames = time.perf_counter(), Painted.count
-                window.controller.show_iteration(random.randint(0, 1_000_000))
-                wait_painted(frames, started)
-                moves.append(1000 * (time.perf_counter() - started))
-                pump(0.005)
-            moves.sort()
-            result[f"scrub_{tab}"] = {"median_ms": moves[len(moves) // 2],
-                                      "p99_ms": moves[int(0.99 * (len(moves) - 1))], "max_ms": moves[-1]}
+        train(1_000_000)
+        scrub(result)
         result["log_mb"] = window.controller.log.nbytes / 1e6
     elif mode == "step":
         latencies = []
@@ -425,20 +424,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
                         for item in series.items if item.getData()[0] is not None)
             curves[name] = {"change_ms": change_ms, "paint_ms": sorted(paints)[3], "points_drawn": drawn}
         # scrubbing: any iteration shown, every view updated and painted
-        random.seed(1)
-        for tab in ("curves", "bowls"):
-            window.views.tabs.setCurrentIndex(0 if tab == "curves" else 1)
-            pump(0.3)
-            moves = []
-            for _ in range(200):
-                started, frames = time.perf_counter(), Painted.count
-                window.controller.show_iteration(random.randint(0, 1_000_000))
-                wait_painted(frames, started)
-                moves.append(1000 * (time.perf_counter() - started))
-                pump(0.005)
-            moves.sort()
-            result[f"scrub_{tab}"] = {"median_ms": moves[len(moves) // 2],
-                                      "p99_ms": moves[int(0.99 * (len(moves) - 1))], "max_ms": moves[-1]}
+        scrub(result)
         window.views.tabs.setCurrentIndex(0)
         window.controller.show_iteration(None)
         pump(0.3)
