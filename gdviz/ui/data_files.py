@@ -217,17 +217,8 @@ class DataFiles(QObject):
                 file.write(text)
             return data.n_examples
 
-        def done(ok: bool, result) -> None:
-            if ok:
-                files._tell(True, f"Exported the data set ({result:,} examples) to {path}")
-            elif result is None:
-                files._tell(False, "Export cancelled; nothing was written.")
-            else:
-                QMessageBox.critical(self.window, "Export failed", result)
-                files.finished.emit(False, result)
-
         files.jobs.start("Export data", f"Writing {Path(path).name}…", work, lambda exc: describe_error(exc, path),
-                         done)
+                         files.export_done(lambda count: f"Exported the data set ({count:,} examples) to {path}"))
 
 
 def _import_error(path: str):

@@ -9,7 +9,7 @@ Also what closing the window must not lose: a session with training or edits not
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QEventLoop, QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from gdviz.core.csv_log import write_csv, write_csv_pieces
+from gdviz.core.csv_log import write_csv
 from gdviz.core.dataset import DataSet
 from gdviz.core.files import describe_error
 from gdviz.core.session import Session, SessionError, load_session, save_session
@@ -106,17 +106,6 @@ def _read_error(path: str):
     return describe
 
 
-EXPORT_PIECE_ROWS = 65_536
-"""Rows rebuilt and written at a time by an export, when the window's log rebuilds its records
-(keeps only some of each iteration's numbers): memory for one piece, not the whole log."""
-
-
-def _pieces(log: Any) -> Iterator[Any]:
-    """The full records of a log that rebuilds them (``records(start, stop)``), a piece at a time."""
-    for start in range(0, max(log.count, 1), EXPORT_PIECE_ROWS):
-        yield log.records(start, start + EXPORT_PIECE_ROWS)
-
-
 def _iterations(count: int) -> str:
     return f"{count:,} iteration" + ("" if count == 1 else "s")
 
@@ -174,23 +163,13 @@ class FileActions(QObject):
             def rows_written(rows: int) -> bool:
                 return progress(rows, max(records.count, 1))
 
-            if hasattr(records, "records"):  # a log that rebuilds its records: a piece at a time
-                write_csv_pieces(path, _pieces(records), *names, expected_rows=records.count, progress=rows_written)
-            else:
-                write_csv(path, records, *names, progress=rows_written)
+            # the CSV writer reads any log a block at a time (a keyframed one rebuilds each block)
+            write_csv(path, records, *names, progress=rows_written)
             return records.count
 
-        def done(ok: bool, result) -> None:
-            if ok:
-                self._tell(True, f"Exported {result:,} iterations to {path}")
-            elif result is None:
-                self._tell(False, "Export cancelled; nothing was written.")
-            else:
-                QMessageBox.critical(self.window, "Export failed", result)
-                self.finished.emit(False, result)
-
         self.jobs.start("Export iteration log", f"Writing {records.count:,} iterations to {Path(path).name}…",
-                        work, _write_error(path), done)
+                        work, _write_error(path),
+                        self.export_done(lambda count: f"Exported {count:,} iterations to {path}"))
 
     # -- sessions ------------------------------------------------------------------------------------
     def save_session(self, include_log: bool = True) -> bool:
@@ -264,6 +243,20 @@ class FileActions(QObject):
 
         self.jobs.start("Open session", f"Reading {Path(chosen).name}…", work, _read_error(chosen), done,
                         writing=False)
+
+    def export_done(self, exported: Callable[[Any], str]):
+        """What an export's job does when it ends: says ``exported(result)``, that it was cancelled,
+        or why it failed (in a box)."""
+        def done(ok: bool, result) -> None:
+            if ok:
+                self._tell(True, exported(result))
+            elif result is None:
+                self._tell(False, "Export cancelled; nothing was written.")
+            else:
+                QMessageBox.critical(self.window, "Export failed", result)
+                self.finished.emit(False, result)
+
+        return done
 
     def _tell(self, ok: bool, text: str) -> None:
         self.message.emit(text)
