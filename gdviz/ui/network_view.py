@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
@@ -33,6 +33,15 @@ THICKEST = 9.0
 OUTPUT_HEADER = "pred / target"  # over the outputs' labels: "hurt  0.555 / 0.1" (the narrowest it gets)
 NO_VALUE = "–"  # a pred not worked out yet
 WIDEST_ITERATION = 8_888_888  # the headers' room is made for it, so the nodes hold still as the count grows
+
+
+THICKNESS = "thickness ∝ |weight|"
+
+
+def ordinal(k: int) -> str:
+    """2nd, 3rd, 4th, 11th, 22nd."""
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
 
 
 def pred_header(pred_of: int | None) -> str:
@@ -57,6 +66,13 @@ def weights_caption(weights_after: int | None) -> str:
 
 BATCHED_EDGES = 256
 """Past this many edges (16×16) the diagram draws its edges a pen at a time (see _paint_edges_batched)."""
+SMALLEST_POINTS, LARGEST_POINTS = 9.0, 10.5  # the labels' sizes at 100 % (9 pt: 12 px at 96 dpi)
+MINIMUM_WIDTH = 260
+WANTED_EDGES = 100  # px of edges between the label columns that the diagram asks the window for (more took
+# the room an 8 × 8 table of 4-digit numbers needs at 1400 px)
+WIDEST_WANTED = 440  # px: what the diagram asks for at most (the window must fit 1024 px at 200 %)
+MIN_BATCHED_WIDTH = 1.0  # px: thinner lines without antialiasing are drawn dotted
+TONE_WIDTH = 6.0  # px at most: the single tone under a big network's edges, as wide as the moiré's gaps
 
 class NetworkView(QWidget):
     freeze_requested = Signal(int, int, bool)  # output, input, frozen
@@ -65,7 +81,7 @@ class NetworkView(QWidget):
     def __init__(self, input_names, output_names, parent=None):
         super().__init__(parent)
         self.setMouseTracking(True)
-        self.setMinimumSize(260, 160)
+        self.setMinimumSize(MINIMUM_WIDTH, 160)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a place for the keys to go that trains
         self.setToolTip("")
         self.set_names(input_names, output_names)
@@ -87,6 +103,7 @@ class NetworkView(QWidget):
         self._widest_seen = ("0", "0")  # the widest input and target texts yet: see label_widths
         self.pred_of: int | None = None  # the iteration whose pred the outputs show
         self.weights_after: int | None = None  # the iteration the edges' weights are after
+        self._ask_for_width()
         self.update()
 
     # -- state --------------------------------------------------------------------------------
@@ -108,6 +125,7 @@ class NetworkView(QWidget):
             self.digits = digits
             self._widest_seen = ("0", "0")
             self._see_values()
+            self._ask_for_width()
             self.update()
 
     def value_text(self, value: float) -> str:
@@ -149,18 +167,33 @@ class NetworkView(QWidget):
         return max(len(self.input_names), len(self.output_names))
 
     def _font(self) -> QFont:
-        """As large as the rows allow (6.5–10.5 pt), and small enough that the label columns and
-        80 px of edges fit the width."""
+        """9–10.5 pt: as large as the rows allow, and small enough that the label columns and
+        80 px of edges fit the width; never under 9 pt (7 pt labels at 32 × 32 were unreadable:
+        rows too close for a label each write every k-th, and the legend says so)."""
         spacing = (self.height() - 60) / max(self._rows(), 1)
         font = QFont(self.font())
-        size = max(6.5, min(10.5, spacing * 0.42))
+        size = max(SMALLEST_POINTS, min(LARGEST_POINTS, spacing * 0.42))
         font.setPointSizeF(size)
         left, right = self.label_widths(QFontMetricsF(font))
-        room = self.width() - 80 - 2 * (20 + 14)
+        room = self.width() - WANTED_EDGES - 2 * (20 + 14)
         if left + right > room and left + right > 0:
-            font.setPointSizeF(max(6.5, size * room / (left + right)))
+            font.setPointSizeF(max(SMALLEST_POINTS, size * room / (left + right)))
         font.setPointSizeF(zoom.scaled(font.pointSizeF()))  # View → Zoom: the labels at the window's zoom
         return font
+
+    def wanted_width(self) -> int:
+        """The width that writes the labels at 9 pt (at the zoom) beside :data:`WANTED_EDGES` px of
+        edges, within :data:`WIDEST_WANTED`: the diagram's minimum width, so that the window's
+        columns leave it room (an 8 × 8 network's tables took all but 300 px, leaving 80 px of
+        edges between labels shrunk to 7.9 pt)."""
+        if not self.input_names or not self.output_names:
+            return MINIMUM_WIDTH
+        font = QFont(self.font())
+        font.setPointSizeF(zoom.scaled(SMALLEST_POINTS))
+        left, right = self.label_widths(QFontMetricsF(font))
+        radius = 14.0 if self._rows() <= 4 else 10.0
+        wanted = left + right + 2 * (12 + 8 + radius) + WANTED_EDGES
+        return int(max(MINIMUM_WIDTH, min(WIDEST_WANTED, math.ceil(wanted))))
 
     def label_widths(self, metrics: QFontMetricsF) -> tuple[float, float]:
         """The two label columns' widths: the longest name with the widest value text (a pred's
@@ -183,7 +216,14 @@ class NetworkView(QWidget):
                 text = self.value_text(value)
                 if metrics.horizontalAdvance(text) > metrics.horizontalAdvance(widest[k]):
                     widest[k] = text
-        self._widest_seen = (widest[0], widest[1])
+        if (widest[0], widest[1]) != self._widest_seen:
+            self._widest_seen = (widest[0], widest[1])
+            self._ask_for_width()
+
+    def _ask_for_width(self) -> None:
+        wanted = self.wanted_width()
+        if wanted != self.minimumWidth():
+            self.setMinimumWidth(wanted)
 
     def _layout(self):
         metrics = QFontMetricsF(self._font())
@@ -318,6 +358,12 @@ class NetworkView(QWidget):
             QToolTip.showText(event.globalPosition().toPoint(), self.edge_tooltip(*edge), self)
 
     @answers_qt()
+    def changeEvent(self, event):  # noqa: N802
+        if event.type() == QEvent.Type.FontChange:  # View → Zoom: the labels' room grows with them
+            self._ask_for_width()
+        super().changeEvent(event)
+
+    @answers_qt()
     def mousePressEvent(self, event):  # noqa: N802
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         if event.button() == Qt.MouseButton.LeftButton:
@@ -411,14 +457,21 @@ class NetworkView(QWidget):
             painter.drawText(box, align, text)
         for header_box, header_align, header in self.headers(metrics):
             painter.drawText(header_box, Qt.AlignmentFlag(header_align), header)
-        self._paint_legend(painter, metrics, every_in > 1 or every_out > 1)
+        self._paint_legend(painter, metrics, self.labels_note(every_in, every_out))
 
     def _paint_edges_batched(self, painter: QPainter, inputs: list[QPointF], outputs: list[QPointF],
                              widths: np.ndarray, order: np.ndarray, opacity: float, palette) -> None:
-        """A big network's edges, a pen at a time: widths rounded to half a pixel, drawn from the
-        thinnest group to the thickest (the strongest still on top), without antialiasing. One
+        """A big network's edges, a pen at a time: widths rounded to half a pixel (never under
+        one: thinner lines drawn without antialiasing came out dotted), drawn from the thinnest
+        group to the thickest (the strongest still on top), without antialiasing. One
         ``drawLine`` an edge took ~90 ms a paint at 32×32 (1,024 lines), the window then drawing
-        ~8 frames a second while training; a few ``drawLines`` calls of opaque pens take ~5 ms."""
+        ~8 frames a second while training; a few ``drawLines`` calls of opaque pens take ~5 ms
+        (with antialiasing ~25 ms).
+
+        Under them, every edge once more in a single tone a few pixels wide (the edges' colours
+        mixed): where hundreds of lines cross, the gaps between them line up into rows of dots, a
+        moiré that antialiasing does not remove (measured); the tone fills those gaps and leaves
+        the wide ones, such as the fan between a few outputs, as they are."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         # opaque colours mixed with the background as the see-through ones would show on it:
         # blending 1,024 translucent lines cost ~30 ms a paint in software, opaque ones ~5 ms
@@ -434,10 +487,19 @@ class NetworkView(QWidget):
         n_inputs = len(self.input_names)
         rounded = np.round(widths * 2) / 2
         groups: dict[tuple[float, bool, bool], list[QLineF]] = {}
+        every: list[QLineF] = []
         for flat in order.tolist():  # thinnest first: dicts keep the order groups first appear in
             o, i = divmod(flat, n_inputs)
-            key = (float(max(rounded[o, i], 0.5)), bool(self.weights[o, i] >= 0), bool(self.frozen[o, i]))
-            groups.setdefault(key, []).append(QLineF(inputs[i], outputs[o]))
+            line = QLineF(inputs[i], outputs[o])
+            every.append(line)
+            key = (float(max(rounded[o, i], MIN_BATCHED_WIDTH)), bool(self.weights[o, i] >= 0),
+                   bool(self.frozen[o, i]))
+            groups.setdefault(key, []).append(line)
+        # the crossings' gaps are about half the closer column's spacing apart
+        spacing = min(self._spacing(inputs), self._spacing(outputs))
+        tone_width = max(MIN_BATCHED_WIDTH, min(TONE_WIDTH, spacing / 2 + 1.5))
+        painter.setPen(QPen(self.edge_tone(colours), tone_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+        painter.drawLines(every)
         for (width, positive, frozen), lines in sorted(groups.items(), key=lambda item: item[0][0]):
             pen = QPen(colours[positive], width)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -448,6 +510,19 @@ class NetworkView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
     @staticmethod
+    def _spacing(points: list[QPointF]) -> float:
+        return points[1].y() - points[0].y() if len(points) > 1 else math.inf
+
+    def edge_tone(self, colours: dict[bool, QColor]) -> QColor:
+        """The single tone under a big network's edges: the two signs' colours mixed in the
+        share of positive weights."""
+        finite = np.isfinite(self.weights)
+        share = float(np.mean(self.weights[finite] >= 0)) if finite.any() else 0.5
+        plus, minus = colours[True], colours[False]
+        return QColor.fromRgbF(*(share * p + (1 - share) * m for p, m in zip(
+            (plus.redF(), plus.greenF(), plus.blueF()), (minus.redF(), minus.greenF(), minus.blueF()))))
+
+    @staticmethod
     def _offset(start: QPointF, end: QPointF, distance: float) -> tuple[QPointF, QPointF]:
         """The ends of the line from ``start`` to ``end`` moved ``distance`` pixels sideways."""
         dx, dy = end.x() - start.x(), end.y() - start.y()
@@ -455,7 +530,7 @@ class NetworkView(QWidget):
         shift = QPointF(-dy / length * distance, dx / length * distance)
         return start + shift, end + shift
 
-    def _paint_legend(self, painter: QPainter, metrics: QFontMetricsF, thinned: bool) -> None:
+    def _paint_legend(self, painter: QPainter, metrics: QFontMetricsF, thinned: str) -> None:
         y = self.height() - 16
         x = 12.0
         text = self.palette().windowText().color()
@@ -476,16 +551,33 @@ class NetworkView(QWidget):
             painter.drawText(QPointF(x + 28, y + metrics.ascent() / 2 - 1), label)
             x += 28 + metrics.horizontalAdvance(label) + 18
         note = self.legend_note(thinned)
+        if x + metrics.horizontalAdvance(note) >= self.width() and thinned and note.startswith(THICKNESS):
+            note = thinned  # the labels left out are said before what thickness means
         if x + metrics.horizontalAdvance(note) < self.width():  # a narrow diagram keeps the colours' key only
             painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1), note)
-        elif note != self.legend_note(thinned, finite=True):  # a warning is cut, never left out
+        elif note != self.legend_note(finite=True):  # a warning or the labels left out: cut, never left out
             painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1),
                              metrics.elidedText(note, Qt.TextElideMode.ElideRight, max(self.width() - x, 0)))
 
-    def legend_note(self, thinned: bool = False, finite: bool | None = None) -> str:
-        """After the colours' key: what thickness means, or that some weights cannot be drawn to scale."""
+    def legend_note(self, thinned: str = "", finite: bool | None = None) -> str:
+        """After the colours' key: what thickness means and which labels are written (``thinned``,
+        from :meth:`labels_note`), or that some weights cannot be drawn to scale."""
         if finite is None:
             finite = bool(np.isfinite(self.weights).all())
         if not finite:  # drawn as thick as the thickest, out of scale
             return "weights too large to draw (∞ or NaN): drawn thickest"
-        return "thickness ∝ |weight|" + ("; hover a node for its label" if thinned else "")
+        return THICKNESS + (f"; {thinned}" if thinned else "")
+
+    @staticmethod
+    def labels_note(every_in: int, every_out: int) -> str:
+        """Which nodes' labels are written, when not all are: "labels every 4th input; hover for
+        all"; "" when every label is written."""
+        if every_in == every_out == 1:
+            return ""
+        if every_in == every_out:
+            which = f"every {ordinal(every_in)} node"
+        else:
+            which = ", ".join(f"every {ordinal(k)} {side}" for k, side in ((every_in, "input"), (every_out, "output"))
+                              if k > 1)
+        return f"labels {which}; hover for all"
+
