@@ -130,3 +130,40 @@ def test_a_big_diagram_has_no_moire_between_its_columns(make_window, qtbot, shap
     box = QRectF(QPointF(inputs[0].x() + width / 3, inputs[0].y() + 10),
                  QPointF(outputs[0].x() - width / 3, inputs[-1].y() - 10))
     assert background_share(image, box, view.palette().window().color()) < 0.005
+
+
+# -- the curves' legend --------------------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(64, 10), (8, 8)])
+def test_ten_curves_fit_one_legend_line_beside_the_chooser(make_window, qtbot, shape):
+    """With every output's curve drawn, the legend is one line, whole (its text no wider than the
+    label), beside the Curves chooser; the outputs it has no room to name are counted ("+3") and
+    named in its tooltip. Checked: fails against the old code (the chooser under the plot; at
+    8 × 8 the legend wrapped onto a second line)."""
+    from PySide6.QtGui import QTextDocument
+
+    window = laptop_window(make_window, qtbot, shape)
+    window.views.tabs.setCurrentWidget(window.views.curves_page)
+    plot = window.views.error_plot
+    plot.show_outputs(range(shape[1]))
+    window.step()
+    sync(qtbot, window)
+    legend, chooser = plot.legend, plot.outputs_button
+    line = legend.fontMetrics().height()
+    assert legend.isVisible() and legend.height() < 2 * line
+    document = QTextDocument()
+    document.setDefaultFont(legend.font())
+    document.setDocumentMargin(0)
+    document.setHtml(legend.text())
+    assert document.idealWidth() <= legend.contentsRect().width()
+    assert document.toPlainText().count("\n") == 0
+    assert abs(chooser.geometry().center().y() - legend.geometry().center().y()) < line  # one row
+    assert chooser.isVisible() and chooser.geometry().left() >= legend.geometry().right()
+    text = document.toPlainText()
+    named = [name for name in window.controller.state.data.output_names if f"━{name}" in text.split()]
+    more = len(window.controller.state.data.output_names) - len(named)
+    assert "total" in text
+    if more:
+        assert f"+{more}" in text.split()
+        assert all(name in legend.toolTip() for name in window.controller.state.data.output_names if name not in named)
+    if shape == (64, 10):  # at 1366 px the ten are named
+        assert more == 0

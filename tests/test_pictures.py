@@ -86,14 +86,14 @@ def test_a_32_by_32_network_builds_and_every_curve_and_bowl_is_reachable(window,
     sync(qtbot, window)
     run(qtbot, window, 50)
     plot = window.views.error_plot
-    assert "24 of 32 hidden" in plot.legend.text()
+    assert "22 of 32 hidden" in plot.legend.text()  # ten outputs at first (the digits' ten)
     actions = [a for a in plot.outputs_menu.actions() if a.isCheckable() and a.text().startswith("error ")]
     assert [a.text() for a in actions] == [f"error y{o}" for o in range(1, 33)]
     actions[31].setChecked(True)
     x, y = plot.curve_data()["error y32"]
     # the curves draw each output's error as the log keeps it for them: float32 (the total is exact)
     assert y.tolist() == window.controller.log.error[:, 31].astype(np.float32).astype(np.float64).tolist()
-    assert "23 of 32 hidden" in plot.legend.text()
+    assert "21 hidden" in plot.legend.text() or "21 of 32 hidden" in plot.legend.text()  # as its room allows
     from gdviz.ui import bowls_view
 
     window.views.tabs.setCurrentWidget(window.views.bowls)

@@ -17,8 +17,18 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QColor, QFontMetrics
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gdviz.core.keyframes import KeyframedLog
 from gdviz.ui import style
@@ -27,9 +37,10 @@ from gdviz.ui.guard import answers_qt
 
 SYNC_ROWS = 200_000  # rows of a log copied into the curves' arrays at most per refresh (~20 ms)
 ALL_AT_ONCE = 20_000  # up to this many points every curve is redrawn each time; beyond, one a time
-SHOWN_AT_FIRST = 8  # outputs whose curves are on at the start (the chooser shows the others)
+SHOWN_AT_FIRST = 10  # outputs whose curves are on at the start (the digits' ten; the chooser shows the others)
 MIN_SPAN = 10  # iterations: the x axis shows at least this many (whole-number ticks from the start)
 LARGEST_ERROR = 1e300  # the largest error the y range takes in (bowls.DRAWABLE squared)
+LEGEND_GAP = "   "  # between the legend's entries
 TOTAL_Z, MEAN_Z, PIN_Z = 50, 60, -1  # drawing order: pins under the curves, the total over the outputs
 
 
@@ -108,15 +119,18 @@ class ErrorPlot(QWidget):
         self.pinned_menu = QMenu(self)
         self.pinned_button.setMenu(self.pinned_menu)
         self.pinned_button.setVisible(False)
+        # one line, whatever the width: the outputs that do not fit are counted ("+4"), never
+        # wrapped onto a second line that takes the plot's room (10 outputs wrapped at 1366 × 768)
         self.legend = QLabel()
-        self.legend.setWordWrap(True)
+        self.legend.setWordWrap(False)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.legend.setToolTip("The curves drawn (View → Legend hides this line)")
         self.pinned: list[tuple[str, pg.PlotDataItem]] = []
         self._pins: tuple = ()
         options = QHBoxLayout()
         options.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.log_scale, self.follow, self.outputs_button):
+        for widget in (self.log_scale, self.follow):
             options.addWidget(widget)
         options.addStretch(1)
         options.addWidget(self.pin_button)
@@ -124,7 +138,11 @@ class ErrorPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.legend)
+        legend_row = QHBoxLayout()  # the legend and the chooser of its curves side by side
+        legend_row.setContentsMargins(0, 0, 0, 0)
+        legend_row.addWidget(self.legend, 1)
+        legend_row.addWidget(self.outputs_button)
+        layout.addLayout(legend_row)
         layout.addWidget(self.plot, 1)
         layout.addLayout(options)
         self._fitted: tuple[tuple[float, float], tuple[float, float]] | None = None  # the last range set by _fit_view
@@ -186,25 +204,66 @@ class ErrorPlot(QWidget):
         self.total_curve.set_pen(pg.mkPen(text, width=2))
 
     def _update_legend(self) -> None:
-        def swatch(colour: QColor, name: str, dashed: bool = False) -> str:
+        """The legend's one line: the total (and the mean, the pinned runs, a warning) always; then
+        as many outputs as fit, each a swatch and its name, the rest counted ("+4", named in the
+        tooltip); the outputs the chooser hides counted last when there is room."""
+        metrics = QFontMetrics(self.legend.font())
+
+        def swatch(colour: QColor, name: str, dashed: bool = False) -> tuple[str, int]:
             mark = "┅" if dashed else "━"
-            return f"<span style='color:{colour.name()}'>{mark}</span>&nbsp;{html.escape(name)}"
+            text = f"<span style='color:{colour.name()}'>{mark}</span>{html.escape(name)}"
+            return text, metrics.horizontalAdvance(f"{mark}{name}")
+
+        def note(text: str) -> tuple[str, int]:
+            return f"<i>{html.escape(text)}</i>", metrics.horizontalAdvance(text) + 2
 
         count = len(self.output_names)
         shown = [o for o, curve in enumerate(self.curves) if curve.visible]
-        parts = [swatch(style.curve_colour(o, count, self.palette()), self.output_names[o]) for o in shown]
-        parts.append(swatch(self.palette().windowText().color(), "total"))
+        outputs = [swatch(style.curve_colour(o, count, self.palette()), self.output_names[o]) for o in shown]
+        others = [swatch(self.palette().windowText().color(), "total")]
         if self.mean_curve.visible:
-            parts.append(swatch(self.palette().highlight().color(), "total, mean per cycle"))
+            others.append(swatch(self.palette().highlight().color(), "total, mean per cycle"))
         for label, ghost in self.pinned:
-            parts.append(swatch(ghost.opts["pen"].color(), f"pinned: {label}", dashed=True))
-        hidden = count - len(shown)
-        if hidden:
-            parts.append(f"<i>{hidden} of {count} hidden (Curves)</i>")
+            others.append(swatch(ghost.opts["pen"].color(), f"pinned: {label}", dashed=True))
         if self._left_out:
-            parts.append("<i>errors past 1e300, infinite or NaN: too large to draw, cut off</i>")
-        self.legend.setText("&nbsp;&nbsp; ".join(parts))
+            others.append(note("errors past 1e300, infinite or NaN: too large to draw, cut off"))
+        hidden = count - len(shown)
+        gap = metrics.horizontalAdvance(LEGEND_GAP)
+        room = self.legend.contentsRect().width() if self.legend.width() > 0 else 10_000
+        used = sum(width + gap for _, width in others)
+        fitting = len(outputs)
+        while fitting and used + sum(w + gap for _, w in outputs[:fitting]) + self._more_width(
+                len(outputs) - fitting, metrics) > room:
+            fitting -= 1
+        parts = [text for text, _ in outputs[:fitting]]
+        if fitting < len(outputs):
+            parts.append(f"+{len(outputs) - fitting}")
+            used += self._more_width(len(outputs) - fitting, metrics)
+        used += sum(w + gap for _, w in outputs[:fitting])
+        parts += [text for text, _ in others]
+        if hidden:  # the long form where it fits, else the short one, else left to the chooser
+            for words in (f"{hidden} of {count} hidden", f"{hidden} hidden"):
+                text, width = note(words)
+                if used + width <= room:
+                    parts.append(text)
+                    break
+        self.legend.setText(LEGEND_GAP.replace(" ", "&nbsp;").join(parts))
+        names = [self.output_names[o] for o in shown]
+        unnamed = names[fitting:]
+        self.legend.setToolTip("The curves drawn (View → Legend hides this line)"
+                               + (f"; not named here: {', '.join(unnamed)}" if unnamed else "")
+                               + (f"; {hidden} of {count} outputs hidden (Curves shows them)" if hidden else ""))
         self.outputs_button.setText("Curves")  # (a push button draws its menu's arrow with room)
+
+    @staticmethod
+    def _more_width(more: int, metrics: QFontMetrics) -> int:
+        """The room "+4" takes (none when every output is named)."""
+        return metrics.horizontalAdvance(f"+{more}{LEGEND_GAP}") if more else 0
+
+    @answers_qt()
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        self._update_legend()  # as many names as the new width holds
 
     def _build_outputs_menu(self) -> None:
         menu = self.outputs_menu
