@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
 
 from gdviz.core import bowls
 from gdviz.core.dataset import edge_name
@@ -16,6 +16,33 @@ from gdviz.ui.guard import answers_qt
 
 MAX_PATH_POINTS = 4000  # a longer path is drawn with every k-th point (its end always)
 DOT = "#dc2626"
+LISTED_BY_WIDTH = 1000  # more weights than this: a chooser is as wide as its longest name could be, not measured
+
+
+class EdgeList(QAbstractListModel):
+    """Every weight, ``input→output``, output by output; each item's data is ``(output, input)``.
+
+    A model rather than items: a learner's 784 × 10 network has 7,840 weights, and adding them as
+    items to the two choosers took ~80 ms while the data set was taken in."""
+
+    def __init__(self, input_names, output_names, parent=None):
+        super().__init__(parent)
+        self.input_names, self.output_names = list(input_names), list(output_names)
+
+    @answers_qt(lambda *_: 0)
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self.input_names) * len(self.output_names)
+
+    @answers_qt()
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        o, i = divmod(index.row(), len(self.input_names))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return edge_name(self.input_names[i], self.output_names[o], screen=True)
+        if role == Qt.ItemDataRole.UserRole:
+            return (o, i)
+        return None
 
 
 class SurfaceView(QWidget):
@@ -25,10 +52,16 @@ class SurfaceView(QWidget):
         super().__init__(parent)
         self.input_names, self.output_names = list(input_names), list(output_names)
         self.first_box, self.second_box = QComboBox(), QComboBox()
-        for o, out in enumerate(output_names):
-            for i, name in enumerate(input_names):
-                for box in (self.first_box, self.second_box):
-                    box.addItem(edge_name(name, out, screen=True), (o, i))
+        self.edges = EdgeList(input_names, output_names, self)
+        for box in (self.first_box, self.second_box):
+            box.setModel(self.edges)
+            if self.edges.rowCount() > LISTED_BY_WIDTH:  # measuring every name: one data() call each
+                longest = max(map(len, self.input_names)) + 1 + max(map(len, self.output_names))
+                box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                box.setMinimumContentsLength(longest)
+                view = box.view()
+                if isinstance(view, QListView):
+                    view.setUniformItemSizes(True)  # the list opened: no size asked of each of 7,840 items
         self.second_box.setCurrentIndex(1 if self.second_box.count() > 1 else 0)
         for box, axis in ((self.first_box, "x"), (self.second_box, "y")):
             box.setToolTip(f"The weight on the {axis} axis")
@@ -43,30 +76,54 @@ class SurfaceView(QWidget):
         self.note = QLabel()  # what cannot be drawn, in words
         self.note.setWordWrap(True)
         self.note.setVisible(False)
-        self.plot = pg.PlotWidget()
-        self.image = pg.ImageItem()
-        colour_map = pg.colormap.get("viridis")
-        self.image.setColorMap(colour_map)
-        self.plot.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(colorMap=colour_map, interactive=False, width=14)
-        self.colour_bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        self.curve = self.plot.plot(pen=pg.mkPen("k", width=2))  # one weight: the error against it
-        self.curve.setVisible(False)
-        self.path = self.plot.plot(pen=pg.mkPen("#f8fafc", width=1.5), symbol=None)
-        self.dot = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(DOT), pen=pg.mkPen("w"))
-        self.plot.addItem(self.dot)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.note)
-        layout.addWidget(self.plot)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(row)
+        self._layout.addWidget(self.note)
+        self._parts: tuple | None = None  # the plot and its items: made when first shown or asked for
         self.one_weight = False
         self._set_one_weight(self.first_box.count() == 1)
-        self._restyle()
+
+    def _made(self) -> tuple:
+        """The plot, image, colour bar, curve, path and dot, made on first use: a pyqtgraph plot
+        with a colour bar costs 20-75 ms, which taking a data set in paid for a tab not shown."""
+        if self._parts is None:
+            plot = pg.PlotWidget()
+            image = pg.ImageItem()
+            colour_map = pg.colormap.get("viridis")
+            image.setColorMap(colour_map)
+            plot.addItem(image)
+            colour_bar = pg.ColorBarItem(colorMap=colour_map, interactive=False, width=14)
+            colour_bar.setImageItem(image, insert_in=plot.getPlotItem())
+            curve = plot.plot(pen=pg.mkPen("k", width=2))  # one weight: the error against it
+            path = plot.plot(pen=pg.mkPen("#f8fafc", width=1.5), symbol=None)
+            dot = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(DOT), pen=pg.mkPen("w"))
+            plot.addItem(dot)
+            self._parts = (plot, image, colour_bar, curve, path, dot)
+            self._layout.addWidget(plot)
+            image.setVisible(not self.one_weight)
+            colour_bar.setVisible(not self.one_weight)
+            curve.setVisible(self.one_weight)
+            if self.one_weight:
+                plot.getPlotItem().setLabel("left", "total error")
+            self._restyle()
+        return self._parts
+
+    plot = property(lambda self: self._made()[0])
+    image = property(lambda self: self._made()[1])
+    colour_bar = property(lambda self: self._made()[2])
+    curve = property(lambda self: self._made()[3])
+    path = property(lambda self: self._made()[4])
+    dot = property(lambda self: self._made()[5])
+
+    @answers_qt()
+    def showEvent(self, event):  # noqa: N802
+        self._made()
+        super().showEvent(event)
 
     @answers_qt()
     def changeEvent(self, event):  # noqa: N802
-        if event.type() == QEvent.Type.PaletteChange:
+        if event.type() == QEvent.Type.PaletteChange and self._parts is not None:
             self._restyle()
         super().changeEvent(event)
 
@@ -151,14 +208,16 @@ class SurfaceView(QWidget):
         if one == self.one_weight:
             return
         self.one_weight = one
+        self.second_label.setVisible(self.second_box.count() > 1)  # a one-weight network has no second
+        self.second_box.setVisible(self.second_box.count() > 1)
+        if self._parts is None:
+            return  # made as it is now when first used
         self.image.setVisible(not one)
         self.colour_bar.setVisible(not one)
         self.curve.setVisible(one)
         self.curve.setData([], [])
         if one:
             self.plot.getPlotItem().setLabel("left", "total error")
-        self.second_label.setVisible(self.second_box.count() > 1)  # a one-weight network has no second
-        self.second_box.setVisible(self.second_box.count() > 1)
         self._restyle()  # the path's colour: light over the colour map, the dot's red over the curve
 
     def _too_large(self) -> None:

@@ -67,10 +67,13 @@ class ViewsPanel(QSplitter):
         self.network_view.set_names(*names)
         current = max(self.tabs.currentIndex(), 0)
         self.tabs.blockSignals(True)  # no views to show until they are all built
-        while self.tabs.count():
-            old = self.tabs.widget(0)
-            self.tabs.removeTab(0)
-            if old is not None and old is not self.curves_page:
+        # the tab in front goes last: removing it while others were left showed the next one, and
+        # the bowls (built when first shown: 0.2-0.3 s) were built just to be deleted
+        olds = [widget for index in range(self.tabs.count()) if (widget := self.tabs.widget(index)) is not None]
+        front = self.tabs.currentWidget()
+        for old in sorted(olds, key=lambda widget: widget is front):
+            self.tabs.removeTab(self.tabs.indexOf(old))
+            if old is not self.curves_page:
                 old.deleteLater()
         legend_visible = self.error_plot.legend.isVisible() if self.error_plot is not None else True
         log_scale = self.error_plot.log_scale.isChecked() if self.error_plot is not None else False
