@@ -71,3 +71,58 @@ def test_the_window_takes_a_big_data_set_in_its_big_forms(window, qtbot):
     sync(qtbot, window)
     assert controls.inputs_field.isEnabled()
     assert controls.data_view.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents
+
+
+def test_a_784_input_data_set_is_taken_in_without_asking_every_cell(window, qtbot, monkeypatch):
+    """2,000 examples × 784 inputs, 10 one-hot outputs (MNIST's width): the weights table is a
+    colour matrix whose cells were never asked their size (sizing its 10 rows to their contents
+    asked for every role of all 7,840 cells: 0.23 s of the 1.0 s the window stalled at 60,000
+    rows); the data table reports every example through its model; the old bowls were not built
+    on the way out; the surface lists all 7,840 weights through a model, and makes its plot only
+    when its tab is shown.
+
+    Checked by breaking it: with the weights table's rows sized to contents again (the header's
+    ResizeToContents set after its visibility, or resizeRowsToContents on a colour matrix) the
+    first assertion counts 7,840 size questions; with the old tabs removed front first the old
+    bowls have their 9 plots; with the surface's plot made in its constructor ``_parts`` is set."""
+    from conftest import shown, sync
+    from PySide6.QtCore import Qt
+
+    from gdviz.ui.table_models import WeightTableModel
+
+    rng = np.random.default_rng(21)
+    names = tuple(f"p{k}" for k in range(784))
+    classes = tuple(str(d) for d in range(10))
+    data = DataSet(names, classes, rng.integers(0, 256, (2000, 784)) / 255, np.eye(10)[rng.integers(0, 10, 2000)])
+    asked: list[int] = []
+    real_data = WeightTableModel.data
+
+    def counting(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.SizeHintRole:
+            asked.append(index.row() * 784 + index.column())
+        return real_data(self, index, role)
+
+    monkeypatch.setattr(WeightTableModel, "data", counting)
+    old_bowls = window.views.bowls
+    window.controller.load_data(data, "mnist-like.csv")
+    sync(qtbot, window)
+    tables = window.tables
+    assert tables.weight_view.matrix_mode() and tables.matrix_caption.isVisible()
+    weights = tables.weight_model
+    assert weights is not None and (weights.rowCount(), weights.columnCount()) == (10, 784)
+    assert weights.data(weights.index(9, 783)) == ""  # a colour: its number is in the tooltip
+    assert "p783→9" in weights.data(weights.index(9, 783), Qt.ItemDataRole.ToolTipRole)
+    assert asked == []
+    model, view = window.controls.data_model, window.controls.data_view
+    assert (model.rowCount(), model.columnCount()) == (2000, 794)
+    assert model.headerData(793, Qt.Orientation.Horizontal) == "→ 9"
+    assert view.indexWidget(model.index(0, 0)) is None
+    assert old_bowls.plots == {}
+    surface = window.views.surface
+    assert surface.first_box.count() == 7840 and surface.second_box.itemText(7839) == "p783→9"
+    assert surface.chosen() == ((0, 0), (0, 1)) and surface._parts is None
+    window.views.tabs.setCurrentWidget(surface)
+    shown(qtbot)
+    assert surface._parts is not None and surface.plot.isVisible()
+    x, y = surface.path_points()
+    assert x.tolist() == [0.0] and y.tolist() == [0.0]  # the weights shown: all 0, nothing trained yet
