@@ -34,6 +34,9 @@ from gdviz.core.training import MODES, Divergence, Training, check_alpha, oversh
 COMMANDS = ("train", "presets")
 COMPILED_FROM = 20_000
 """Runs this long use the compiled loops: numba's import (~0.5 s) is then repaid."""
+COMPILED_FROM_WORK = 2_000_000
+"""…and so do runs of this many multiply-adds (iterations × examples an iteration × weights): a
+batch over the 1,797 digits takes numpy's loops ~50 ms an iteration, the compiled ones < 1 ms."""
 PIECE_BYTES = 32_000_000
 """Records trained, then written, at a time (~110,000 iterations of a 3 × 3 network): the memory
 ``gdviz train`` holds, whatever --iterations says."""
@@ -111,9 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--iterations", type=_count, required=True, metavar="N",
                        help="how many iterations to train (0 or more)")
     train.add_argument("--alpha", type=_alpha, metavar="A", help="the learning rate (default: the preset's)")
-    train.add_argument("--mode", choices=MODES, default="example",
-                       help="example: repeat one example (default); cycle: each example in turn; "
-                            "batch: the mean over all examples")
+    train.add_argument("--mode", choices=MODES,
+                       help="example: repeat one example (the default, except the digits preset's cycle); "
+                            "cycle: each example in turn; batch: the mean over all examples")
     train.add_argument("--example", type=_count, default=0, metavar="K",
                        help="0-based example to train on in example mode (default 0)")
     train.add_argument("--freeze", action="append", default=[], metavar="INPUT->OUTPUT",
@@ -160,9 +163,12 @@ def _plural(count: int, word: str) -> str:
 
 
 def _train(args, parser) -> int:
+    from gdviz.core.accuracy import accuracy
     from gdviz.core.presets import data_training, fresh_training, preset_training
 
     imported = data_arguments(args, parser)
+    if args.mode is None:
+        args.mode = PRESETS[args.preset].mode if args.preset else "example"
     alpha_note = None
     if imported is not None:
         try:
@@ -205,7 +211,9 @@ def _train(args, parser) -> int:
         except OSError as exc:
             parser.error(f"--csv: {describe_error(exc, args.csv)}")
 
-    if args.iterations >= COMPILED_FROM:  # the same numbers, bit for bit, several times faster
+    data = training.data
+    work = args.iterations * (data.n_examples if args.mode == "batch" else 1) * data.n_inputs * data.n_outputs
+    if args.iterations >= COMPILED_FROM or work >= COMPILED_FROM_WORK:  # the same numbers, bit for bit, faster
         from gdviz.core import compiled
 
         training.loops = compiled.loops() or training.loops
@@ -242,6 +250,10 @@ def _train(args, parser) -> int:
     print(f"gdviz: {summary}, {run.seconds:.3f} s", file=sys.stderr)
     if alpha_note is not None:
         print(f"gdviz: {alpha_note}", file=sys.stderr)
+    classified = accuracy(training.data, training.weights)
+    if classified is not None:
+        print(f"gdviz: {classified.text()}: the examples whose largest pred is their target's class, "
+              "with the final weights", file=sys.stderr)
     bound = training.stable_alpha()
     if run.divergence:
         print(f"gdviz: {run.divergence.message()} The log keeps the "

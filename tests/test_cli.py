@@ -220,6 +220,7 @@ def test_a_run_too_long_for_memory_trains_in_constant_memory_without_csv(monkeyp
 
     monkeypatch.setattr(presets, "preset_training", training)
     monkeypatch.setattr(cli, "COMPILED_FROM", 10**12)  # numpy's loops: no compile in this test
+    monkeypatch.setattr(cli, "COMPILED_FROM_WORK", 10**12)
     assert main(["train", "--preset", "multi-in", "--iterations", "10000000000"]) == 130
     assert made[0].iteration == 20_000 and made[0].log.capacity <= 1024
     err = capsys.readouterr().err

@@ -174,7 +174,7 @@ def test_help_lesson_opens_at_the_step_left_last_time(make_window, qtbot):
 @pytest.mark.parametrize("change, problem", [
     (lambda d: d.update(format="x"), "not a lesson"),
     (lambda d: d["steps"][0].pop("question"), "step 1 must have exactly"),
-    (lambda d: d["steps"][1]["setup"].update(preset="digits"), "step 2: 'digits' is not a preset"),
+    (lambda d: d["steps"][1]["setup"].update(preset="letters"), "step 2: 'letters' is not a preset"),
     (lambda d: d["steps"][2]["setup"].update(inputs={"shoes": 1}), "step 3: 'inputs' must give numbers"),
     (lambda d: d["steps"][3]["setup"].update(highlight="nfans->lose"), "step 4: 'nfans->lose' is not a weight"),
     (lambda d: d["steps"][0]["setup"].update(speed=3), "step 1: unknown set-up key 'speed'"),
@@ -193,7 +193,7 @@ def test_command_line_preset_and_lesson_options():
     assert _window_options(["--preset", "multi-out", "--lesson"]) == ("multi-out", True, [])
     assert _window_options(["--preset=single", "s.gdviz"]) == ("single", False, ["s.gdviz"])
     assert _window_options([]) == (None, False, [])
-    for wrong in (["--preset", "digits"], ["--preset"]):
+    for wrong in (["--preset", "letters"], ["--preset"]):
         with pytest.raises(ValueError, match="is not a preset; one of single"):
             _window_options(wrong)
 

@@ -8,12 +8,14 @@ trained on. The listings agree on the data except one: the multi-output listing'
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from gdviz.core.dataset import DataSet
+from gdviz.core.digits import DIGIT_NAMES, PIXEL_NAMES, digits_data
 from gdviz.core.training import Training
 
 # The book's data: one column per game.
@@ -38,8 +40,13 @@ class Preset:
     alpha: float
     frozen: list[list[bool]] | None = field(default=None)
     games: dict[str, list[float]] = field(default_factory=lambda: GAMES)  # the listing's data, one column per game
+    mode: str = "example"
+    source: Callable[[], DataSet] | None = None
+    """Where the data comes from when it is not the book's games (the digits: a file)."""
 
     def data(self) -> DataSet:
+        if self.source is not None:
+            return self.source()
         return DataSet(
             self.inputs,
             self.outputs,
@@ -66,6 +73,8 @@ PRESETS = {
         Preset("multi-in-frozen", "the book's experiment: many inputs, toes frozen",
                ("toes", "wlrec", "nfans"), ("win",), [[0.1, 0.2, -0.1]], 0.3,
                frozen=[[True, False, False]]),
+        Preset("digits", "handwritten digits: 8×8 pixels to 10 digits", PIXEL_NAMES, DIGIT_NAMES,
+               [[0.0] * len(PIXEL_NAMES) for _ in DIGIT_NAMES], 0.01, mode="cycle", source=digits_data),
     ]
 }
 DEFAULT_PRESET = "multi-in-out"
@@ -77,7 +86,7 @@ def preset_training(name: str, **overrides: Any) -> Training:
         preset = PRESETS[name]
     except KeyError:
         raise KeyError(f"unknown preset {name!r}; the presets are {', '.join(PRESETS)}") from None
-    settings: dict[str, Any] = {"alpha": preset.alpha, "frozen": preset.frozen, **overrides}
+    settings: dict[str, Any] = {"alpha": preset.alpha, "frozen": preset.frozen, "mode": preset.mode, **overrides}
     return Training(preset.data(), preset.weights, **settings)
 
 

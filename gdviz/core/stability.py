@@ -13,7 +13,11 @@ output's pred, so the bound is worked out per output over the inputs whose weigh
   radius passes 1. There is no formula, so the bound is found numerically: the spectral radius
   is scanned over alphas up to twice the largest per-example bound, then the first crossing is
   bisected to 1e-12. ``P`` acts as the identity outside the span of the examples' inputs, so it
-  is worked out in that span (at most K dimensions).
+  is worked out in that span (at most K dimensions), one example at a time as a rank-one update
+  (``P ← P − alpha·x·(xᵀP)``). Below the smallest per-example bound ``2/max‖x‖²`` every factor
+  shrinks or keeps every direction, so the scan starts there. When one cycle's product is too
+  much work to scan (K·d² above CYCLE_WORK, e.g. 60,000 images of 784 pixels) the bound given
+  is that smallest per-example bound: a safe alpha, perhaps not the largest.
 
 The bounds are for the book's (correct) update; the printed erratum is not a gradient step.
 """
@@ -34,6 +38,10 @@ SCAN_POINTS = 400
 SQUARE_LIMIT = 1e150
 """Inputs past this are too large for their sums of squares (‖x‖², λmax) to be worked out: bound 0."""
 
+CYCLE_WORK = 50_000_000
+"""Examples × dimensions² past which a cycle's bound is not scanned (one product costs that many
+multiply-adds, and a scan takes a hundred or so)."""
+
 UNSTABLE = 1 + 1e-9
 """A spectral radius above this is growth (1 itself: directions no example touches stay put)."""
 
@@ -52,11 +60,10 @@ def _batch_bound(inputs: np.ndarray) -> float:
 
 def _cycle_radius(coordinates: np.ndarray, alpha: float) -> float:
     """Spectral radius of one cycle's update, the examples given in an orthonormal basis of their span."""
-    size = coordinates.shape[1]
-    product = np.eye(size)
+    product = np.eye(coordinates.shape[1])
     with np.errstate(all="ignore"):
         for c in coordinates:
-            product = (np.eye(size) - alpha * np.outer(c, c)) @ product
+            product -= alpha * np.outer(c, c @ product)  # (I − alpha·c·cᵀ) @ product
     if not np.isfinite(product).all():
         return math.inf  # it grew past what a float holds
     return float(np.max(np.abs(np.linalg.eigvals(product))))
@@ -68,12 +75,18 @@ def _cycle_bound(inputs: np.ndarray) -> float:
         return math.inf
     if nonzero.shape[0] == 1:
         return _example_bound(nonzero[0])
+    squares = np.einsum("ij,ij->i", nonzero, nonzero)
+    surely_stable = 2.0 / float(squares.max())  # every factor shrinks or keeps each direction
+    if nonzero.shape[0] * min(nonzero.shape) ** 2 > CYCLE_WORK:
+        return surely_stable
     basis, _ = np.linalg.qr(inputs.T)  # columns span the examples' inputs
     coordinates = inputs @ basis  # each example in that basis (zero rows stay zero: identity)
-    largest = max(_example_bound(x) for x in nonzero)
+    largest = 2.0 / float(squares.min())
     alphas = np.linspace(0.0, 2.0 * largest, SCAN_POINTS + 1)[1:]
     stable = 0.0
-    for alpha in alphas:
+    for alpha in alphas[alphas < surely_stable]:
+        stable = float(alpha)
+    for alpha in alphas[alphas >= surely_stable]:
         if _cycle_radius(coordinates, float(alpha)) > UNSTABLE:
             unstable = float(alpha)
             break

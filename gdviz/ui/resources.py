@@ -1,19 +1,5 @@
-"""Finding files in ``resources/`` from a source checkout and from an installed wheel."""
+"""Finding files in ``resources/`` (the one place that knows how is :mod:`gdviz.core.resources`)."""
 
-from __future__ import annotations
+from gdviz.core.resources import resource_path
 
-from importlib import resources
-from pathlib import Path
-
-_CHECKOUT = Path(__file__).resolve().parents[2] / "resources"
-
-
-def resource_path(name: str) -> Path:
-    """The path of ``resources/<name>`` (FileNotFoundError if it is missing)."""
-    candidate = _CHECKOUT / name
-    if candidate.is_file():
-        return candidate
-    packaged = resources.files("gdviz.resources") / name
-    if packaged.is_file():
-        return Path(str(packaged))
-    raise FileNotFoundError(f"gdviz resource {name!r} is missing")
+__all__ = ["resource_path"]
