@@ -78,13 +78,14 @@ def test_a_784_input_data_set_is_taken_in_without_asking_every_cell(window, qtbo
     colour matrix whose cells were never asked their size (sizing its 10 rows to their contents
     asked for every role of all 7,840 cells: 0.23 s of the 1.0 s the window stalled at 60,000
     rows); the data table reports every example through its model; the old bowls were not built
-    on the way out; the surface lists all 7,840 weights through a model, and makes its plot only
-    when its tab is shown.
+    on the way out; the arithmetic writes its 1,571 lines once the window has drawn the rest; the
+    surface lists all 7,840 weights through a model, and makes its plot only when its tab is shown.
 
     Checked by breaking it: with the weights table's rows sized to contents again (the header's
     ResizeToContents set after its visibility, or resizeRowsToContents on a colour matrix) the
     first assertion counts 7,840 size questions; with the old tabs removed front first the old
-    bowls have their 9 plots; with the surface's plot made in its constructor ``_parts`` is set."""
+    bowls have their 9 plots; with the arithmetic's deferred lines never written it waits in
+    vain; with the surface's plot made in its constructor ``_parts`` is set."""
     from conftest import shown, sync
     from PySide6.QtCore import Qt
 
@@ -118,6 +119,11 @@ def test_a_784_input_data_set_is_taken_in_without_asking_every_cell(window, qtbo
     assert model.headerData(793, Qt.Orientation.Horizontal) == "→ 9"
     assert view.indexWidget(model.index(0, 0)) is None
     assert old_bowls.plots == {}
+    arithmetic = tables.arithmetic  # 1,571 lines: written once the window has drawn the rest
+    assert arithmetic.title.text() == "Next Step: iteration 1"
+    qtbot.waitUntil(lambda: arithmetic.text.toPlainText().startswith("pred[0] = "))
+    lines = arithmetic.text.toPlainText().splitlines()
+    assert lines[0].count("×") == 784 and len(lines) == 3 + 2 * 784 and lines[-1].startswith("w[p783→0] = 0 − ")
     surface = window.views.surface
     assert surface.first_box.count() == 7840 and surface.second_box.itemText(7839) == "p783→9"
     assert surface.chosen() == ((0, 0), (0, 1)) and surface._parts is None

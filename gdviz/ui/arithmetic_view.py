@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextEdit, QVBoxLayout, QWidget
 
@@ -14,6 +14,10 @@ from gdviz.core.log import IterationLog
 from gdviz.core.numbers import DEFAULT_DIGITS, Digits
 from gdviz.ui import style
 from gdviz.ui.guard import answers_qt
+
+DEFERRED_FROM = 256
+"""More weights' lines than this (a 784-input data set's output: 1,568 lines, ~60 ms to write) are
+written in a turn of the event loop of their own, after the window has drawn the rest."""
 
 
 class ArithmeticView(QWidget):
@@ -53,6 +57,10 @@ class ArithmeticView(QWidget):
         self.phase: str | None = None  # when stepping by phase: show the lines up to this phase
         self.digits: Digits = DEFAULT_DIGITS  # View → Digits
         self._shown: tuple[IterationLog, int, Any] | None = None  # the log, row and frozen weights shown
+        self._later = QTimer(self)  # many lines: worked out once the window is drawn (see DEFERRED_FROM)
+        self._later.setSingleShot(True)
+        self._later.setInterval(style.FRAME_MS)  # after the paint the rest made (a 0 ms timer came before input)
+        self._later.timeout.connect(self._work_out)
         self.set_names(input_names, output_names)
 
     def set_names(self, input_names, output_names) -> None:
@@ -87,11 +95,18 @@ class ArithmeticView(QWidget):
         if upcoming and number is not None:
             title = f"Next Step: iteration {number:,}"
         self.title.setText(title)
-        self._work_out()
+        output = self.output_box.currentData()
+        weights = len(self.input_names) * (len(self.output_names) if output in (None, -1) else 1)
+        if weights > DEFERRED_FROM and row is not None:
+            self._later.start()
+        else:
+            self._later.stop()
+            self._work_out()
 
     def _work_out(self) -> None:
         """The lines of the row shown, for the output chosen only: all 32 × 32 weights' lines
         take ~25 ms to write (each checked in decimal), one output's under 1 ms."""
+        self._later.stop()
         output = self.output_box.currentData()
         if self._shown is None:
             self.lines = []
