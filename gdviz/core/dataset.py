@@ -65,6 +65,20 @@ def finite_matrix(values: ArrayLike, shape: tuple[int, int], what: str, *, copy:
     return array
 
 
+def check_image(image: object, n_inputs: int) -> tuple[int, int]:
+    """``image`` as ``(rows, columns)`` if it is two whole numbers ≥ 1 whose product is
+    ``n_inputs``; ValueError naming the problem otherwise."""
+    if not isinstance(image, tuple | list) or len(image) != 2:
+        raise ValueError(f"an image size is rows × columns, not {image!r}")
+    if not all(isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1 for n in image):
+        raise ValueError(f"an image size is two whole numbers ≥ 1, not {image[0]!r} × {image[1]!r}")
+    rows, columns = int(image[0]), int(image[1])
+    if rows * columns != n_inputs:
+        raise ValueError(f"an image of {columns} × {rows} pixels has {rows * columns:,} pixels, "
+                         f"but the data set has {n_inputs:,} inputs")
+    return rows, columns
+
+
 def _table(values: ArrayLike, what: str) -> NDArray[np.float64]:
     try:
         return np.array(values, dtype=np.float64, ndmin=2)
@@ -88,10 +102,15 @@ class DataSet:
     one_hot: str | None = None
     """The name of the class column the outputs came from (one output per class, target 1 for
     the example's class), for a data set imported that way; None otherwise."""
+    image: tuple[int, int] | None = None
+    """``(rows, columns)`` when the inputs are the pixels of an image, row by row (an import that
+    named its width × height); None otherwise (see :func:`gdviz.core.images.image_shape`)."""
 
     def __post_init__(self) -> None:
         if self.one_hot is not None:
             check_name(self.one_hot, "class column")
+        if self.image is not None:
+            object.__setattr__(self, "image", check_image(self.image, len(self.input_names)))
         input_names = check_names(self.input_names, "input")
         output_names = check_names(self.output_names, "output")
         inputs, targets = _table(self.inputs, "inputs"), _table(self.targets, "targets")
@@ -145,7 +164,7 @@ class DataSet:
         """A copy with one input (``kind='input'``) or target (``kind='target'``) changed."""
         inputs, targets = self.inputs.copy(), self.targets.copy()
         (inputs if kind == "input" else targets)[example, column] = value
-        return DataSet(self.input_names, self.output_names, inputs, targets, self.one_hot)
+        return DataSet(self.input_names, self.output_names, inputs, targets, self.one_hot, self.image)
 
     @staticmethod
     def blank(n_inputs: int, n_outputs: int, n_examples: int = 1) -> DataSet:

@@ -1,0 +1,94 @@
+"""Issue 22, point 2: weights drawn as images, and the dot product made visible (core and the
+"Weight images" tab)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gdviz.core.dataset import DataSet
+from gdviz.core.digits import digits_data
+from gdviz.core.images import dot_product_image, example_image, image_shape, input_at, pixel, pixel_sum, weight_images
+from gdviz.core.moment import moment_at
+from gdviz.core.presets import PRESETS, preset_training
+from gdviz.core.state import state_of
+
+
+def _data(n_inputs: int, image: tuple[int, int] | None = None) -> DataSet:
+    return DataSet(tuple(f"p{i}" for i in range(n_inputs)), ("a", "b"), np.arange(2.0 * n_inputs).reshape(2, -1),
+                   np.zeros((2, 2)), image=image)
+
+
+# -- core ----------------------------------------------------------------------------------------
+
+
+def test_image_shape_the_named_size_else_a_square_of_16_or_more_else_none():
+    """Checked against a broken build: with the ``>= SMALLEST_SQUARE`` test dropped, the 4-input
+    game (1 input) became a 1 × 1 image and the book presets' assertion failed."""
+    assert image_shape(digits_data()) == (8, 8)
+    assert image_shape(_data(16)) == (4, 4)
+    assert image_shape(_data(784)) == (28, 28)
+    assert image_shape(_data(15)) is None and image_shape(_data(20)) is None
+    assert image_shape(_data(20, image=(4, 5))) == (4, 5)  # 5 wide, 4 high
+    assert image_shape(_data(16, image=(2, 8))) == (2, 8)  # the import's own size wins over the square
+    for name, preset in PRESETS.items():
+        if name != "digits":
+            assert image_shape(preset.data()) is None, name
+
+
+def test_an_image_size_must_hold_the_inputs():
+    with pytest.raises(ValueError, match="has 20 pixels, but the data set has 16 inputs"):
+        _data(16, image=(4, 5))
+    with pytest.raises(ValueError, match="two whole numbers"):
+        _data(16, image=(0, 16))
+    with pytest.raises(ValueError, match="rows × columns"):
+        _data(16, image=(16,))  # type: ignore[arg-type]
+    assert _data(16, image=(4, 4)).with_value("input", 0, 0, 7.0).image == (4, 4)  # an edit keeps it
+
+
+def test_pixels_are_the_inputs_row_by_row():
+    """Row-major: pixel r1c0 is input 8 at 8 × 8 (checked against a broken build: a column-major
+    reshape, ``order="F"``, put input 8 at r0c1)."""
+    data = digits_data()
+    assert pixel(8, (8, 8)) == (1, 0) and input_at(1, 0, (8, 8)) == 8 and data.input_names[8] == "r1c0"
+    assert pixel(13, (4, 5)) == (2, 3) and input_at(2, 3, (4, 5)) == 13
+    image = example_image(data, 1)
+    assert image.shape == (8, 8)
+    assert image[1, 0] == data.inputs[1, 8] and image[0, 3] == 12 / 16 and image[7, 7] == data.inputs[1, 63]
+    weights = np.arange(640.0).reshape(10, 64)
+    pictures = weight_images(weights, (8, 8))
+    assert pictures.shape == (10, 8, 8) and pictures[3, 1, 0] == weights[3, 8] and pictures[9, 7, 6] == weights[9, 62]
+    wide = weight_images(np.arange(40.0).reshape(2, 20), (4, 5))
+    assert wide.shape == (2, 4, 5) and wide[1, 2, 3] == 33.0
+    terms = dot_product_image(data.inputs[1], weights[3], (8, 8))
+    assert terms.shape == (8, 8) and terms[1, 0] == data.inputs[1, 8] * weights[3, 8]
+    with pytest.raises(ValueError):
+        weight_images(weights, (4, 4))
+
+
+@pytest.mark.parametrize("mode", ["example", "cycle"])
+def test_the_dot_product_image_sums_to_the_logged_pred_bit_for_bit(mode):
+    """Each moment's pred (the log's row, or at iteration 0 the next iteration worked out) equals
+    the sum of its dot-product image, added pixel by pixel from 0, compared with ==. Checked against
+    a broken build: ``pixel_sum`` as ``float(np.sum(image))`` (pairwise) differed in the last bit."""
+    training = preset_training("digits", mode=mode, example=5)
+    training.run(300)
+    state, log = state_of(training, "digits"), training.log
+    shape = image_shape(state.data)
+    assert shape is not None
+    checked = 0
+    for iteration in (0, 1, 2, 17, 150, 299, 300):
+        moment = moment_at(log, state, iteration)
+        weights = moment.record.weights[0]  # the weights the pred was worked out with
+        for output in range(10):
+            terms = dot_product_image(moment.inputs, weights[output], shape)
+            assert pixel_sum(terms) == moment.pred[output]
+            checked += moment.pred[output] != 0
+    assert checked >= 5  # real sums, not zeros (one example trains only its own digit's weights)
+    differs = 0  # numpy's pairwise sum is not the book's: the test can tell them apart
+    for iteration in range(250, 301):
+        moment = moment_at(log, state, iteration)
+        for output in range(10):
+            terms = dot_product_image(moment.inputs, moment.record.weights[0][output], shape)
+            differs += float(np.sum(terms)) != moment.pred[output]
+    assert differs > 0
