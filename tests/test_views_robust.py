@@ -330,12 +330,19 @@ def test_cycle_mode_opens_with_the_mean_per_cycle_over_a_light_band(make_window,
     assert means.tolist() == totals.mean(axis=1).tolist()
     assert x.tolist() == list(range(k, log.count + 1, k))
     raw, mean = plot.total_curve.items[0].opts["pen"], plot.mean_curve.items[0].opts["pen"]
-    assert raw.color().alphaF() <= 0.35 and mean.color().alphaF() == 1.0  # the raw band light, the mean solid
+    # the raw band light (an opaque colour 30 % of the way from the background: fast to draw), the mean solid
+    base, text = plot.palette().base().color(), plot.palette().windowText().color()
+
+    def distance(a, b):
+        return max(abs(a.redF() - b.redF()), abs(a.greenF() - b.greenF()), abs(a.blueF() - b.blueF()))
+
+    assert raw.color().alphaF() == 1.0 and distance(raw.color(), base) <= 0.31 * distance(text, base)
+    assert mean.color().alphaF() == 1.0 and distance(mean.color(), base) > 0.5 * distance(text, base)
     assert plot.mean_curve.items[0].zValue() > plot.total_curve.items[0].zValue()  # drawn over it
     assert "mean per cycle" in plot.legend.text()
     # the learner can turn it off, and a mode without cycles draws the raw curve solid
     plot.cycle_mean.setChecked(False)
-    assert not plot.mean_curve.visible and plot.total_curve.items[0].opts["pen"].color().alphaF() == 1.0
+    assert not plot.mean_curve.visible and plot.total_curve.items[0].opts["pen"].color() == text
     window.controller.set_mode("batch")
     sync(qtbot, window)
     assert not plot.mean_curve.visible and not plot.cycle_mean.isEnabled()
