@@ -129,9 +129,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser  # subparsers are made of the same class, so their errors are one line too
 
 
+def _image_size(text: str) -> tuple[int, int]:
+    """``WxH``: the inputs are an image W pixels wide and H high, as (rows, columns)."""
+    from gdviz.core.images import parse_image_size
+
+    try:
+        return parse_image_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    """--inputs, --targets and --one-hot, which go with --data."""
+    """--inputs, --targets, --one-hot and --image, which go with --data."""
     parser.add_argument("--inputs", metavar="A,B,…", help="with --data: the input columns, by name")
+    parser.add_argument("--image", metavar="WxH", type=_image_size,
+                        help="with --data: the inputs are the pixels, row by row, of an image W pixels wide "
+                             "and H high (the window draws each output's weights as an image)")
     outputs = parser.add_mutually_exclusive_group()
     outputs.add_argument("--targets", metavar="C,…", help="with --data: the target columns, by name")
     outputs.add_argument("--one-hot", metavar="COLUMN",
@@ -145,15 +158,15 @@ def data_arguments(args, parser):
     from gdviz.core.data_import import DataImportError, import_file
 
     if args.data is None:
-        if args.inputs or args.targets or args.one_hot:
-            parser.error("--inputs, --targets and --one-hot go with --data FILE")
+        if args.inputs or args.targets or args.one_hot or args.image:
+            parser.error("--inputs, --targets, --one-hot and --image go with --data FILE")
         return None
     if not args.inputs:
         parser.error("--data: name the input columns with --inputs A,B,…")
     if not args.targets and not args.one_hot:
         parser.error("--data: name the target columns with --targets C,… or a class column with --one-hot COLUMN")
     try:
-        return import_file(args.data, args.inputs, args.targets, args.one_hot)
+        return import_file(args.data, args.inputs, args.targets, args.one_hot, image=args.image)
     except DataImportError as exc:
         parser.error(f"--data {args.data}: {' '.join(str(exc).split())}")
 

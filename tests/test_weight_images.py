@@ -6,11 +6,25 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gdviz.cli import _Parser, add_data_arguments, data_arguments
+from gdviz.core import data_edit
+from gdviz.core.data_edit import Network
+from gdviz.core.data_import import DataImportError, import_file
 from gdviz.core.dataset import DataSet
 from gdviz.core.digits import digits_data
-from gdviz.core.images import dot_product_image, example_image, image_shape, input_at, pixel, pixel_sum, weight_images
+from gdviz.core.images import (
+    dot_product_image,
+    example_image,
+    image_shape,
+    input_at,
+    parse_image_size,
+    pixel,
+    pixel_sum,
+    weight_images,
+)
 from gdviz.core.moment import moment_at
-from gdviz.core.presets import PRESETS, preset_training
+from gdviz.core.presets import PRESETS, data_training, preset_training
+from gdviz.core.session import Session, load_session, save_session
 from gdviz.core.state import state_of
 
 
@@ -92,3 +106,49 @@ def test_the_dot_product_image_sums_to_the_logged_pred_bit_for_bit(mode):
             terms = dot_product_image(moment.inputs, moment.record.weights[0][output], shape)
             differs += float(np.sum(terms)) != moment.pred[output]
     assert differs > 0
+
+
+def test_parse_image_size_is_width_by_height():
+    assert parse_image_size("28x28") == (28, 28)
+    assert parse_image_size(" 5 × 4 ") == (4, 5)  # 5 wide, 4 high: 4 rows of 5
+    for bad in ("28", "0x4", "4x-1", "a×b", "4x4x4", "²x4"):
+        with pytest.raises(ValueError):
+            parse_image_size(bad)
+
+
+def test_the_image_size_is_kept_by_sessions_and_by_edits_that_keep_the_inputs(tmp_path):
+    """Checked against broken builds: the session's ``image`` key not written (the file opened
+    without it), and ``data_edit._with`` keeping the image after a column was added (DataSet
+    refused it: 21 inputs in a 4 × 5 image)."""
+    data = DataSet(tuple(f"p{i}" for i in range(20)), ("a", "b"), np.linspace(0, 1, 60).reshape(3, 20),
+                   np.eye(2)[[0, 1, 0]], image=(4, 5))
+    training = data_training(data, "cycle", alpha=0.01)
+    training.run(5)
+    path = tmp_path / "image.gdviz"
+    save_session(path, Session(state_of(training), training.log, None))
+    loaded = load_session(path)
+    assert loaded.state.data.image == (4, 5)
+    assert all(change.settings.data.image == (4, 5) for change in loaded.state.changes.changes)
+    network = Network(data, np.zeros((2, 20)), np.zeros((2, 20), dtype=bool))
+    assert data_edit.add_examples(network, 1).data.image == (4, 5)
+    assert data_edit.rename(network, "input", 3, "ink").data.image == (4, 5)
+    assert data_edit.add_column(network, "input").data.image is None  # 21 inputs: no longer the image
+
+
+def test_an_import_and_the_command_line_name_the_image(tmp_path, capsys):
+    path = tmp_path / "tiny.csv"
+    names = [f"p{i}" for i in range(6)]
+    path.write_text(",".join([*names, "label"]) + "\n" + "0,1,0,1,0,1,a\n1,1,1,0,0,0,b\n")
+    imported = import_file(path, ",".join(names), None, "label", image=(2, 3))
+    assert imported.data.image == (2, 3)
+    with pytest.raises(DataImportError, match="has 4 pixels, but the data set has 6 inputs"):
+        import_file(path, ",".join(names), None, "label", image=(2, 2))
+    parser = _Parser()
+    parser.add_argument("--data")
+    add_data_arguments(parser)
+    args = parser.parse_args(["--data", str(path), "--inputs", ",".join(names), "--one-hot", "label",
+                              "--image", "3x2"])
+    assert data_arguments(args, parser).data.image == (2, 3)  # 3 wide, 2 high
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--data", str(path), "--image", "3 by 2"])
+    assert "width × height" in capsys.readouterr().err

@@ -54,7 +54,9 @@ def _with(network: Network, inputs: np.ndarray, targets: np.ndarray, input_names
           output_names: Sequence[str], weights: np.ndarray, frozen: np.ndarray) -> Network:
     # the outputs are still the classes of the column they came from only if they are the same
     one_hot = network.data.one_hot if tuple(output_names) == network.data.output_names else None
-    data = DataSet(tuple(input_names), tuple(output_names), inputs, targets, one_hot)
+    # the inputs are still an image's pixels only if there are as many of them
+    image = network.data.image if len(input_names) == network.data.n_inputs else None
+    data = DataSet(tuple(input_names), tuple(output_names), inputs, targets, one_hot, image)
     return Network(data, weights, frozen)
 
 

@@ -210,9 +210,10 @@ def _number(cell: str, dialect: Dialect) -> float | None:
 
 
 def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one_hot: str | None = None,
-              progress: Progress | None = None) -> Imported:
+              progress: Progress | None = None, image: tuple[int, int] | None = None) -> Imported:
     """The data set of ``text`` (a CSV or TSV file's text) with these input and target columns,
-    or these inputs and one output per class of the ``one_hot`` column.
+    or these inputs and one output per class of the ``one_hot`` column; ``image``: the inputs are
+    the pixels, row by row, of an image of (rows, columns).
 
     Raises DataImportError naming the row and column of the first thing that does not fit,
     ImportCancelled when ``progress`` returns False."""
@@ -309,7 +310,7 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
         output_names = targets
     _report(progress, 98)
     try:
-        data = DataSet(inputs, output_names, x, y, one_hot)
+        data = DataSet(inputs, output_names, x, y, one_hot, image)
     except ValueError as exc:
         raise DataImportError(str(exc)) from None
     _report(progress, 100)
@@ -496,11 +497,11 @@ def column_list(text: str) -> list[str]:
 
 
 def import_file(path: str | os.PathLike[str], inputs: str, targets: str | None, one_hot: str | None,
-                progress: Progress | None = None) -> Imported:
+                progress: Progress | None = None, image: tuple[int, int] | None = None) -> Imported:
     """:func:`load_data` on a file with the columns as the command line names them;
     DataImportError if it cannot be read."""
     try:
         text = read_text(path, progress)
     except OSError as exc:
         raise DataImportError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from None
-    return load_data(text, column_list(inputs), column_list(targets) if targets else (), one_hot, progress)
+    return load_data(text, column_list(inputs), column_list(targets) if targets else (), one_hot, progress, image)

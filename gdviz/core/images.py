@@ -11,6 +11,7 @@ dot-product image (``x[i] * w[i]`` per pixel), added pixel by pixel row by row f
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -30,6 +31,26 @@ def image_shape(data: DataSet) -> tuple[int, int] | None:
     if data.n_inputs >= SMALLEST_SQUARE and side * side == data.n_inputs:
         return side, side
     return None
+
+
+_SIZE = re.compile(r"\s*([0-9]+)\s*[x×X*]\s*([0-9]+)\s*")
+
+
+def parse_image_size(text: str) -> tuple[int, int]:
+    """``"W×H"`` (or ``WxH``: width first, as image sizes are written) as ``(rows, columns)`` =
+    ``(H, W)``; ValueError naming the problem otherwise."""
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"an image size is width × height, such as 28x28, not {text!r}")
+    columns, rows = int(match.group(1)), int(match.group(2))
+    if rows < 1 or columns < 1:
+        raise ValueError(f"an image is at least 1 × 1 pixels, not {text!r}")
+    return rows, columns
+
+
+def size_text(shape: tuple[int, int]) -> str:
+    """``(rows, columns)`` as the learner writes it: ``"8 × 8"``, width first."""
+    return f"{shape[1]} × {shape[0]}"
 
 
 def pixel(input_: int, shape: tuple[int, int]) -> tuple[int, int]:

@@ -721,7 +721,7 @@ def _settings_of_row(log: IterationLog, row: int, final: Settings) -> Settings:
         if inputs[example].tobytes() != log.inputs[row].tobytes() or \
                 targets[example].tobytes() != log.targets[row].tobytes():
             inputs[example], targets[example] = log.inputs[row], log.targets[row]
-            data = DataSet(data.input_names, data.output_names, inputs, targets)
+            data = DataSet(data.input_names, data.output_names, inputs, targets, image=data.image)
     frozen = log.weight_deltas[row].view(np.uint64) == 0  # exactly +0.0: frozen or not, the same bits
     frozen = frozen & final.frozen if mode == final.mode and data is final.data else frozen
     return Settings(data, frozen, float(log.alpha[row]), mode, example, bool(log.as_printed[row]))

@@ -106,14 +106,17 @@ def read_settings(document: dict[str, Any], *, strict: bool) -> Settings:
     if not isinstance(part, dict):
         raise SessionError(f"'data' must be an object with inputs and targets, not {show(part)}")
     if strict:
-        exact_keys(part, ("inputs", "targets"), "data: ", optional=("one_hot",))
+        exact_keys(part, ("inputs", "targets"), "data: ", optional=("one_hot", "image"))
     inputs = _matrix(need(part, "inputs", "data: "), "data: 'inputs'", None, len(input_names))
     targets = _matrix(need(part, "targets", "data: "), "data: 'targets'", len(inputs), len(output_names))
     one_hot = part.get("one_hot")  # the class column the outputs came from (issue 21)
     if one_hot is not None and not isinstance(one_hot, str):
         raise SessionError(f"data: 'one_hot' must be the class column's name, not {show(one_hot)}")
+    image = part.get("image")  # [rows, columns]: the inputs are an image's pixels (issue 22)
+    if image is not None and not (isinstance(image, list) and len(image) == 2):
+        raise SessionError(f"data: 'image' must be [rows, columns], not {show(image)}")
     try:
-        data = DataSet(input_names, output_names, inputs, targets, one_hot)
+        data = DataSet(input_names, output_names, inputs, targets, one_hot, None if image is None else tuple(image))
     except ValueError as exc:
         raise SessionError(f"data: {exc}") from None
     shape = (data.n_outputs, data.n_inputs)

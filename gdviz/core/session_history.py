@@ -128,6 +128,6 @@ def _data(value: Any, where: str, current: DataSet) -> DataSet:
     inputs = _matrix(value["inputs"], f"{where}data: 'inputs'", None, len(input_names))
     targets = _matrix(value["targets"], f"{where}data: 'targets'", len(inputs), len(output_names))
     try:
-        return DataSet(input_names, output_names, inputs, targets)
+        return DataSet(input_names, output_names, inputs, targets, image=current.image)  # the same inputs' image
     except ValueError as exc:
         raise SessionError(f"{where}data: {exc}") from None

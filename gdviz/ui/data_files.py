@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from gdviz.core.data_import import DataImportError, Imported, Preview, data_csv, load_data, preview, read_text
 from gdviz.core.files import atomic_write, describe_error
+from gdviz.core.images import parse_image_size, size_text
 from gdviz.core.keyframes import keyframe_interval
 from gdviz.core.presets import data_training, default_alpha
 
@@ -89,6 +91,16 @@ class ImportDialog(QDialog):
             buttons.addWidget(button)
             self.role_buttons[role] = button
         layout.addLayout(buttons)
+        image_row = QHBoxLayout()
+        image_row.addWidget(QLabel("Inputs form an image (optional), W × H:"))
+        self.image_field = QLineEdit(self)
+        self.image_field.setPlaceholderText("e.g. 28x28")
+        self.image_field.setToolTip("The inputs are an image's pixels, row by row: its width × height in pixels. "
+                                    "The window then draws each output's weights as an image (a square number "
+                                    "of inputs, 16 or more, is taken for a square image without this).")
+        self.image_field.textChanged.connect(lambda _text: self._show_roles())
+        image_row.addWidget(self.image_field, 1)
+        layout.addLayout(image_row)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -123,6 +135,19 @@ class ImportDialog(QDialog):
         classes = next((n for n, r in zip(names, self.roles) if r == "class"), None)
         return inputs, targets, classes
 
+    def image(self) -> tuple[int, int] | None:
+        """The image the inputs form, ``(rows, columns)``, as typed (None: left empty); ValueError
+        if it is not a size or does not hold the inputs chosen."""
+        text = self.image_field.text().strip()
+        if not text:
+            return None
+        shape = parse_image_size(text)
+        inputs = len(self.choice()[0])
+        if shape[0] * shape[1] != inputs:
+            raise ValueError(f"an image of {size_text(shape)} pixels has {shape[0] * shape[1]:,} pixels, "
+                             f"not the {inputs:,} inputs chosen")
+        return shape
+
     def _show_roles(self) -> None:
         for r, role in enumerate(self.roles):
             item = self.columns.item(r, 1)
@@ -132,8 +157,16 @@ class ImportDialog(QDialog):
         ok = bool(inputs) and (bool(targets) or classes is not None)
         outputs = (f"one output per class of {classes!r}" if classes is not None
                    else f"{len(targets)} target{'s' * (len(targets) != 1)}")
-        self.summary.setText(f"{len(inputs)} input{'s' * (len(inputs) != 1)}, {outputs}." if ok else
-                             "Choose at least one input column, and target columns or a column of class labels.")
+        text = (f"{len(inputs)} input{'s' * (len(inputs) != 1)}, {outputs}." if ok else
+                "Choose at least one input column, and target columns or a column of class labels.")
+        try:
+            image = self.image()
+            if ok and image is not None:
+                text += f" The inputs are an image of {size_text(image)} pixels."
+        except ValueError as exc:
+            text += f" {str(exc)[:1].upper()}{str(exc)[1:]}."
+            ok = False
+        self.summary.setText(text)
         self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
 
@@ -144,9 +177,10 @@ class DataFiles(QObject):
         super().__init__(window)
         self.window, self.controller, self.files = window, controller, files
 
-    def ask_columns(self, shown: Preview, file_name: str) -> tuple[list[str], list[str], str | None] | None:
+    def ask_columns(self, shown: Preview, file_name: str) -> tuple | None:
+        """(inputs, targets, class column, image size or None) as chosen; None if cancelled."""
         dialog = ImportDialog(shown, file_name, self.window)
-        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return (*dialog.choice(), dialog.image()) if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def import_data(self, path: str | None = None) -> None:
         files = self.files
@@ -167,7 +201,8 @@ class DataFiles(QObject):
         columns = self.ask_columns(shown, Path(chosen).name)
         if columns is None:
             return
-        inputs, targets, classes = columns
+        inputs, targets, classes, *rest = columns
+        image = rest[0] if rest else None
         files.settings.setValue("data/folder", str(Path(chosen).parent))
         mode = self.controller.state.mode if self.controller.state is not None else "example"
 
@@ -175,7 +210,7 @@ class DataFiles(QObject):
             def percent(done: int) -> bool:
                 return bool(progress(done, 100))
 
-            imported = load_data(read_text(chosen, percent), inputs, targets, classes, percent)
+            imported = load_data(read_text(chosen, percent), inputs, targets, classes, percent, image)
             # the stability bound of a big data set takes a while: worked out here, not on the GUI thread;
             # so is the log's keyframe interval for the shape (measured once per shape: 20-35 ms at 784 × 10)
             keyframe_interval(imported.data.n_inputs, imported.data.n_outputs)
@@ -198,6 +233,8 @@ class DataFiles(QObject):
         data = imported.data
         self.controller.load_data(data, name, alpha=alpha)
         origin = f", outputs the classes of {imported.one_hot!r}" if imported.one_hot else ""
+        if data.image is not None:
+            origin += f", the inputs an image of {size_text(data.image)} pixels"
         self.files._tell(True, f"Imported {name}: {data.n_examples:,} examples, {data.n_inputs:,} inputs, "
                                f"{data.n_outputs:,} outputs{origin}; weights 0, alpha {alpha:g} (half the "
                                "largest stable alpha, rounded down to one digit).")
