@@ -136,3 +136,21 @@ def test_train_summary_gives_the_accuracy(capsys):
     expected = accuracy(digits_data(), training.weights)
     assert expected is not None and expected.share > 0.8  # one cycle over the digits already learns
     assert f"gdviz: {expected.text()}: the examples whose largest pred is their target's class" in err
+
+
+def test_a_batch_over_the_digits_runs_in_small_blocks():
+    """The window's trainer looks at Pause between blocks: a batch over the 1,797 digits is 3
+    iterations a block with the compiled loops (4,096 would be ~3 s), a 3×3 network's 4,096.
+    Checked by breaking it: the block fixed at 4,096 (fails the first assertion)."""
+    from gdviz.core import compiled
+    from gdviz.core.engine import NUMPY_LOOPS
+    from gdviz.ui.trainer import block_for
+
+    digits = preset_training("digits", mode="batch")
+    digits.loops = compiled.loops() or NUMPY_LOOPS
+    assert block_for(digits) == (3 if digits.loops is not NUMPY_LOOPS else 1)
+    digits.set_mode("cycle")
+    assert block_for(digits) == (4096 if digits.loops is not NUMPY_LOOPS else 64)
+    small = preset_training("multi-in-out", mode="batch")
+    small.loops = NUMPY_LOOPS
+    assert block_for(small) == 64
