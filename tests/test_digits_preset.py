@@ -154,3 +154,21 @@ def test_a_batch_over_the_digits_runs_in_small_blocks():
     small = preset_training("multi-in-out", mode="batch")
     small.loops = NUMPY_LOOPS
     assert block_for(small) == 64
+
+
+def test_the_window_opens_the_digits_in_cycle_mode_naming_rows_examples(qtbot, window):
+    """The preset as a learner picks it: 64 → 10, cycle mode, alpha 0.01, every weight 0, and the
+    data table's rows called examples (the book's presets call them games)."""
+    from conftest import sync
+
+    controls = window.controls
+    assert controls.data_group.title() == "Data: one game per row"
+    window.controller.load_preset("digits")
+    sync(qtbot, window)
+    state = window.controller.state
+    assert (state.data.n_inputs, state.data.n_outputs, state.mode, state.alpha) == (64, 10, "cycle", 0.01)
+    assert not state.weights.any()
+    assert controls.mode_box.currentText() == "cycle" and controls.alpha_edit.text() == "0.01"
+    assert controls.data_model.rowCount() == 1797
+    assert controls.data_group.title() == "Data: one example per row"
+    assert controls.example_label.text() == "Train on example"

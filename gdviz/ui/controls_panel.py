@@ -121,7 +121,7 @@ class ControlsPanel(QScrollArea):
         return group
 
     def _data_group(self) -> QGroupBox:
-        group = QGroupBox("Data: one game per row")
+        group = self.data_group = QGroupBox("Data: one game per row")
         layout = QVBoxLayout(group)
         self.data_view = QTableView()
         self.data_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -146,7 +146,8 @@ class ControlsPanel(QScrollArea):
         self.mode_box.activated.connect(self._on_mode_chosen)
         self.mode_box.chosen_from_list.connect(self._focus_home)  # Space then plays, not reopens the list
         form.addRow("Mode", self.mode_box)
-        form.addRow("Train on game", self.example_spin)
+        self.example_label = QLabel("Train on game")
+        form.addRow(self.example_label, self.example_spin)
         layout.addLayout(form)
         return group
 
@@ -320,6 +321,11 @@ class ControlsPanel(QScrollArea):
             field.setToolTip(f"This data set has {data.n_inputs:,} inputs and {data.n_outputs:,} outputs, more than "
                              f"the Shape fields' {MAX_UNITS}: add or remove columns in the data table" if too_big
                              else self._shape_tip("inputs" if field is self.inputs_field else "outputs"))
+        # the book's data are games (one row a game); the digits and a learner's own data are examples
+        preset = PRESETS.get(state.preset) if state.preset is not None else None
+        row = "game" if preset is not None and preset.source is None else "example"
+        self.data_group.setTitle(f"Data: one {row} per row")
+        self.example_label.setText(f"Train on {row}")
         self.example_spin.blockSignals(True)
         self.example_spin.setRange(0, data.n_examples - 1)
         self.example_spin.blockSignals(False)
