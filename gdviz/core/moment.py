@@ -13,9 +13,11 @@ moment's settings, and the bowls and the surface use its data and :attr:`Moment.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
+from gdviz.core.accuracy import Accuracy, accuracy
 from gdviz.core.history import History, Settings
 from gdviz.core.keyframes import KeyframedLog
 from gdviz.core.log import IterationLog
@@ -39,6 +41,12 @@ class Moment:
     examples: np.ndarray  # the examples the next iteration uses (every one in batch mode): the bowls'
     record: IterationLog  # this iteration's whole record (one row), or at iteration 0 the next one's
     preview: IterationLog | None = None  # no row (iteration 0): the next iteration, worked out (one row)
+
+    @cached_property
+    def accuracy(self) -> Accuracy | None:
+        """How this moment's weights classify its data set's examples (None if the data has no
+        classes). Every example's preds: asked for only at the readable rate, never per iteration."""
+        return accuracy(self.settings.data, self.weights)
 
 
 def weights_after(log: Log, state: SessionState, iteration: int) -> np.ndarray:

@@ -132,6 +132,10 @@ class ErrorPlot(QWidget):
         options.setContentsMargins(0, 0, 0, 0)
         for widget in (self.log_scale, self.follow):
             options.addWidget(widget)
+        # data with classes: the share classified right at the iteration shown (gdviz.ui.accuracy_view)
+        self.accuracy_label = QLabel()
+        self.accuracy_label.setVisible(False)
+        options.addWidget(self.accuracy_label)
         options.addStretch(1)
         options.addWidget(self.pin_button)
         options.addWidget(self.pinned_button)

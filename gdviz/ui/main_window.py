@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QToolTip
 
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
 from gdviz.ui import keys, style
+from gdviz.ui.accuracy_view import AccuracyWatch
 from gdviz.ui.actions import Actions
 from gdviz.ui.bowls_view import BowlsView
 from gdviz.ui.controller import SessionController
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.phases = PhaseStepper(self.controller, self)
         self.files = FileActions(self, self.controller, self.settings)
         self.status = StatusLine(self.statusBar())
+        self.accuracy = AccuracyWatch(self.controller, self.views, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for panel in (self.controls, self.views, self.tables):
             self.splitter.addWidget(panel)
@@ -518,6 +520,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         assert app is not None
         app.removeEventFilter(self.key_router)
+        self.accuracy.shutdown()
         self.controller.shutdown()
         self.collector.stop()
         super().closeEvent(event)

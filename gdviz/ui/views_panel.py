@@ -7,8 +7,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from gdviz.core.accuracy import target_classes
 from gdviz.core.dataset import DataSet
 from gdviz.ui.bowls_view import BowlsView
+from gdviz.ui.confusion_view import ConfusionView
 from gdviz.ui.error_plot import ErrorPlot
 from gdviz.ui.guard import answers_qt
 from gdviz.ui.network_view import NetworkView
@@ -29,6 +31,7 @@ class ViewsPanel(QSplitter):
         self.error_plot: ErrorPlot | None = None
         self.bowls: BowlsView | None = None
         self.surface: SurfaceView | None = None
+        self.confusion: ConfusionView | None = None  # shown for data with classes (gdviz.ui.accuracy_view)
         self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot's place
         self._curves_layout.setContentsMargins(0, 0, 0, 0)
         lower = QWidget()  # the tabs over the timeline: under whichever tab is shown
@@ -89,6 +92,11 @@ class ViewsPanel(QSplitter):
         self.tabs.addTab(self.curves_page, "Error curves")
         self.tabs.addTab(self.bowls, "Error bowls")
         self.tabs.addTab(self.surface, "Error surface")
+        self.confusion = ConfusionView(data.output_names)
+        confusion = self.tabs.addTab(self.confusion, "Confusion")
+        self.tabs.setTabToolTip(confusion, "Data with classes: which class the largest pred names for each "
+                                           "class's examples; click a cell to see them")
+        self.tabs.setTabVisible(confusion, target_classes(data) is not None)  # an edit may change it: accuracy_view
         self.tabs.setTabToolTip(0, "Each output's error and the total, against iteration; click or drag to pick "
                                    "the iteration every view shows")
         self.tabs.setTabToolTip(1, "The error as each weight alone moves: the dot slides to the bottom as it learns")

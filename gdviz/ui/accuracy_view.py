@@ -1,0 +1,211 @@
+"""How well the network classifies, live: the accuracy line beside the error curves and the
+Confusion tab, for data whose targets are one class per example (the digits).
+
+The accuracy belongs to the moment the window shows (:attr:`gdviz.core.moment.Moment.accuracy`):
+every example's preds, so it is never worked out per iteration. While training it follows at
+most :data:`READ_HZ` times a second; a Step, a move in time or an edit shows it at once. For a
+big data set (more than :data:`BACKGROUND_WORK` multiply-adds) it is worked out on a thread of its
+own, the last value shown with "…" until the new one arrives: the GUI thread never waits for it,
+and moves made meanwhile are worked out once it is free, the last one only.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from gdviz.core.accuracy import Accuracy, accuracy, accuracy_work, target_classes
+from gdviz.core.dataset import DataSet
+from gdviz.ui.controller import SessionController
+from gdviz.ui.views_panel import ViewsPanel
+
+READ_HZ = 4
+"""How often the accuracy follows training: a percentage changing faster cannot be read."""
+
+BACKGROUND_WORK = 8_000_000
+"""Multiply-adds (examples × inputs × outputs) from which the accuracy is worked out off the GUI
+thread: ~2.3 ns each here (1,797 × 64 × 10 digits: 3 ms; 5,000 × 200 × 10: 23 ms; 10,000 × 784 × 10:
+0.17 s), so from ~20 ms on."""
+
+
+@dataclass(frozen=True, eq=False)
+class _Ask:
+    """A moment whose accuracy is asked for: its data, weights (a copy) and iteration, and the
+    ask's number (a later ask is newer)."""
+
+    data: DataSet
+    weights: np.ndarray
+    iteration: int
+    number: int
+
+
+class _Job(QThread):
+    """One accuracy worked out on its own thread (numpy lets go of the GIL in its big loops)."""
+
+    def __init__(self, asked: _Ask, parent: QObject | None = None):
+        super().__init__(parent)
+        self.asked = asked
+        self.result: Accuracy | None = None
+
+    def run(self) -> None:  # QThread's entry point
+        try:
+            self.result = accuracy(self.asked.data, self.asked.weights)
+        except Exception:  # noqa: BLE001 - a thread's exception would be lost: no value is shown instead
+            self.result = None
+
+
+class AccuracyWatch(QObject):
+    """Works out the accuracy of the moment shown and shows it in ``views`` (the curves' accuracy
+    line, the Confusion tab). ``changed`` after each new value (or a wait for one)."""
+
+    changed = Signal()
+
+    def __init__(self, controller: SessionController, views: ViewsPanel, parent: QObject | None = None):
+        super().__init__(parent)
+        self.controller, self.views = controller, views
+        self.accuracy: Accuracy | None = None  # the last value shown
+        self.data: DataSet | None = None  # of the last value
+        self.iteration: int | None = None  # of the last value
+        self.classes = False  # the data shown has one class per example
+        self._classes_of: tuple[DataSet | None, bool] = (None, False)
+        self._asked: _Ask | None = None  # the last moment asked for
+        self._asks = 0
+        self._shown_ask = 0  # the number of the ask whose value is shown
+        self._queued: _Ask | None = None  # waits for the job to end: only the last one
+        self._job: _Job | None = None
+        self._updated_at = -math.inf
+        self._closed = False
+        self._wired: object = None  # the Confusion view whose picks reach the controller
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._update)
+        controller.state_changed.connect(self._on_state)
+        controller.shown_changed.connect(self._at_once)
+        controller.log_replaced.connect(self._renew)
+
+    # -- when ----------------------------------------------------------------------------------------
+    @Slot()
+    def _on_state(self) -> None:
+        state = self.controller.state
+        if state is None or self._closed:
+            return
+        if not state.playing:
+            self._at_once()
+        elif not self._timer.isActive():
+            wait = self._updated_at + 1 / READ_HZ - time.perf_counter()
+            self._timer.start(max(0, math.ceil(1000 * wait)))
+
+    @Slot()
+    def _at_once(self) -> None:
+        """When control is back in the event loop: a change's several announcements make one update."""
+        if not self._closed:
+            self._timer.start(0)
+
+    @Slot()
+    def _renew(self) -> None:
+        """Another log, maybe other views: shown afresh even if the numbers are the same."""
+        self._asked = None
+        self._at_once()
+
+    # -- what ----------------------------------------------------------------------------------------
+    def _has_classes(self, data: DataSet) -> bool:
+        if self._classes_of[0] is not data:
+            self._classes_of = (data, target_classes(data) is not None)
+        return self._classes_of[1]
+
+    @Slot()
+    def _update(self) -> None:
+        if self.controller.state is None or self._closed:
+            return
+        self._updated_at = time.perf_counter()
+        moment = self.controller.moment()
+        data = moment.settings.data
+        asked = self._asked
+        if asked is not None and asked.data is data and asked.iteration == moment.iteration and \
+                np.array_equal(asked.weights, moment.weights):
+            return  # the same moment (training paused, a setting changed that the accuracy ignores)
+        self._asks += 1
+        self._asked = asked = _Ask(data, np.array(moment.weights), moment.iteration, self._asks)
+        self.classes = self._has_classes(data)
+        self._queued = None
+        if not self.classes:
+            self._show(None, asked)
+        elif accuracy_work(data) < BACKGROUND_WORK:
+            self._show(moment.accuracy, asked)
+        elif self._job is None:
+            self._start(asked)
+        else:
+            self._queued = asked
+        self._render()
+
+    def _show(self, value: Accuracy | None, asked: _Ask) -> None:
+        self.accuracy, self.data, self.iteration, self._shown_ask = value, asked.data, asked.iteration, asked.number
+
+    @property
+    def pending(self) -> bool:
+        """A newer value than the one shown is being worked out."""
+        job = self._job
+        return self._queued is not None or (job is not None and job.asked.number > self._shown_ask)
+
+    def _start(self, asked: _Ask) -> None:
+        job = _Job(asked, parent=self)
+        job.finished.connect(self._on_job_done)
+        self._job = job
+        job.start()
+
+    @Slot()
+    def _on_job_done(self) -> None:
+        job, self._job = self._job, None
+        if job is None:
+            return
+        job.wait()
+        job.deleteLater()
+        if self._closed:
+            return
+        if job.asked.number > self._shown_ask and self.classes:  # newer than the value shown
+            self._show(job.result, job.asked)
+        if self._queued is not None:
+            queued, self._queued = self._queued, None
+            self._start(queued)
+        self._render()
+
+    # -- showing -------------------------------------------------------------------------------------
+    def text(self) -> str:
+        """The accuracy line: the last value, with "…" while a newer one is worked out."""
+        if self.accuracy is None:
+            return "accuracy …" if self.pending else ""
+        return self.accuracy.text() + (" …" if self.pending else "")
+
+    def _render(self) -> None:
+        views = self.views
+        plot = views.error_plot
+        if plot is not None:
+            plot.accuracy_label.setText(self.text())
+            plot.accuracy_label.setToolTip("The share of examples whose largest pred is their target's class, "
+                                           "with the weights of the iteration shown (the Confusion tab says "
+                                           "which classes it takes for which)")
+            plot.accuracy_label.setVisible(self.classes)
+        confusion = getattr(views, "confusion", None)
+        if confusion is not None:
+            if self._wired is not confusion:
+                self._wired = confusion
+                confusion.example_picked.connect(self.controller.set_example)
+            tabs = views.tabs
+            index = tabs.indexOf(confusion)
+            if tabs.isTabVisible(index) != self.classes:
+                tabs.setTabVisible(index, self.classes)
+            if self.classes:
+                confusion.show_accuracy(self.accuracy, self.data, self.iteration, self.pending)
+        self.changed.emit()
+
+    def shutdown(self) -> None:
+        """The window closes: nothing more is started, and a running job is waited for (≤ ~1 s)."""
+        self._closed = True
+        self._timer.stop()
+        self._queued = None
+        if self._job is not None:
+            self._job.wait()

@@ -1,0 +1,154 @@
+"""Issue 22, point 3 in the window: how well the network classifies, live beside the error curves
+(the accuracy line), and which classes it takes for which (the Confusion tab), at the iteration
+shown. Every expected number is worked out here from a fresh core Training, not read from the
+window's moment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import run, sync
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from gdviz.core.accuracy import accuracy
+from gdviz.core.presets import PRESETS, preset_training
+from gdviz.ui import accuracy_view
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TRAINED = 300
+BACK_TO = 40
+
+
+def weights_after(iterations: int) -> np.ndarray:
+    """The digits' weights after ``iterations`` cycle-mode iterations, trained by core alone."""
+    training = preset_training("digits")
+    for _ in range(iterations):
+        training.step()
+    return np.array(training.weights)
+
+
+@pytest.fixture(scope="module")
+def expected():
+    """The digits' Accuracy after TRAINED and after BACK_TO iterations."""
+    data = PRESETS["digits"].data()
+    return {k: accuracy(data, weights_after(k)) for k in (TRAINED, BACK_TO)}
+
+
+def trained_digits(qtbot, make_window):
+    window = make_window("digits")
+    sync(qtbot, window)
+    run(qtbot, window, TRAINED)
+    assert window.controller.state.iteration == TRAINED
+    return window
+
+
+def settled(qtbot, window, text: str) -> None:
+    """Until the accuracy line says ``text`` (it follows once control is back in the event loop)."""
+    label = window.views.error_plot.accuracy_label
+    qtbot.waitUntil(lambda: label.text() == text and not window.accuracy.pending, timeout=20000)
+
+
+def cells(model):
+    return [[model.data(model.index(r, c), DISPLAY) for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+def confusion_tab(window):
+    tabs = window.views.tabs
+    return tabs.indexOf(window.views.confusion)
+
+
+def test_the_accuracy_line_shows_the_accuracy_at_the_iteration_shown(qtbot, make_window, expected):
+    """After a Run of 300 and after going back to iteration 40, the line beside the curves says
+    exactly ``accuracy(data, weights at that iteration).text()``. Checked against broken builds:
+    the watch reading the session's latest weights instead of the moment's (``state.weights``)
+    failed after going back; an update left to the training timer only (``_at_once`` doing
+    nothing) failed after going back too."""
+    window = trained_digits(qtbot, make_window)
+    label = window.views.error_plot.accuracy_label
+    assert expected[TRAINED].text() != expected[BACK_TO].text()  # the test can tell them apart
+    settled(qtbot, window, expected[TRAINED].text())
+    assert label.isVisibleTo(window)
+    window.controller.show_iteration(BACK_TO)
+    settled(qtbot, window, expected[BACK_TO].text())
+    window.controller.show_iteration(None)
+    settled(qtbot, window, expected[TRAINED].text())
+
+
+def test_the_books_presets_have_no_accuracy(window, qtbot):
+    """The book's games have no classes: no accuracy line, no Confusion tab. Checked against a
+    broken build: the line and the tab shown for every data set."""
+    window.step()
+    sync(qtbot, window)
+    qtbot.waitUntil(lambda: window.accuracy.iteration == 1)
+    assert not window.views.error_plot.accuracy_label.isVisibleTo(window)
+    assert window.accuracy.accuracy is None
+    assert not window.views.tabs.isTabVisible(confusion_tab(window))
+    window.controller.load_preset("digits")
+    sync(qtbot, window)
+    qtbot.waitUntil(lambda: window.views.tabs.isTabVisible(confusion_tab(window)))
+    qtbot.waitUntil(lambda: window.views.error_plot.accuracy_label.isVisibleTo(window))
+
+
+def test_the_confusion_table_is_the_confusion_at_the_iteration_shown(qtbot, make_window, expected):
+    """The cells read as a learner reads them equal Accuracy.confusion at iteration 300, then at
+    iteration 40 after going back; the line over them says the accuracy and the iteration.
+    Checked against a broken build: the table given ``confusion`` transposed (rows the predicted
+    class) failed."""
+    window = trained_digits(qtbot, make_window)
+    window.views.tabs.setCurrentIndex(confusion_tab(window))
+    view = window.views.confusion
+    for iteration in (TRAINED, BACK_TO):
+        window.controller.show_iteration(iteration)
+        settled(qtbot, window, expected[iteration].text())
+        table = expected[iteration].confusion(10)
+        assert cells(view.model) == [[f"{n:,}" for n in row] for row in table]
+        assert view.line.text() == f"{expected[iteration].text()} at iteration {iteration:,}"
+    headers = [view.model.headerData(c, Qt.Orientation.Horizontal, DISPLAY) for c in range(10)]
+    assert headers == list("0123456789")
+
+
+def test_a_cell_lists_its_examples_and_picking_one_sets_the_example(qtbot, make_window, expected):
+    """Clicking the cell with the most confusions lists exactly ``examples_in(row, column)``;
+    clicking an example in the list makes it the session's example. Checked against broken
+    builds: the list given ``examples_in(column, row)`` failed; the pick not connected to the
+    controller failed."""
+    window = trained_digits(qtbot, make_window)
+    window.views.tabs.setCurrentIndex(confusion_tab(window))
+    settled(qtbot, window, expected[TRAINED].text())
+    view = window.views.confusion
+    table = expected[TRAINED].confusion(10)
+    off = table - np.diag(np.diag(table))
+    row, column = np.unravel_index(int(off.argmax()), off.shape)
+    assert off[row, column] > 0 and table[row, column] != table[column, row]
+    index = view.model.index(int(row), int(column))
+    QTest.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=view.table.visualRect(index).center())
+    found = expected[TRAINED].examples_in(int(row), int(column))
+    listed = [view.examples_model.data(view.examples_model.index(i, 0), DISPLAY)
+              for i in range(view.examples_model.rowCount())]
+    assert listed == [str(k) for k in found]
+    assert view.examples_title.text().startswith(f"{len(found):,} example")
+    pick = view.examples_model.index(len(found) - 1, 0)
+    view.examples.scrollTo(pick)
+    assert window.controller.state.example != int(found[-1])
+    QTest.mouseClick(view.examples.viewport(), Qt.MouseButton.LeftButton, pos=view.examples.visualRect(pick).center())
+    sync(qtbot, window)
+    assert window.controller.state.example == int(found[-1])
+
+
+def test_a_big_data_sets_accuracy_is_worked_out_off_the_gui_thread(qtbot, make_window, expected, monkeypatch):
+    """With every data set counted as big, the accuracy comes from a background job: the line
+    shows the last value with "…" until the new one arrives, then exactly the new one, also
+    after going back. Checked against a broken build: the job's result dropped (``_show`` not
+    called in ``_on_job_done``) failed."""
+    monkeypatch.setattr(accuracy_view, "BACKGROUND_WORK", 0)
+    window = make_window("digits")
+    texts: list[str] = []
+    window.accuracy.changed.connect(lambda: texts.append(window.accuracy.text()))
+    sync(qtbot, window)
+    run(qtbot, window, TRAINED)
+    settled(qtbot, window, expected[TRAINED].text())
+    assert any(text.endswith(" …") for text in texts)  # a wait was shown
+    window.controller.show_iteration(BACK_TO)
+    settled(qtbot, window, expected[BACK_TO].text())
