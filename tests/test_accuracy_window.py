@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from conftest import run, sync
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from gdviz.core.accuracy import accuracy
@@ -64,7 +65,7 @@ def test_the_accuracy_line_shows_the_accuracy_at_the_iteration_shown(qtbot, make
     exactly ``accuracy(data, weights at that iteration).text()``. Checked against broken builds:
     the watch reading the session's latest weights instead of the moment's (``state.weights``)
     failed after going back; an update left to the training timer only (``_at_once`` doing
-    nothing) failed after going back too."""
+    nothing) failed."""
     window = trained_digits(qtbot, make_window)
     label = window.views.error_plot.accuracy_label
     assert expected[TRAINED].text() != expected[BACK_TO].text()  # the test can tell them apart
@@ -110,10 +111,11 @@ def test_the_confusion_table_is_the_confusion_at_the_iteration_shown(qtbot, make
 
 
 def test_a_cell_lists_its_examples_and_picking_one_sets_the_example(qtbot, make_window, expected):
-    """Clicking the cell with the most confusions lists exactly ``examples_in(row, column)``;
-    clicking an example in the list makes it the session's example. Checked against broken
-    builds: the list given ``examples_in(column, row)`` failed; the pick not connected to the
-    controller failed."""
+    """Clicking the cell with the most confusions lists exactly ``examples_in(row, column)``, each
+    with its image (8 × 8 pixels read back from the thumbnail: ink dark on white); clicking an
+    example in the list makes it the session's example. Checked against broken builds: the list
+    given ``examples_in(column, row)`` failed; the thumbnails drawn transposed failed; the pick
+    not connected to the controller failed."""
     window = trained_digits(qtbot, make_window)
     window.views.tabs.setCurrentIndex(confusion_tab(window))
     settled(qtbot, window, expected[TRAINED].text())
@@ -129,6 +131,15 @@ def test_a_cell_lists_its_examples_and_picking_one_sets_the_example(qtbot, make_
               for i in range(view.examples_model.rowCount())]
     assert listed == [str(k) for k in found]
     assert view.examples_title.text().startswith(f"{len(found):,} example")
+    data = PRESETS["digits"].data()
+    assert data.inputs.min() == 0 and data.inputs.max() == 1  # white 0, black 1
+    for i in (0, len(found) - 1):
+        image = view.examples_model.data(view.examples_model.index(i, 0), Qt.ItemDataRole.DecorationRole).toImage()
+        scale = image.width() // 8
+        assert image.width() == image.height() == 8 * scale
+        drawn = [[QColor(image.pixel(c * scale + scale // 2, r * scale + scale // 2)).red() for c in range(8)]
+                 for r in range(8)]
+        assert drawn == [[int((1 - data.inputs[found[i], 8 * r + c]) * 255) for c in range(8)] for r in range(8)]
     pick = view.examples_model.index(len(found) - 1, 0)
     view.examples.scrollTo(pick)
     assert window.controller.state.example != int(found[-1])

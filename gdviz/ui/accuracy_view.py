@@ -96,8 +96,8 @@ class AccuracyWatch(QObject):
         if not state.playing:
             self._at_once()
         elif not self._timer.isActive():
-            wait = self._updated_at + 1 / READ_HZ - time.perf_counter()
-            self._timer.start(max(0, math.ceil(1000 * wait)))
+            wait = max(0.0, self._updated_at + 1 / READ_HZ - time.perf_counter())  # 0 before the first
+            self._timer.start(math.ceil(1000 * wait))
 
     @Slot()
     def _at_once(self) -> None:

@@ -33,6 +33,7 @@ from gdviz.ui.status import StatusLine
 from gdviz.ui.surface_view import SurfaceView
 from gdviz.ui.tables_panel import LARGEST_NUMBER_TABLE, TablesPanel
 from gdviz.ui.views_panel import ViewsPanel
+from gdviz.ui.weight_images import WeightImagesView
 
 
 class MainWindow(QMainWindow):
@@ -387,6 +388,8 @@ class MainWindow(QMainWindow):
                 current.refresh(moment.weights, x, t, frozen, log.path(log.count))
             else:
                 current.refresh(moment.weights, x, t, log.path(max(moment.iteration - log.first_iteration + 1, 0)))
+        if readable and isinstance(current, WeightImagesView):  # views.weight_images
+            current.refresh(moment)
         plot = views.error_plot
         assert plot is not None  # _on_frame's check
         if plot.due(log) or (not state.playing and plot.shown != log.count):
