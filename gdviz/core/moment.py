@@ -12,15 +12,17 @@ moment's settings, and the bowls and the surface use its data and :attr:`Moment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
 from gdviz.core.accuracy import Accuracy, accuracy
+from gdviz.core.engine import NUMPY_LOOPS, Loops
 from gdviz.core.history import History, Settings
 from gdviz.core.keyframes import KeyframedLog
-from gdviz.core.log import IterationLog
+from gdviz.core.log import FIELDS, NO_EXAMPLE, IterationLog
 from gdviz.core.state import SessionState, training_from
 from gdviz.core.training import STARTING_ROWS, Training, example_for
 
@@ -41,6 +43,7 @@ class Moment:
     examples: np.ndarray  # the examples the next iteration uses (every one in batch mode): the bowls'
     record: IterationLog  # this iteration's whole record (one row), or at iteration 0 the next one's
     preview: IterationLog | None = None  # no row (iteration 0): the next iteration, worked out (one row)
+    pending: bool = False  # the preview is still being worked out (its numbers NaN): see moment_at
 
     @cached_property
     def accuracy(self) -> Accuracy | None:
@@ -83,8 +86,11 @@ def examples_used(settings: Settings, iteration: int) -> np.ndarray:
     return np.array([int(example_for(iteration, settings.mode, settings.example, n))])
 
 
-def moment_at(log: Log, state: SessionState, iteration: int) -> Moment:
-    """What the views show for ``iteration`` (clamped to the log)."""
+def moment_at(log: Log, state: SessionState, iteration: int,
+              next_of: Callable[[SessionState], IterationLog | None] | None = None) -> Moment:
+    """What the views show for ``iteration`` (clamped to the log). ``next_of``: how the next
+    iteration is worked out where there is no record (:func:`next_iteration`); when it answers
+    None (not worked out yet: see :func:`big_preview`) the moment is :attr:`Moment.pending`."""
     iteration = clamp(log, iteration)
     weights = weights_after(log, state, iteration)
     settings = state.changes.at(iteration)
@@ -94,15 +100,43 @@ def moment_at(log: Log, state: SessionState, iteration: int) -> Moment:
         record = log.record(row)
         return Moment(iteration, weights, row, record.weight_deltas[0], record.inputs[0], record.pred[0],
                       record.targets[0], settings, examples, record)
-    preview = next_iteration(state_at(log, state, iteration))
+    shown = state_at(log, state, iteration)
+    worked_out = (next_of or next_iteration)(shown)
+    preview = pending_iteration(shown) if worked_out is None else worked_out
     return Moment(iteration, weights, None, np.full(weights.shape, np.nan), preview.inputs[0], preview.pred[0],
-                  preview.targets[0], settings, examples, preview, preview)
+                  preview.targets[0], settings, examples, preview, preview, pending=worked_out is None)
 
 
-def next_iteration(state: SessionState) -> IterationLog:
+BIG_PREVIEW = 1_000_000
+"""Multiply-adds (examples × inputs × outputs) past which the next iteration is too much work to
+do while the window waits: a batch iteration over 60,000 × 784 × 10 took 20-45 s with numpy's
+loops (0.7 s compiled)."""
+
+
+def big_preview(state: SessionState) -> bool:
+    """Whether working out the iteration after ``state`` reads a big data set whole (batch mode)."""
+    data = state.data
+    return state.mode == "batch" and data.n_examples * data.n_inputs * data.n_outputs > BIG_PREVIEW
+
+
+def pending_iteration(state: SessionState) -> IterationLog:
+    """A stand-in for the iteration after ``state`` while it is worked out: one row, its numbers
+    NaN (not known yet), the weights before it ``state``'s."""
+    log = IterationLog(state.data.n_inputs, state.data.n_outputs, 1, first_iteration=state.iteration + 1)
+    for name in FIELDS:
+        array = log.storage(name)
+        array[...] = NO_EXAMPLE if name == "example" else False if name == "as_printed" else np.nan
+    log.storage("weights")[0] = state.weights
+    log.storage("alpha")[0] = state.alpha
+    log.count = 1
+    return log
+
+
+def next_iteration(state: SessionState, loops: Loops = NUMPY_LOOPS) -> IterationLog:
     """The iteration that would follow ``state``, worked out on a throwaway copy (one log row,
-    kept even when its numbers overflow: it is there to be shown)."""
-    training = training_from(state)
+    kept even when its numbers overflow: it is there to be shown); ``loops``: numpy's or the
+    compiled ones (the same numbers)."""
+    training = training_from(state, loops=loops)
     training.growth_limit = None
     training.step()
     log = training.log

@@ -141,6 +141,20 @@ def stable_alpha(data: DataSet, mode: str, example: int = 0, frozen: np.ndarray 
     return min(bounds)
 
 
+def needs_work(data: DataSet, mode: str, example: int = 0, frozen: np.ndarray | None = None) -> bool:
+    """Whether :func:`stable_alpha` would read a big data set whole (a batch or cycle bound over
+    60,000 × 784 inputs: seconds), not answer from what it worked out before: then a window
+    works it out on another thread."""
+    if data.inputs.size <= BIG_INPUTS or mode == "example":
+        return False
+    frozen_mask = np.zeros((data.n_outputs, data.n_inputs), bool) if frozen is None else np.asarray(frozen, bool)
+    for movable in {tuple(~row) for row in frozen_mask}:
+        known = _big_bounds.get((id(data.inputs), mode, 0, movable))
+        if known is None or known[0]() is not data.inputs:
+            return True
+    return False
+
+
 def _big_bound(data: DataSet, mode: str, example: int, movable: tuple[bool, ...]) -> float:
     key = (id(data.inputs), mode, example if mode == "example" else 0, movable)
     known = _big_bounds.get(key)

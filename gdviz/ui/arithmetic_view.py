@@ -57,6 +57,7 @@ class ArithmeticView(QWidget):
         self.phase: str | None = None  # when stepping by phase: show the lines up to this phase
         self.digits: Digits = DEFAULT_DIGITS  # View → Digits
         self._shown: tuple[IterationLog, int, Any] | None = None  # the log, row and frozen weights shown
+        self._waiting: str | None = None  # the row's numbers are being worked out (see show_row)
         self._later = QTimer(self)  # many lines: worked out once the window is drawn (see DEFERRED_FROM)
         self._later.setSingleShot(True)
         self._later.setInterval(style.FRAME_MS)  # after the paint the rest made (a 0 ms timer came before input)
@@ -74,7 +75,7 @@ class ArithmeticView(QWidget):
             self.output_box.setCurrentIndex(1)
         self.output_box.setVisible(len(output_names) > 1)
         self.output_box.blockSignals(False)
-        self.lines, self.selected, self.phase, self._shown = [], None, None, None
+        self.lines, self.selected, self.phase, self._shown, self._waiting = [], None, None, None, None
         self._render()
 
     def set_digits(self, digits: Digits) -> None:
@@ -84,9 +85,13 @@ class ArithmeticView(QWidget):
             self._work_out()
 
     def show_row(self, log: IterationLog, row: int | None, frozen, phase: str | None = None,
-                 iteration: int | None = None, upcoming: bool = False) -> None:
+                 iteration: int | None = None, upcoming: bool = False, waiting: str | None = None) -> None:
         """Show log row ``row`` (None: nothing), iteration number ``iteration``; ``upcoming``: an
-        iteration not done yet (what the next Step will compute)."""
+        iteration not done yet (what the next Step will compute); ``waiting``: its numbers are
+        still being worked out, and this says so instead."""
+        self._waiting = waiting
+        if waiting is not None:
+            row = None
         self._shown = None if row is None else (log, row, frozen)
         self.phase = phase
         number = iteration if iteration is not None else (log.first_iteration + row if row is not None else None)
@@ -142,7 +147,8 @@ class ArithmeticView(QWidget):
 
     def _render(self) -> None:
         lines = self.visible_lines()
-        text = "\n".join(line.text for line in lines) if lines else "Step once to see the arithmetic of an iteration."
+        text = "\n".join(line.text for line in lines) if lines else \
+            self._waiting or "Step once to see the arithmetic of an iteration."
         if text != self.text.toPlainText():
             self.text.setPlainText(text)
             hanging = QTextBlockFormat()

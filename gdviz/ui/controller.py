@@ -29,13 +29,15 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from gdviz.core import compiled
 from gdviz.core.data_edit import Network
 from gdviz.core.dataset import DataSet
-from gdviz.core.keyframes import KeyframedLog, memory_budget, most_iterations
-from gdviz.core.moment import Moment, moment_at, state_at, training_at
+from gdviz.core.keyframes import KeyframedLog, memory_budget, most_iterations, replay_loops
+from gdviz.core.log import IterationLog
+from gdviz.core.moment import Moment, big_preview, moment_at, next_iteration, state_at, training_at
 from gdviz.core.presets import PRESETS, data_training, fresh_training, preset_training
 from gdviz.core.session import Session
 from gdviz.core.state import DEFAULT_SPEED, SessionState, state_of
 from gdviz.core.training import Training
 from gdviz.ui import trainer as commands
+from gdviz.ui.background import Answers
 from gdviz.ui.trainer import Report, Trainer
 
 MAX_PINNED = 5
@@ -146,6 +148,7 @@ class SessionController(QObject):
         self.notice = ""
         self._generation = 0
         self._tokens = itertools.count(1)
+        self.answers = Answers(self)  # what takes too long for the GUI thread: see gdviz.ui.background
 
     # -- life ------------------------------------------------------------------------------------
     def start(self, preset: str) -> None:
@@ -185,7 +188,17 @@ class SessionController(QObject):
 
     def moment(self) -> Moment:
         assert self.state is not None
-        return moment_at(self.log, self.state, self.shown_iteration)
+        return moment_at(self.log, self.state, self.shown_iteration, self._next_iteration)
+
+    def _next_iteration(self, state: SessionState) -> IterationLog | None:
+        """The iteration after ``state`` (shown before it is trained): worked out now, or when it
+        reads a big data set whole (a batch over 60,000 × 784: 20-45 s with numpy's loops) on a
+        thread, with the compiled loops once loaded; None until it is in (:attr:`answers` tells)."""
+        if not big_preview(state):
+            return next_iteration(state)
+        key = ("next iteration", id(state.data), state.iteration, state.mode, state.alpha, state.as_printed,
+               state.weights.tobytes(), state.frozen.tobytes())
+        return self.answers.get(key, state.data, lambda: next_iteration(state, replay_loops()))
 
     @property
     def shown_state(self) -> SessionState:

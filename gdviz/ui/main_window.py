@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         controller.pins_changed.connect(self._on_pins)
         controller.notice_changed.connect(self.controls.render_notice)
         controller.refused.connect(self.show_refusal)
+        controller.answers.ready.connect(self._show_now)  # the next iteration of a big batch, worked out
         controller.message.connect(self.status.show_message)
         self.files.message.connect(self.status.show_message)
         self.controls.refused.connect(self.status.show_message)
@@ -378,8 +379,10 @@ class MainWindow(QMainWindow):
             if readable and moment.row is not None:
                 tables.arithmetic.show_row(source, source_row, frozen, iteration=moment.iteration)
             elif readable:  # nothing done yet: what the next Step will compute
+                waiting = (f"Working out the next iteration over all {moment.settings.data.n_examples:,} "
+                           "examples…" if moment.pending else None)
                 tables.arithmetic.show_row(source, source_row, frozen, iteration=moment.iteration + 1,
-                                           upcoming=True)
+                                           upcoming=True, waiting=waiting)
         current = views.tabs.currentWidget()
         if readable and isinstance(current, BowlsView | SurfaceView):  # views.bowls or views.surface
             data = moment.settings.data  # the data set and examples of the iteration shown, not today's
@@ -398,7 +401,8 @@ class MainWindow(QMainWindow):
         views.timeline.show_position(moment.iteration, log.first_iteration - 1, log.last_iteration)
         if readable:
             self.status.show_memory(log.nbytes, log.count)
-        self.status.show_iteration(moment.iteration, log.last_iteration, float(source.error_total[source_row]))
+        self.status.show_iteration(moment.iteration, log.last_iteration,
+                                   None if moment.pending else float(source.error_total[source_row]))
         example = int(source.example[source_row])
         self.controls.data_model.set_current_example(example if example >= 0 else None)
 
