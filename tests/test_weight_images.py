@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import run, same_bits, sync
 
 from gdviz.cli import _Parser, add_data_arguments, data_arguments
 from gdviz.core import data_edit
@@ -23,6 +24,7 @@ from gdviz.core.images import (
     weight_images,
 )
 from gdviz.core.moment import moment_at
+from gdviz.core.numbers import format_number
 from gdviz.core.presets import PRESETS, data_training, preset_training
 from gdviz.core.session import Session, load_session, save_session
 from gdviz.core.state import state_of
@@ -152,3 +154,131 @@ def test_an_import_and_the_command_line_name_the_image(tmp_path, capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(["--data", str(path), "--image", "3 by 2"])
     assert "width × height" in capsys.readouterr().err
+
+
+# -- the "Weight images" tab ---------------------------------------------------------------------
+
+
+def tab_names(win) -> list[str]:
+    tabs = win.views.tabs
+    return [tabs.tabText(k) for k in range(tabs.count()) if tabs.isTabVisible(k)]
+
+
+def showing(qtbot, win):
+    """The window with its Weight images tab in front, drawn."""
+    view = win.views.weight_images
+    win.views.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.moment is not None and view.moment.iteration == win.controller.shown_iteration)
+    return view
+
+
+def core_run(iterations: int):
+    """The digits trained in the core, without the window: the oracle the pictures are checked with."""
+    training = preset_training("digits")
+    training.run(iterations)
+    return training
+
+
+def test_the_weight_images_show_the_weights_of_the_iteration_shown(qtbot, make_window):
+    """Each output's ImageItem holds its weights, pixel r·c = input 8r + c, at the iteration shown:
+    after training, and after going back in time (checked against a core run of as many
+    iterations). Checked against broken builds: images drawn from ``state.weights`` (today's, not
+    the moment's) failed after going back; a transposed reshape failed at once."""
+    win = make_window("digits")
+    run(qtbot, win, 300)
+    view = showing(qtbot, win)
+    oracle = core_run(300)
+    for o, picture in enumerate(view.pictures):
+        assert same_bits(picture.image.image, oracle.weights[o].reshape(8, 8))
+    low, high = view.pictures[0].image.levels
+    assert low == -high and high == np.abs(oracle.weights).max()  # one scale, centred at 0
+    assert all(tuple(picture.image.levels) == (low, high) for picture in view.pictures)
+    assert tuple(view.colour_bar.levels()) == (low, high)
+    win.controller.show_iteration(120)
+    qtbot.waitUntil(lambda: view.moment.iteration == 120)
+    past = core_run(120)
+    for o, picture in enumerate(view.pictures):
+        assert same_bits(picture.image.image, past.weights[o].reshape(8, 8))
+    assert "after iteration 120" in view.caption.text()
+
+
+def test_the_dot_product_image_sums_to_the_pred_shown(qtbot, make_window):
+    """The dot product of iteration k's example with the weights before it sums (pixel by pixel,
+    from 0) to the pred the diagram shows for it, ==, and the sum is written beneath. Checked
+    against a broken build: the product drawn with the weights after the iteration (``moment.weights``)
+    summed to another number."""
+    win = make_window("digits")
+    run(qtbot, win, 250)
+    view = showing(qtbot, win)
+    win.controller.show_iteration(200)
+    qtbot.waitUntil(lambda: view.moment.iteration == 200)
+    oracle = core_run(200).log
+    example = int(oracle.example[199])
+    target = int(np.argmax(oracle.targets[199]))  # "its target's output", the first choice
+    pred = oracle.pred[199, target]
+    assert pred != 0
+    terms = view.terms_picture.image.image
+    assert same_bits(terms, (digits_data().inputs[example] * oracle.weights[199, target]).reshape(8, 8))
+    assert pixel_sum(terms) == pred == view.moment.pred[target] == view.sum
+    assert same_bits(view.input_picture.image.image, digits_data().inputs[example].reshape(8, 8))
+    assert f"pred of {target} = {format_number(pred)}" in view.sum_label.text()
+    assert f"example {example:,}" == view.input_picture.title.text
+    view.output_box.setCurrentIndex(view.output_box.findData(3))  # another output, chosen
+    assert pixel_sum(view.terms_picture.image.image) == oracle.pred[199, 3]
+    assert f"pred of 3 = {format_number(oracle.pred[199, 3])}" in view.sum_label.text()
+    view.show_example(10)  # any example: the weights shown make its pred
+    shown_weights = core_run(200).weights
+    expected = 0.0
+    for x, w in zip(digits_data().inputs[10], shown_weights[3]):
+        expected += x * w
+    assert view.sum == expected and "example 10" == view.input_picture.title.text
+
+
+def test_the_tab_is_there_only_for_inputs_that_form_an_image(qtbot, make_window):
+    """Checked against a broken build: the tab added for every network (the book's presets had it)."""
+    win = make_window("multi-in-out")
+    assert "Weight images" not in tab_names(win) and win.views.weight_images is None
+    for name in PRESETS:
+        if name != "digits":
+            win.controller.load_preset(name)
+            sync(qtbot, win)
+            assert "Weight images" not in tab_names(win), name
+    data = DataSet(tuple(f"p{i}" for i in range(16)), ("a", "b"), np.linspace(0, 1, 48).reshape(3, 16),
+                   np.eye(2)[[0, 1, 0]])
+    win.controller.load_data(data, "sixteen")
+    sync(qtbot, win)
+    assert "Weight images" in tab_names(win)
+    view = showing(qtbot, win)
+    assert view.pictures[0].image.image.shape == (4, 4)
+    win.controller.load_preset("digits")
+    sync(qtbot, win)
+    assert "Weight images" in tab_names(win) and len(win.views.weight_images.pictures) == 10
+
+
+def test_hovering_a_pixel_names_it_and_gives_its_weight(qtbot, make_window):
+    """The mouse over output 7's image at row 3, column 5 says ``r3c5 → 7: weight …``; a click on
+    output 2's image shows its dot product. Checked against a broken build: rows and columns
+    swapped in the hover (it named r5c3)."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    win = make_window("digits")
+    run(qtbot, win, 100)
+    view = showing(qtbot, win)
+    weights = core_run(100).weights
+    picture = view.pictures[7]
+    scene_point = picture.box.mapViewToScene(QPointF(5.5, 3.5))  # x = column, y = row
+    with qtbot.waitSignal(view.hovered) as blocker:
+        QTest.mouseMove(view.grid.viewport(), view.grid.mapFromScene(scene_point))
+    expected = f"r3c5 → 7: weight {format_number(weights[7, 29])}"
+    assert blocker.args == [expected] and view.hover_label.text() == expected
+    assert weights[7, 29] != 0
+    point = view.pair.mapFromScene(view.terms_picture.box.mapViewToScene(QPointF(2.5, 6.5)))
+    with qtbot.waitSignal(view.hovered) as blocker:
+        QTest.mouseMove(view.pair.viewport(), point)
+    assert blocker.args[0].startswith("r6c2: input × weight = ")
+    target = view.chosen_output()
+    click = view.grid.mapFromScene(view.pictures[2].box.mapViewToScene(QPointF(4, 4)))
+    QTest.mouseClick(view.grid.viewport(), Qt.MouseButton.LeftButton, pos=click)
+    qtbot.waitUntil(lambda: view.chosen_output() == 2)
+    assert target != 2 and "pred of 2 = " in view.sum_label.text()

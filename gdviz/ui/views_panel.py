@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, Q
 
 from gdviz.core.accuracy import target_classes
 from gdviz.core.dataset import DataSet
+from gdviz.core.images import image_shape
 from gdviz.ui.bowls_view import BowlsView
 from gdviz.ui.confusion_view import ConfusionView
 from gdviz.ui.error_plot import ErrorPlot
@@ -16,6 +17,7 @@ from gdviz.ui.guard import answers_qt
 from gdviz.ui.network_view import NetworkView
 from gdviz.ui.surface_view import SurfaceView
 from gdviz.ui.timeline import Timeline
+from gdviz.ui.weight_images import WeightImagesView
 
 
 class ViewsPanel(QSplitter):
@@ -31,6 +33,7 @@ class ViewsPanel(QSplitter):
         self.error_plot: ErrorPlot | None = None
         self.bowls: BowlsView | None = None
         self.surface: SurfaceView | None = None
+        self.weight_images: WeightImagesView | None = None  # inputs that form an image only
         self.confusion: ConfusionView | None = None  # shown for data with classes (gdviz.ui.accuracy_view)
         self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot's place
         self._curves_layout.setContentsMargins(0, 0, 0, 0)
@@ -92,6 +95,11 @@ class ViewsPanel(QSplitter):
         self.tabs.addTab(self.curves_page, "Error curves")
         self.tabs.addTab(self.bowls, "Error bowls")
         self.tabs.addTab(self.surface, "Error surface")
+        self.weight_images = WeightImagesView(data) if image_shape(data) is not None else None
+        if self.weight_images is not None:
+            pictures = self.tabs.addTab(self.weight_images, "Weight images")
+            self.tabs.setTabToolTip(pictures, "Each output's weights drawn as an image, and an example's pred as "
+                                              "the dot product of its image with them")
         self.confusion = ConfusionView(data.output_names)
         confusion = self.tabs.addTab(self.confusion, "Confusion")
         self.tabs.setTabToolTip(confusion, "Data with classes: which class the largest pred names for each "

@@ -1,0 +1,380 @@
+"""Weight images: for a network whose inputs are an image's pixels (the digits, or data whose
+import named its size), each output's weights drawn as an image, and the dot product made visible.
+
+Left, one small image per output, its weights as pixels on one diverging colour scale centred at
+0 (the sign colours of the diagram and the weights table: blue positive, orange negative), levels
+symmetric about 0 and shared by all, with one colour bar. Right, an example's input image and, for
+a chosen output (the chooser, or a click on its weight image), the dot product drawn as an image:
+input × weight, pixel by pixel, whose sum, written beneath, is that output's pred — added pixel by
+pixel row by row from 0, the book's ``w_sum``, so it equals the pred the log and the arithmetic
+show, bit for bit. Hovering a pixel names it and gives its numbers.
+
+The view draws the moment the window hands it (:meth:`WeightImagesView.refresh`), at the readable
+rate while training and on every move through time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdviz.core.dataset import DataSet
+from gdviz.core.images import dot_product_image, image_shape, input_at, pixel_sum, size_text, weight_images
+from gdviz.core.moment import Moment
+from gdviz.core.numbers import DEFAULT_DIGITS, Digits, format_number
+from gdviz.ui import style
+from gdviz.ui.guard import answers_qt
+
+THE_ITERATIONS = -1
+"""The example chooser's first choice: the example of the iteration shown."""
+THE_TARGETS = -1
+"""The output chooser's first choice: the output of the example's class (its target's 1)."""
+BAR_WIDTH = 12
+TITLE_HEIGHT = 18  # a weight image's title, in pixels (for choosing how many images a row holds)
+PAPER, INK = QColor("#ffffff"), QColor("#111827")
+FRAME = "#9ca3af"
+
+
+def diverging_map(pal=None) -> pg.ColorMap:
+    """Negative orange, 0 the background, positive blue: the colour matrix's colours."""
+    base = (pal or style.palette()).base().color()
+    return pg.ColorMap([0.0, 0.5, 1.0], [style.sign_colour(-1.0, pal), base, style.sign_colour(1.0, pal)])
+
+
+def ink_map() -> pg.ColorMap:
+    """An input image as ink on paper: 0 white, the largest input black."""
+    return pg.ColorMap([0.0, 1.0], [PAPER, INK])
+
+
+def symmetric_levels(values: np.ndarray) -> tuple[float, float]:
+    """(−m, m), m the largest finite size among ``values`` (1 when there is none, or all are 0)."""
+    finite = np.abs(values[np.isfinite(values)])
+    largest = float(finite.max()) if finite.size else 0.0
+    largest = largest if largest > 0 else 1.0
+    return -largest, largest
+
+
+def best_columns(count: int, shape: tuple[int, int], width: float, height: float) -> int:
+    """How many images a row holds so that ``count`` images of ``shape`` are drawn largest."""
+    best, best_scale = 1, -1.0
+    for columns in range(1, count + 1):
+        rows = math.ceil(count / columns)
+        scale = min(width / columns / shape[1], (height / rows - TITLE_HEIGHT) / shape[0])
+        if scale > best_scale + 1e-9:
+            best, best_scale = columns, scale
+    return best
+
+
+class _Picture:
+    """A title over a ViewBox holding one ImageItem: one image of the view."""
+
+    def __init__(self, title: str, colour_map: pg.ColorMap):
+        self.cell = pg.GraphicsLayout()
+        self.cell.setContentsMargins(1, 1, 1, 1)
+        self.cell.setSpacing(0)
+        self.title = self.cell.addLabel(title, row=0, col=0, size="9pt")
+        self.box = self.cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True,
+                                        enableMenu=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(colour_map)
+        self.box.addItem(self.image)
+        self.frame = QGraphicsRectItem(0, 0, 1, 1)  # a blank image (weights all 0) still shows where it is
+        pen = pg.mkPen(FRAME)
+        pen.setCosmetic(True)
+        self.frame.setPen(pen)
+        self.box.addItem(self.frame)
+
+    def show(self, values: np.ndarray, levels: tuple[float, float]) -> None:
+        shape_changed = self.image.image is None or self.image.image.shape != values.shape
+        self.image.setImage(values, levels=levels, autoLevels=False)
+        if shape_changed:
+            self.frame.setRect(0, 0, values.shape[1], values.shape[0])
+            self.box.setRange(xRange=(0, values.shape[1]), yRange=(0, values.shape[0]), padding=0.02)
+
+    def pixel_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
+        """(row, column) of the pixel under ``scene_pos``, or None."""
+        image = self.image.image
+        if image is None or not self.box.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = self.box.mapSceneToView(scene_pos)
+        row, column = math.floor(point.y()), math.floor(point.x())
+        if 0 <= row < image.shape[0] and 0 <= column < image.shape[1]:
+            return row, column
+        return None
+
+
+class WeightImagesView(QWidget):
+    """Each output's weights as an image, an example's image and one output's dot product."""
+
+    hovered = Signal(str)
+
+    def __init__(self, data: DataSet, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.input_names, self.output_names = data.input_names, data.output_names
+        self.shape = image_shape(data) or (1, data.n_inputs)
+        self.digits: Digits = DEFAULT_DIGITS
+        self.moment: Moment | None = None
+        self._weights = np.zeros((data.n_outputs, data.n_inputs))
+        self._inputs = np.zeros(data.n_inputs)
+        self._terms_weights = np.zeros(data.n_inputs)
+        self._ink_levels: tuple[int, tuple[float, float]] | None = None  # (id of the data, levels)
+        self._columns = 0
+        self._targets = np.zeros(0)  # of the example drawn
+        self._example = self._output = 0  # drawn
+        self.sum = math.nan  # the dot product's pixels added, as written beneath it
+
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setToolTip("Each output's pred is the dot product of the input image with its weight image: "
+                                "pixels where the weights are blue add to it where there is ink, orange ones take "
+                                "away. Pixels that are 0 in every example never move their weights.")
+        self.grid = pg.GraphicsLayoutWidget()
+        self.grid.ci.setContentsMargins(2, 2, 2, 2)
+        self.grid.ci.setSpacing(2)
+        colour_map = diverging_map()
+        self.pictures = [_Picture(name, colour_map) for name in self.output_names]
+        self.colour_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=colour_map, interactive=False,
+                                          width=BAR_WIDTH, colorMapMenu=False, rounding=1e-12)
+        self.colour_bar.setImageItem([picture.image for picture in self.pictures])
+        self._place(min(len(self.pictures), 5))
+
+        self.example_box = QSpinBox()
+        self.example_box.setRange(THE_ITERATIONS, data.n_examples - 1)
+        self.example_box.setSpecialValueText("the iteration's")
+        self.example_box.setValue(THE_ITERATIONS)
+        self.example_box.setToolTip("The example drawn: the one the iteration shown used, or any example "
+                                    "(numbered from 0, as in the data table)")
+        self.example_box.valueChanged.connect(lambda _value: self._redraw())
+        self.output_box = QComboBox()
+        self.output_box.addItem("its target's output", THE_TARGETS)
+        for o, name in enumerate(self.output_names):
+            self.output_box.addItem(f"output {name}", o)
+        self.output_box.setToolTip("The output whose dot product is drawn: the example's target output, or one "
+                                   "chosen (or click a weight image)")
+        self.output_box.currentIndexChanged.connect(lambda _index: self._redraw())
+        self.pair = pg.GraphicsLayoutWidget()
+        self.pair.ci.setContentsMargins(2, 2, 2, 2)
+        self.input_picture = _Picture("example", ink_map())
+        self.terms_picture = _Picture("input × weight", colour_map)
+        self.terms_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=colour_map, interactive=False,
+                                         width=BAR_WIDTH, colorMapMenu=False, rounding=1e-12, orientation="horizontal")
+        self.terms_bar.setImageItem(self.terms_picture.image)
+        self.pair.ci.addItem(self.input_picture.cell, 0, 0)
+        self.pair.ci.addItem(self.terms_picture.cell, 0, 1)
+        self.pair.ci.addItem(self.terms_bar, 1, 1)  # under the dot product: the pair is narrow
+        for column in (0, 1):  # the two images the same size, whatever their titles
+            self.pair.ci.layout.setColumnStretchFactor(column, 1)
+        self.sum_label = QLabel()
+        self.sum_label.setWordWrap(True)
+        self.sum_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hover_label = QLabel("Hover a pixel for its name and numbers; click a weight image to see its "
+                                  "dot product.")
+        self.hover_label.setWordWrap(True)
+
+        choosers = QFormLayout()
+        choosers.setContentsMargins(0, 0, 0, 0)
+        choosers.addRow("Example", self.example_box)
+        choosers.addRow("Dot product of", self.output_box)
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.caption)
+        left.addWidget(self.grid, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addLayout(choosers)
+        right.addWidget(self.pair, 1)
+        right.addWidget(self.sum_label)
+        pictures = QHBoxLayout()
+        pictures.setContentsMargins(0, 0, 0, 0)
+        pictures.addLayout(left, 3)
+        pictures.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(pictures, 1)
+        layout.addWidget(self.hover_label)
+        self.grid.scene().sigMouseMoved.connect(self._hover_weights)
+        self.grid.scene().sigMouseClicked.connect(self._click_weights)
+        self.pair.scene().sigMouseMoved.connect(self._hover_pair)
+        self._restyle()
+
+    # -- layout -------------------------------------------------------------------------------------
+    def _place(self, columns: int) -> None:
+        """The weight images ``columns`` to a row, the colour bar beside them all."""
+        if columns == self._columns:
+            return
+        layout = self.grid.ci
+        for item in [*(picture.cell for picture in self.pictures), self.colour_bar]:
+            if item in layout.items:
+                layout.removeItem(item)
+        for o, picture in enumerate(self.pictures):
+            layout.addItem(picture.cell, o // columns, o % columns)
+        layout.addItem(self.colour_bar, 0, columns, rowspan=max(1, math.ceil(len(self.pictures) / columns)))
+        self._columns = columns
+
+    @answers_qt()
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        size = self.grid.size()
+        self._place(best_columns(len(self.pictures), self.shape, max(size.width() - BAR_WIDTH - 50, 1),
+                                 max(size.height(), 1)))
+
+    @answers_qt()
+    def changeEvent(self, event):  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+        super().changeEvent(event)
+
+    def _restyle(self) -> None:
+        palette = self.palette()
+        text = palette.windowText().color()
+        colour_map = diverging_map(palette)
+        for widget in (self.grid, self.pair):
+            widget.setBackground(palette.window().color())
+        for picture in (*self.pictures, self.input_picture, self.terms_picture):
+            picture.title.setText(picture.title.text, color=text.name())
+        for picture in (*self.pictures, self.terms_picture):
+            picture.image.setColorMap(colour_map)
+        for bar in (self.colour_bar, self.terms_bar):
+            bar.setColorMap(colour_map)
+            axis = bar.getAxis("right" if bar is self.colour_bar else "bottom")
+            axis.setPen(text)
+            axis.setTextPen(text)
+
+    # -- drawing ------------------------------------------------------------------------------------
+    def set_digits(self, digits: Digits) -> None:
+        self.digits = digits
+        self._redraw()
+
+    def refresh(self, moment: Moment) -> None:
+        """Draw ``moment``: its weights, and the example and dot product the choosers name."""
+        self.moment = moment
+        self._redraw()
+
+    def show_example(self, example: int) -> None:
+        """Draw example ``example`` (0-based) with the weights shown."""
+        self.example_box.setValue(example)
+
+    def chosen_output(self) -> int:
+        """The output whose dot product is drawn."""
+        chosen = self.output_box.currentData()
+        if chosen is not None and chosen != THE_TARGETS:
+            return int(chosen)
+        targets = self._targets
+        return int(np.argmax(targets)) if targets.size and np.all(np.isfinite(targets)) else 0
+
+    def _redraw(self) -> None:
+        moment = self.moment
+        if moment is None:
+            return
+        data = moment.settings.data
+        shape = image_shape(data)
+        if shape is None or data.n_inputs != len(self.input_names):
+            self.caption.setText("These inputs do not form an image.")
+            return
+        self.shape = shape
+        weights = moment.weights
+        self._weights = weights
+        levels = symmetric_levels(weights)
+        for picture, image in zip(self.pictures, weight_images(weights, shape)):
+            picture.show(image, levels)
+        self.colour_bar.setLevels(levels)
+        self.caption.setText(f"Weights after iteration {moment.iteration:,}, each output's as an image of "
+                             f"{size_text(shape)}: blue positive, orange negative, background 0.")
+        self._draw_example(moment, data, shape)
+
+    def _draw_example(self, moment: Moment, data: DataSet, shape: tuple[int, int]) -> None:
+        """The example's image and the chosen output's dot product, with its sum written out."""
+        chosen = self.example_box.value()
+        logged = int(moment.record.example[0])
+        if chosen == THE_ITERATIONS and logged >= 0 and not getattr(moment, "pending", False):
+            # the iteration's own example, and the weights its pred was worked out with (those
+            # before it): the sum is the pred the log, the diagram and the arithmetic show
+            example, inputs, self._targets = logged, moment.inputs, moment.targets
+            weights, iteration = moment.record.weights[0], moment.iteration + (moment.row is None)
+            said = (f"its pred in iteration {iteration:,}" + (", the next" if moment.row is None else "") +
+                    ", with the weights before it")
+        else:  # an example chosen, or batch mode (every example at once): the weights shown
+            example = chosen if chosen != THE_ITERATIONS else int(moment.settings.example)
+            example = min(example, data.n_examples - 1)
+            inputs, self._targets, weights = data.inputs[example], data.targets[example], moment.weights
+            said = f"its pred with the weights after iteration {moment.iteration:,}"
+        output = self.chosen_output()
+        self._example, self._output = example, output
+        self._inputs, self._terms_weights = inputs, weights[output]
+        if self._ink_levels is None or self._ink_levels[0] != id(data):
+            finite = data.inputs[np.isfinite(data.inputs)]
+            low = min(float(finite.min()), 0.0) if finite.size else 0.0
+            high = float(finite.max()) if finite.size else 1.0
+            self._ink_levels = (id(data), (low, high if high > low else low + 1.0))
+        self.input_picture.show(inputs.reshape(shape), self._ink_levels[1])
+        terms = dot_product_image(inputs, weights[output], shape)
+        terms_levels = symmetric_levels(terms)
+        self.terms_picture.show(terms, terms_levels)
+        self.terms_bar.setLevels(terms_levels)
+        text = self.palette().windowText().color().name()
+        self.input_picture.title.setText(f"example {example:,}", color=text)
+        self.terms_picture.title.setText(f"× weights of {self.output_names[output]}", color=text)
+        total = pixel_sum(terms)
+        self.sum_label.setText(f"Sum of the pixels = pred of {self.output_names[output]} = "
+                               f"{format_number(total, self.digits)} ({said})")
+        self.sum = total
+
+    # -- hovering and clicking ----------------------------------------------------------------------
+    def weight_text(self, output: int, row: int, column: int) -> str:
+        """``r3c5 → 7: weight 0.0213``."""
+        input_ = input_at(row, column, self.shape)
+        return (f"{self.input_names[input_]} → {self.output_names[output]}: weight "
+                f"{format_number(self._weights[output, input_], self.digits)}")
+
+    def _say(self, text: str) -> None:
+        self.hover_label.setText(text)
+        self.hovered.emit(text)
+        if self.isVisible():
+            QToolTip.showText(QCursor.pos(), text, self)
+
+    @answers_qt()
+    def _hover_weights(self, scene_pos: QPointF) -> None:
+        for output, picture in enumerate(self.pictures):
+            found = picture.pixel_at(scene_pos)
+            if found is not None:
+                self._say(self.weight_text(output, *found))
+                return
+
+    @answers_qt()
+    def _hover_pair(self, scene_pos: QPointF) -> None:
+        for picture in (self.input_picture, self.terms_picture):
+            found = picture.pixel_at(scene_pos)
+            if found is None:
+                continue
+            input_ = input_at(*found, self.shape)
+            name, x = self.input_names[input_], self._inputs[input_]
+            if picture is self.input_picture:
+                self._say(f"{name} of example {self._example:,}: {format_number(x, self.digits)}")
+            else:
+                w = self._terms_weights[input_]
+                self._say(f"{name}: input × weight = {format_number(x, self.digits)} × "
+                          f"{format_number(w, self.digits)} = {format_number(x * w, self.digits)}")
+            return
+
+    @answers_qt()
+    def _click_weights(self, event) -> None:
+        for output, picture in enumerate(self.pictures):
+            if picture.box.sceneBoundingRect().contains(event.scenePos()):
+                self.output_box.setCurrentIndex(self.output_box.findData(output))
+                return
