@@ -282,3 +282,24 @@ def test_hovering_a_pixel_names_it_and_gives_its_weight(qtbot, make_window):
     QTest.mouseClick(view.grid.viewport(), Qt.MouseButton.LeftButton, pos=click)
     qtbot.waitUntil(lambda: view.chosen_output() == 2)
     assert target != 2 and "pred of 2 = " in view.sum_label.text()
+
+
+def test_a_row_of_the_data_table_can_be_shown_as_its_image(qtbot, make_window):
+    """The data table's context menu "Show example as image" (image data only) draws the current
+    row's example in the Weight images tab, its pred with the weights shown. Checked against a
+    broken build: the action sending the row before the current one."""
+    win = make_window("multi-in-out")
+    action = win.controls.data_editor.actions["show_image"]
+    assert not action.isVisible()
+    win.controller.load_preset("digits")
+    sync(qtbot, win)
+    assert action.isVisible() and action in win.controls.data_view.actions()
+    model = win.controls.data_view.model()
+    win.controls.data_view.setCurrentIndex(model.index(5, 3))
+    action.trigger()
+    view = win.views.weight_images
+    assert win.views.tabs.currentWidget() is view
+    qtbot.waitUntil(lambda: view.moment is not None)
+    assert same_bits(view.input_picture.image.image, digits_data().inputs[5].reshape(8, 8))
+    assert view.input_picture.title.text == "example 5" and view.example_box.value() == 5
+    assert "with the weights after iteration 0" in view.sum_label.text()

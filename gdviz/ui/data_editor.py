@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QTableView
 
@@ -20,6 +20,8 @@ from gdviz.ui.controller import SessionController
 class DataEditor(QObject):
     """Edits of the data table ``view`` (whose model is the panel's DataTableModel), sent to ``controller``;
     a refused edit is told with ``refuse(message)`` and changes nothing."""
+
+    image_requested = Signal(int)  # "Show example as image": the example (0-based) of the current row
 
     def __init__(self, view: QTableView, controller: SessionController, refuse: Callable[[str], None]):
         super().__init__(view)
@@ -36,6 +38,7 @@ class DataEditor(QObject):
             ("add_output", "Add output column", None, lambda: self.add_column("target")),
             ("remove_columns", "Remove selected columns", None, self.remove_columns),
             ("rename", "Rename column…", None, self.rename_current),
+            ("show_image", "Show example as image", None, self.show_image),
         ):
             action = QAction(text, view)
             if shortcut is not None:
@@ -45,6 +48,14 @@ class DataEditor(QObject):
             view.addAction(action)
             self.actions[key] = action
         view.horizontalHeader().sectionDoubleClicked.connect(self.rename_column)
+
+        self.actions["show_image"].setVisible(False)  # shown for inputs that form an image (the window says)
+
+    def show_image(self) -> None:
+        """The current row's example drawn in the Weight images tab."""
+        row = self.view.currentIndex().row()
+        if row >= 0:
+            self.image_requested.emit(row)
 
     # -- what is selected ----------------------------------------------------------------------------
     def network(self) -> Network:

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.views.network_view.edge_selected.connect(self._select_edge)
         self.tables.weight_view.freeze_requested.connect(controller.set_frozen)
         self.tables.arithmetic.output_box.currentIndexChanged.connect(self._on_arithmetic_output)
+        self.controls.data_editor.image_requested.connect(self.show_example_image)
 
     def _connect_network_views(self) -> None:
         """Wire the views made for a new network."""
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         plot.set_legend_visible(self.actions.legend.isChecked())
         views.bowls.output_chosen.connect(lambda _o: self._show_now())
         views.surface.weights_chosen.connect(self._show_now)
+        self.controls.data_editor.actions["show_image"].setVisible(views.weight_images is not None)
 
     def _connect_tables(self) -> None:
         controller = self.controller
@@ -233,6 +235,14 @@ class MainWindow(QMainWindow):
             assert self.views.bowls is not None  # made when the window started
             self.views.bowls.set_output(edge[0])
         self._show_now()
+
+    @Slot(int)
+    def show_example_image(self, example: int) -> None:
+        """The data table's "Show example as image": that example in the Weight images tab."""
+        view = self.views.weight_images
+        if view is not None:
+            view.show_example(example)
+            self.views.tabs.setCurrentWidget(view)
 
     def _on_arithmetic_output(self, _index: int) -> None:
         output = self.tables.arithmetic.output_box.currentData()

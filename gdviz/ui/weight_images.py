@@ -288,6 +288,10 @@ class WeightImagesView(QWidget):
             self.caption.setText("These inputs do not form an image.")
             return
         self.shape = shape
+        if self.example_box.maximum() != data.n_examples - 1:  # examples added or removed
+            self.example_box.blockSignals(True)
+            self.example_box.setMaximum(data.n_examples - 1)
+            self.example_box.blockSignals(False)
         weights = moment.weights
         self._weights = weights
         levels = symmetric_levels(weights)
@@ -302,7 +306,7 @@ class WeightImagesView(QWidget):
         """The example's image and the chosen output's dot product, with its sum written out."""
         chosen = self.example_box.value()
         logged = int(moment.record.example[0])
-        if chosen == THE_ITERATIONS and logged >= 0 and not getattr(moment, "pending", False):
+        if chosen == THE_ITERATIONS and logged >= 0 and not moment.pending:
             # the iteration's own example, and the weights its pred was worked out with (those
             # before it): the sum is the pred the log, the diagram and the arithmetic show
             example, inputs, self._targets = logged, moment.inputs, moment.targets
