@@ -62,10 +62,11 @@ def confusion_tab(window):
 
 def test_the_accuracy_line_shows_the_accuracy_at_the_iteration_shown(qtbot, make_window, expected):
     """After a Run of 300 and after going back to iteration 40, the line beside the curves says
-    exactly ``accuracy(data, weights at that iteration).text()``. Checked against broken builds:
+    exactly ``accuracy(data, weights at that iteration).text()``, and the accuracy curve on the
+    right axis has both shares as points (a Reset starts it afresh). Checked against broken builds:
     the watch reading the session's latest weights instead of the moment's (``state.weights``)
     failed after going back; an update left to the training timer only (``_at_once`` doing
-    nothing) failed."""
+    nothing) failed; samples kept across a Reset failed."""
     window = trained_digits(qtbot, make_window)
     label = window.views.error_plot.accuracy_label
     assert expected[TRAINED].text() != expected[BACK_TO].text()  # the test can tell them apart
@@ -75,15 +76,23 @@ def test_the_accuracy_line_shows_the_accuracy_at_the_iteration_shown(qtbot, make
     settled(qtbot, window, expected[BACK_TO].text())
     window.controller.show_iteration(None)
     settled(qtbot, window, expected[TRAINED].text())
+    x, y = window.accuracy.curve.curve.getData()  # the right axis's samples, in percent
+    samples = dict(zip(x.tolist(), y.tolist(), strict=True))
+    assert samples[TRAINED] == 100 * expected[TRAINED].share and samples[BACK_TO] == 100 * expected[BACK_TO].share
+    assert x.tolist() == sorted(x.tolist()) and 0 <= x.min() and x.max() == TRAINED
+    assert window.accuracy.curve.view.isVisible() and window.accuracy.curve.axis.isVisible()
+    window.controller.reset()
+    qtbot.waitUntil(lambda: window.accuracy.curve.curve.getData()[0].tolist() == [0.0])  # a new run's
 
 
 def test_the_books_presets_have_no_accuracy(window, qtbot):
-    """The book's games have no classes: no accuracy line, no Confusion tab. Checked against a
+    """The book's games have no classes: no accuracy line or curve, no Confusion tab. Checked against a
     broken build: the line and the tab shown for every data set."""
     window.step()
     sync(qtbot, window)
     qtbot.waitUntil(lambda: window.accuracy.iteration == 1)
     assert not window.views.error_plot.accuracy_label.isVisibleTo(window)
+    assert not window.accuracy.curve.view.isVisible() and not window.accuracy.curve.axis.isVisible()
     assert window.accuracy.accuracy is None
     assert not window.views.tabs.isTabVisible(confusion_tab(window))
     window.controller.load_preset("digits")

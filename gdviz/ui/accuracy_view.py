@@ -16,11 +16,14 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QColor
 
 from gdviz.core.accuracy import Accuracy, accuracy, accuracy_work, target_classes
 from gdviz.core.dataset import DataSet
 from gdviz.ui.controller import SessionController
+from gdviz.ui.error_plot import ErrorPlot
 from gdviz.ui.views_panel import ViewsPanel
 
 READ_HZ = 4
@@ -30,6 +33,54 @@ BACKGROUND_WORK = 8_000_000
 """Multiply-adds (examples × inputs × outputs) from which the accuracy is worked out off the GUI
 thread: ~2.3 ns each here (1,797 × 64 × 10 digits: 3 ms; 5,000 × 200 × 10: 23 ms; 10,000 × 784 × 10:
 0.17 s), so from ~20 ms on."""
+
+CURVE_COLOUR = QColor(30, 150, 70)  # reads on the light and the dark background, unlike any output's
+
+
+class AccuracyCurve:
+    """The accuracy at each iteration it was worked out for (the readable-rate samples of a run,
+    each Step, each iteration moved to), in percent on the error plot's right axis: the share
+    rising as the error falls. A view of its own over the plot's, its x linked to it, letting the
+    clicks and drags through to the plot's (the iteration cursor, panning)."""
+
+    def __init__(self, plot: ErrorPlot):
+        self.plot = plot
+        item = plot.plot.getPlotItem()
+        self.main = item.getViewBox()
+        self.view = pg.ViewBox(enableMenu=False)
+        self.view.setMouseEnabled(False, False)
+        self.view.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.view.setZValue(self.main.zValue() - 1)  # under the plot's view, which takes the mouse
+        item.scene().addItem(self.view)
+        self.axis = item.getAxis("right")
+        self.axis.linkToView(self.view)
+        self.axis.enableAutoSIPrefix(False)
+        self.axis.setLabel("accuracy %", color=CURVE_COLOUR.name())
+        self.axis.setTextPen(CURVE_COLOUR)
+        self.axis.setPen(CURVE_COLOUR)
+        self.view.setXLink(self.main)
+        self.view.setYRange(0, 100, padding=0.02)
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(CURVE_COLOUR, width=1.5), symbol="o", symbolSize=4,
+                                     symbolPen=None, symbolBrush=CURVE_COLOUR, name="accuracy")
+        self.view.addItem(self.curve)
+        self.main.sigResized.connect(self._fit)
+        self.set_visible(False)
+        self._fit()
+
+    def _fit(self, *_args) -> None:
+        self.view.setGeometry(self.main.sceneBoundingRect())
+        self.view.linkedViewChanged(self.main, self.view.XAxis)
+
+    def set_visible(self, visible: bool) -> None:
+        item = self.plot.plot.getPlotItem()
+        if visible != self.view.isVisible() or visible != self.axis.isVisible():
+            (item.showAxis if visible else item.hideAxis)("right")
+            self.view.setVisible(visible)
+
+    def show(self, samples: dict[int, float]) -> None:
+        """``samples``: iteration → share (0-1)."""
+        iterations = np.array(sorted(samples), dtype=np.float64)
+        self.curve.setData(iterations, np.array([100 * samples[int(k)] for k in iterations]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +92,7 @@ class _Ask:
     weights: np.ndarray
     iteration: int
     number: int
+    log: object  # the log it belongs to (its value is a sample of that log's accuracy curve)
 
 
 class _Job(QThread):
@@ -80,6 +132,9 @@ class AccuracyWatch(QObject):
         self._updated_at = -math.inf
         self._closed = False
         self._wired: object = None  # the Confusion view whose picks reach the controller
+        self.curve: AccuracyCurve | None = None
+        self.samples: dict[int, float] = {}  # iteration → share, of the log below
+        self._samples_log: object = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._update)
@@ -129,7 +184,7 @@ class AccuracyWatch(QObject):
                 np.array_equal(asked.weights, moment.weights):
             return  # the same moment (training paused, a setting changed that the accuracy ignores)
         self._asks += 1
-        self._asked = asked = _Ask(data, np.array(moment.weights), moment.iteration, self._asks)
+        self._asked = asked = _Ask(data, np.array(moment.weights), moment.iteration, self._asks, self.controller.log)
         self.classes = self._has_classes(data)
         self._queued = None
         if not self.classes:
@@ -144,6 +199,10 @@ class AccuracyWatch(QObject):
 
     def _show(self, value: Accuracy | None, asked: _Ask) -> None:
         self.accuracy, self.data, self.iteration, self._shown_ask = value, asked.data, asked.iteration, asked.number
+        if self._samples_log is not self.controller.log:  # Reset, another network, a branch, an undo
+            self._samples_log, self.samples = self.controller.log, {}
+        if value is not None and asked.log is self.controller.log:
+            self.samples[asked.iteration] = value.share
 
     @property
     def pending(self) -> bool:
@@ -189,6 +248,11 @@ class AccuracyWatch(QObject):
                                            "with the weights of the iteration shown (the Confusion tab says "
                                            "which classes it takes for which)")
             plot.accuracy_label.setVisible(self.classes)
+            if self.curve is None or self.curve.plot is not plot:
+                self.curve = AccuracyCurve(plot)
+            self.curve.set_visible(self.classes)
+            if self.classes:
+                self.curve.show(self.samples)
         confusion = getattr(views, "confusion", None)
         if confusion is not None:
             if self._wired is not confusion:
