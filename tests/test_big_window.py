@@ -9,7 +9,7 @@ there gets.
 
 import pytest
 from conftest import shown, sync
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication
 
@@ -167,3 +167,40 @@ def test_ten_curves_fit_one_legend_line_beside_the_chooser(make_window, qtbot, s
         assert all(name in legend.toolTip() for name in window.controller.state.data.output_names if name not in named)
     if shape == (64, 10):  # at 1366 px the ten are named
         assert more == 0
+
+
+# -- the bowls -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(64, 10), (8, 8)])
+def test_the_bowls_come_in_pages_of_whole_bowls(make_window, qtbot, shape):
+    """The bowls tab shows as many bowls as fit whole (none cut off at an edge, nothing to scroll),
+    says which ("bowls 1–9 of 640"), and Next / Previous turn the pages. Checked: fails against
+    the old code (a grid that scrolled down, its last row cut off; no pages)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window = laptop_window(make_window, qtbot, shape)
+    window.views.tabs.setCurrentWidget(window.views.bowls)
+    shown(qtbot)
+    bowls = window.views.bowls
+    total = shape[0] * shape[1]
+
+    def whole() -> int:
+        view = bowls.graphics.viewport().rect()
+        for plot, *_rest in bowls.plots.values():
+            assert view.contains(bowls.graphics.mapFromScene(plot.sceneBoundingRect()).boundingRect())
+        assert bowls.graphics.verticalScrollBar().maximum() == bowls.graphics.horizontalScrollBar().maximum() == 0
+        return len(bowls.plots)
+
+    assert not bowls.findChildren(QScrollArea)
+    page = whole()
+    assert page >= 4
+    assert sorted(bowls.plots) == [(0, i) for i in range(page)]
+    assert bowls.page_label.text() == f"bowls 1–{page} of {total:,}"
+    assert bowls.page_label.isVisible() and not bowls.previous_button.isEnabled()
+    qtbot.mouseClick(bowls.next_button, Qt.MouseButton.LeftButton)
+    assert whole() == page and sorted(bowls.plots) == [(0, i) for i in range(page, 2 * page)]
+    assert bowls.page_label.text() == f"bowls {page + 1}–{2 * page} of {total:,}"
+    qtbot.mouseClick(bowls.previous_button, Qt.MouseButton.LeftButton)
+    assert sorted(bowls.plots) == [(0, i) for i in range(page)]
+    bowls.output_box.setCurrentIndex(shape[1] - 1)  # the last output's first page
+    first = (shape[1] - 1) * shape[0]
+    assert min(bowls.plots) == (shape[1] - 1, 0) and bowls.page_label.text().startswith(f"bowls {first + 1:,}–")

@@ -1,4 +1,10 @@
-"""The error bowls: for each weight, the error as that weight alone moves."""
+"""The error bowls: for each weight, the error as that weight alone moves.
+
+The bowls come a page at a time, as many as fit whole in the view (at least 150 × 95 px each),
+with Previous / Next and "bowls 13–24 of 640": a grid that scrolled both ways cut bowls off at
+its edges. A big network's pages follow its outputs (one output's bowls, then the next's), and
+the output chooser goes to an output's first page.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from PySide6.QtWidgets import (
     QGraphicsLineItem,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,9 +31,9 @@ from gdviz.core.dataset import edge_name
 from gdviz.ui import zoom
 from gdviz.ui.guard import answers_qt
 
-MAX_BOWLS = 16  # more weights than this: the bowls of one output at a time (the chooser pages)
-MAX_PAGE = 32  # the most bowls of one output shown (its first inputs')
-CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl's size: more bowls than fit go to more rows (the grid scrolls down)
+MAX_BOWLS = 16  # more weights than this: pages follow the outputs (the chooser goes to an output's first)
+MAX_PAGE = 32  # the most bowls on a page (a plot each: 32 took ~0.6 s to build)
+CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl's smallest size at 100 %: as many as fit whole make a page
 TANGENT = "#dc2626"
 DOT = 9  # the dot's diameter, in pixels
 GREY = "#9ca3af"
@@ -35,22 +41,31 @@ GREY = "#9ca3af"
 
 class BowlsView(QWidget):
     """A parabola per weight, a dot at the weight shown and a short tangent whose slope is
-    2 × its next weight_delta. The grid scrolls; big networks show one output's bowls at a time."""
+    2 × its next weight_delta. A page of whole bowls at a time; big networks page through one
+    output's bowls, then the next output's."""
 
     output_chosen = Signal(int)
-    # The grid's scroll area. It hides QWidget.scroll(dx, dy), which nothing calls on this widget.
-    scroll: QScrollArea  # type: ignore[assignment]
 
     def __init__(self, input_names, output_names, parent=None):
         super().__init__(parent)
         self.input_names, self.output_names = list(input_names), list(output_names)
         paged = len(input_names) * len(output_names) > MAX_BOWLS
-        self.output: int | None = 0 if paged else None
+        self.output: int | None = 0 if paged else None  # the output of the page's first bowl
+        self.first = 0  # the page's first bowl, counted over every weight (outputs, then inputs)
         self.output_box = QComboBox()
         for o, name in enumerate(output_names):
             self.output_box.addItem(f"output {name}", o)
-        self.output_box.setToolTip("Big networks show one output's bowls at a time")
+        self.output_box.setToolTip("Go to an output's bowls (big networks page through one output's bowls, "
+                                   "then the next's)")
         self.output_box.currentIndexChanged.connect(lambda index: self.set_output(index, announce=True))
+        self.previous_button = QPushButton("◀ Previous")
+        self.next_button = QPushButton("Next ▶")
+        self.previous_button.setToolTip("The previous page of bowls")
+        self.next_button.setToolTip("The next page of bowls")
+        self.previous_button.clicked.connect(lambda: self.turn(-1))
+        self.next_button.clicked.connect(lambda: self.turn(1))
+        self.page_label = QLabel()
+        self.page_label.setToolTip("The bowls on this page, counted over every weight (outputs, then inputs)")
         row = QHBoxLayout()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -60,38 +75,91 @@ class BowlsView(QWidget):
         row.addWidget(self.caption, 1)
         row.addWidget(self.output_box)
         self.output_box.setVisible(paged)
+        pager = QHBoxLayout()
+        pager.addWidget(self.previous_button)
+        pager.addWidget(self.page_label)
+        pager.addWidget(self.next_button)
+        pager.addStretch(1)
         self.graphics = pg.GraphicsLayoutWidget()
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.graphics)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
-        layout.addWidget(self.scroll, 1)
+        layout.addLayout(pager)
+        layout.addWidget(self.graphics, 1)
         self.plots: dict[tuple[int, int], tuple] = {}
         self._built = False  # the plots are made when the tab is first shown (32 plots: ~0.6 s)
+        self._built_grid = (0, 0)
+        self.graphics.installEventFilter(self)  # a page as big as the grid's room: see eventFilter
+
+    def total(self) -> int:
+        """Every weight's bowl, over all the pages."""
+        return len(self.input_names) * len(self.output_names)
+
+    def grid(self) -> tuple[int, int]:
+        """(columns, rows) of whole bowls that the view's room holds, at least one of each; no
+        more across than the inputs (a row is one output's), no more than MAX_PAGE in all."""
+        width, height = self.graphics.width(), self.graphics.height()
+        if not self.isVisible():  # not laid out yet (a view refreshed before it is shown)
+            width, height = self.width(), self.height() - 60
+        cell_width, cell_height = CELL_WIDTH * zoom.factor(), CELL_HEIGHT * zoom.factor()
+        columns = max(1, min(len(self.input_names) or 1, int((width - 8) // cell_width), MAX_PAGE))
+        rows = max(1, min(int((height - 4) // cell_height), MAX_PAGE // columns))
+        return columns, rows
+
+    def page_size(self) -> int:
+        columns, rows = self.grid()
+        return columns * rows
+
+    def page_starts(self) -> list[int]:
+        """Where each page starts (a bowl's number, from 0): pages of whole bowls, a big
+        network's following its outputs (an output's last page may be short)."""
+        size, n = self.page_size(), len(self.input_names)
+        if self.output is None:  # a book network: its bowls in one run
+            return list(range(0, self.total(), size))
+        return [o * n + i for o in range(len(self.output_names)) for i in range(0, n, size)]
 
     def edges(self) -> list[tuple[int, int]]:
-        """The bowls shown: every weight, or one output's; of a learner's 784-input data set, the
-        first MAX_PAGE (a plot each: 784 took 20 s to build)."""
-        outputs = range(len(self.output_names)) if self.output is None else [self.output]
-        return [(o, i) for o in outputs for i in range(min(len(self.input_names), MAX_PAGE))]
+        """The bowls on the page shown: (output, input) each."""
+        n = len(self.input_names)
+        end = self.first + self.page_size()
+        if self.output is not None:  # within the page's output
+            end = min(end, (self.first // n + 1) * n)
+        return [divmod(k, n) for k in range(self.first, min(end, self.total()))]
 
-    def columns(self) -> int:
-        """As many bowls across as the width holds, the vertical scroll bar's room kept whether it
-        shows or not: the grid scrolls one way only (down), never sideways too."""
-        room = self.scroll.width() - 2 * self.scroll.frameWidth() - self.scroll.verticalScrollBar().sizeHint().width()
-        return max(1, min(len(self.input_names), (room - 8) // CELL_WIDTH))
+    def page_text(self) -> str:
+        edges = self.edges()
+        first, last = self.first + 1, self.first + len(edges)
+        if last > first:
+            return f"bowls {first:,}–{last:,} of {self.total():,}"
+        return f"bowl {first:,} of {self.total():,}"
 
-    def set_output(self, output: int, announce: bool = False) -> None:
+    def turn(self, pages: int) -> None:
+        """Previous (-1) or Next (+1) page."""
+        starts = self.page_starts()
+        here = max((k for k, start in enumerate(starts) if start <= self.first), default=0)
+        self._go_to(starts[max(0, min(len(starts) - 1, here + pages))], announce=True)
+
+    def _go_to(self, first: int, announce: bool = False) -> None:
+        """Show the page that starts at bowl ``first``."""
+        if first == self.first and self._built:
+            return
+        self.first = first
+        output = first // max(len(self.input_names), 1)
         if self.output is not None and output != self.output:
             self.output = output
             self.output_box.blockSignals(True)
             self.output_box.setCurrentIndex(output)
             self.output_box.blockSignals(False)
-            if self._built:
-                self._build()
+            if announce:
+                self.output_chosen.emit(output)
+        if self._built:
+            self._build()
+
+    def set_output(self, output: int, announce: bool = False) -> None:
+        """Go to ``output``'s first page (a big network's)."""
+        if self.output is not None and output != self.output:
+            self.first = -1  # (so that _go_to builds even when the page starts where the last did)
+            self._go_to(output * len(self.input_names))
             if announce:
                 self.output_chosen.emit(output)
 
@@ -101,11 +169,17 @@ class BowlsView(QWidget):
         if not self._built:
             self._build()
 
-    @answers_qt()
-    def resizeEvent(self, event):  # noqa: N802
-        super().resizeEvent(event)
-        if self.plots and self.columns() != self._built_columns:
+    @answers_qt(lambda *_: False)
+    def eventFilter(self, watched, event):  # noqa: N802
+        # the grid's own size, not the view's: the caption above it wraps onto more lines as the
+        # view narrows, and the grid loses that height
+        if watched is self.graphics and event.type() == QEvent.Type.Resize and self.plots \
+                and self.grid() != self._built_grid:
+            # the page that holds the bowl that was first: the learner keeps their place
+            starts = self.page_starts()
+            self.first = max((start for start in starts if start <= self.first), default=0)
             self._build()
+        return False
 
     @answers_qt()
     def changeEvent(self, event):  # noqa: N802
@@ -119,13 +193,12 @@ class BowlsView(QWidget):
         self.plots = {}
         self._greyed: dict[tuple[int, int], tuple[bool, bool]] = {}  # each plot's style: (frozen, empty)
         self._ranges: dict[tuple[int, int], tuple[tuple[float, float], float]] = {}  # each plot's axes
-        self._built_columns = columns = self.columns()
+        self._built_grid = self.grid()
+        columns = self._built_grid[0]
         palette = self.palette()
         text = palette.windowText().color()
         self.graphics.setBackground(palette.base().color())
         edges = self.edges()
-        rows = math.ceil(len(edges) / columns)
-        self.graphics.setMinimumHeight(rows * CELL_HEIGHT)  # as wide as the view: columns() fits them
         for k, (o, i) in enumerate(edges):
             plot = self.graphics.addPlot(row=k // columns, col=k % columns)
             plot.setTitle(self._title(o, i, False), size=f"{zoom.scaled(9):g}pt", color=text)
@@ -155,11 +228,14 @@ class BowlsView(QWidget):
             plot.addItem(dot, ignoreBounds=True)
             self.plots[(o, i)] = (plot, curve, tangent, dot)
         what = "Error (up) as each weight alone moves (across); dot: the weight now; red: its slope"
-        shown = (f"first {len(edges)} of its {len(self.input_names):,} weights" if len(self.input_names) > MAX_PAGE
-                 else f"{len(edges)} weights")
-        self._caption = (f"{what}. Output {self.output_names[self.output]}'s {shown}:"
+        self._caption = (f"{what}. Output {self.output_names[self.output]}'s weights:"
                          if self.output is not None else f"{what}.")
         self.caption.setText(self._caption)
+        self.page_label.setText(self.page_text())
+        # (the pager stays when every bowl fits one page: hiding it would change the room, and
+        # with it the page)
+        self.previous_button.setEnabled(self.first > 0)
+        self.next_button.setEnabled(bool(edges) and self.first + len(edges) < self.total())
         self._last = None
         if getattr(self, "_arguments", None) is not None:
             self.refresh(*self._arguments)
