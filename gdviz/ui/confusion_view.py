@@ -186,6 +186,7 @@ class ConfusionView(QWidget):
         self._column_text = ""
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.clicked.connect(self._on_cell)
+        self.table.selectionModel().currentChanged.connect(self._on_cell)  # moved to with the keys
         self.table.setToolTip("Rows: the examples' class (shown 3). Columns: the output with the largest "
                               "pred (taken for 8). Click a cell to list its examples")
         self.caption = QLabel("rows: the class shown · columns: taken for")
@@ -260,7 +261,8 @@ class ConfusionView(QWidget):
         """``accuracy`` of ``data`` at ``iteration`` (``pending``: a newer one is being worked out)."""
         self.accuracy, self.data = accuracy, data
         if accuracy is None:
-            self.line.setText("The targets are not one class per example: no accuracy to show")
+            self.line.setText("accuracy … (every example's preds are being worked out)" if pending else
+                              "The targets are not one class per example: no accuracy to show")
             self.model.set_counts(np.zeros((len(self.names),) * 2, dtype=np.int64))
         else:
             at = f" at iteration {iteration:,}" if iteration is not None else ""
@@ -283,7 +285,10 @@ class ConfusionView(QWidget):
             return
         row, column = self.cell
         found = self.accuracy.examples_in(row, column)
+        scroll = self.examples.verticalScrollBar()
+        at = scroll.value()  # while training the list changes a few times a second: the place it was read at stays
         self.examples_model.set_examples(found, self.data)
+        scroll.setValue(at)
         shown, taken = self.names[row], self.names[column]
         what = "taken for what they are" if row == column else f"taken for {taken}"
         self.examples_title.setText(f"{len(found):,} example{'s' * (len(found) != 1)} of {shown} {what}")
