@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import run, same_bits, sync
+from conftest import run, same_bits, shown, sync
 
 from gdviz.cli import _Parser, add_data_arguments, data_arguments
 from gdviz.core import data_edit
@@ -266,6 +266,7 @@ def test_hovering_a_pixel_names_it_and_gives_its_weight(qtbot, make_window):
     run(qtbot, win, 100)
     view = showing(qtbot, win)
     weights = core_run(100).weights
+    shown(qtbot)  # laid out: the points below are where the pictures are
     picture = view.pictures[7]
     scene_point = picture.box.mapViewToScene(QPointF(5.5, 3.5))  # x = column, y = row
     with qtbot.waitSignal(view.hovered) as blocker:
@@ -302,4 +303,4 @@ def test_a_row_of_the_data_table_can_be_shown_as_its_image(qtbot, make_window):
     qtbot.waitUntil(lambda: view.moment is not None)
     assert same_bits(view.input_picture.image.image, digits_data().inputs[5].reshape(8, 8))
     assert view.input_picture.title.text == "example 5" and view.example_box.value() == 5
-    assert "with the weights after iteration 0" in view.sum_label.text()
+    assert "(weights after iteration 0)" in view.sum_label.text()

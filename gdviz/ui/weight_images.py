@@ -90,6 +90,7 @@ class _Picture:
         self.title = self.cell.addLabel(title, row=0, col=0, size="9pt")
         self.box = self.cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True,
                                         enableMenu=False)
+        self.cell.layout.setRowStretchFactor(1, 1)  # the room to the image, not to its title
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(colour_map)
         self.box.addItem(self.image)
@@ -132,8 +133,9 @@ class WeightImagesView(QWidget):
         self._weights = np.zeros((data.n_outputs, data.n_inputs))
         self._inputs = np.zeros(data.n_inputs)
         self._terms_weights = np.zeros(data.n_inputs)
-        self._ink_levels: tuple[int, tuple[float, float]] | None = None  # (id of the data, levels)
+        self._ink_levels: tuple[DataSet, tuple[float, float]] | None = None  # an input image's (data, levels)
         self._columns = 0
+        self._stacked: bool | None = None  # the example over its dot product (or beside it)
         self._targets = np.zeros(0)  # of the example drawn
         self._example = self._output = 0  # drawn
         self.sum = math.nan  # the dot product's pixels added, as written beneath it
@@ -146,12 +148,7 @@ class WeightImagesView(QWidget):
         self.grid = pg.GraphicsLayoutWidget()
         self.grid.ci.setContentsMargins(2, 2, 2, 2)
         self.grid.ci.setSpacing(2)
-        colour_map = diverging_map()
-        self.pictures = [_Picture(name, colour_map) for name in self.output_names]
-        self.colour_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=colour_map, interactive=False,
-                                          width=BAR_WIDTH, colorMapMenu=False, rounding=1e-12)
-        self.colour_bar.setImageItem([picture.image for picture in self.pictures])
-        self._place(min(len(self.pictures), 5))
+        self._parts: tuple | None = None  # the pictures and colour bars: made when first shown
 
         self.example_box = QSpinBox()
         self.example_box.setRange(THE_ITERATIONS, data.n_examples - 1)
@@ -161,24 +158,14 @@ class WeightImagesView(QWidget):
                                     "(numbered from 0, as in the data table)")
         self.example_box.valueChanged.connect(lambda _value: self._redraw())
         self.output_box = QComboBox()
-        self.output_box.addItem("its target's output", THE_TARGETS)
+        self.output_box.addItem("its target", THE_TARGETS)
         for o, name in enumerate(self.output_names):
             self.output_box.addItem(f"output {name}", o)
-        self.output_box.setToolTip("The output whose dot product is drawn: the example's target output, or one "
-                                   "chosen (or click a weight image)")
+        self.output_box.setToolTip("The output whose dot product (input × weight, pixel by pixel) is drawn: the "
+                                   "example's target output, or one chosen (or click a weight image)")
         self.output_box.currentIndexChanged.connect(lambda _index: self._redraw())
         self.pair = pg.GraphicsLayoutWidget()
         self.pair.ci.setContentsMargins(2, 2, 2, 2)
-        self.input_picture = _Picture("example", ink_map())
-        self.terms_picture = _Picture("input × weight", colour_map)
-        self.terms_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=colour_map, interactive=False,
-                                         width=BAR_WIDTH, colorMapMenu=False, rounding=1e-12, orientation="horizontal")
-        self.terms_bar.setImageItem(self.terms_picture.image)
-        self.pair.ci.addItem(self.input_picture.cell, 0, 0)
-        self.pair.ci.addItem(self.terms_picture.cell, 0, 1)
-        self.pair.ci.addItem(self.terms_bar, 1, 1)  # under the dot product: the pair is narrow
-        for column in (0, 1):  # the two images the same size, whatever their titles
-            self.pair.ci.layout.setColumnStretchFactor(column, 1)
         self.sum_label = QLabel()
         self.sum_label.setWordWrap(True)
         self.sum_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -189,7 +176,7 @@ class WeightImagesView(QWidget):
         choosers = QFormLayout()
         choosers.setContentsMargins(0, 0, 0, 0)
         choosers.addRow("Example", self.example_box)
-        choosers.addRow("Dot product of", self.output_box)
+        choosers.addRow("Output", self.output_box)
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.caption)
@@ -201,8 +188,8 @@ class WeightImagesView(QWidget):
         right.addWidget(self.sum_label)
         pictures = QHBoxLayout()
         pictures.setContentsMargins(0, 0, 0, 0)
-        pictures.addLayout(left, 3)
-        pictures.addLayout(right, 2)
+        pictures.addLayout(left, 2)  # the weights first: the pair is two images
+        pictures.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -211,7 +198,37 @@ class WeightImagesView(QWidget):
         self.grid.scene().sigMouseMoved.connect(self._hover_weights)
         self.grid.scene().sigMouseClicked.connect(self._click_weights)
         self.pair.scene().sigMouseMoved.connect(self._hover_pair)
-        self._restyle()
+
+    def _made(self) -> tuple:
+        """The pictures and colour bars, made on first use: 64 pictures of a learner's 32 × 32
+        images took ~0.45 s to make (10 of the digits ~0.15 s), which taking a data set in would pay
+        for a tab not shown."""
+        if self._parts is None:
+            colour_map = diverging_map(self.palette())
+            pictures = [_Picture(name, colour_map) for name in self.output_names]
+            colour_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=colour_map, interactive=False,
+                                         width=BAR_WIDTH, colorMapMenu=False, rounding=1e-12)
+            colour_bar.setImageItem([picture.image for picture in pictures])
+            input_picture = _Picture("example", ink_map())
+            terms_picture = _Picture("input × weight", colour_map)
+            terms_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=colour_map, interactive=False, width=BAR_WIDTH,
+                                        colorMapMenu=False, rounding=1e-12, orientation="horizontal")
+            terms_bar.setImageItem(terms_picture.image)
+            self._parts = (pictures, colour_bar, input_picture, terms_picture, terms_bar)
+            self._fit()
+            self._restyle()
+        return self._parts
+
+    pictures = property(lambda self: self._made()[0])
+    colour_bar = property(lambda self: self._made()[1])
+    input_picture = property(lambda self: self._made()[2])
+    terms_picture = property(lambda self: self._made()[3])
+    terms_bar = property(lambda self: self._made()[4])
+
+    @answers_qt()
+    def showEvent(self, event):  # noqa: N802
+        self._made()
+        super().showEvent(event)
 
     # -- layout -------------------------------------------------------------------------------------
     def _place(self, columns: int) -> None:
@@ -227,16 +244,44 @@ class WeightImagesView(QWidget):
         layout.addItem(self.colour_bar, 0, columns, rowspan=max(1, math.ceil(len(self.pictures) / columns)))
         self._columns = columns
 
+    def _fit(self) -> None:
+        """As many images to a row as draws them largest in the room there is; the example and its
+        dot product side by side, or one over the other where the room is narrow (at 1024 × 640 the
+        two titles side by side were wider than the room)."""
+        size = self.grid.size()
+        self._place(best_columns(len(self.output_names), self.shape, max(size.width() - BAR_WIDTH - 50, 1),
+                                 max(size.height(), 1)))
+        pair = self.pair.size()
+        self._arrange_pair(pair.width() < 200 or pair.width() < pair.height())
+
+    def _arrange_pair(self, stacked: bool) -> None:
+        if stacked == self._stacked:
+            return
+        layout = self.pair.ci
+        _, _, input_picture, terms_picture, terms_bar = self._made()
+        for item in (input_picture.cell, terms_picture.cell, terms_bar):
+            if item in layout.items:
+                layout.removeItem(item)
+        layout.addItem(input_picture.cell, 0, 0)
+        layout.addItem(terms_picture.cell, *((1, 0) if stacked else (0, 1)))
+        if not stacked:  # under the dot product; one over the other, the room is the images' (its scale in its title)
+            layout.addItem(terms_bar, 1, 1)
+        terms_bar.setVisible(not stacked)
+        for k in (0, 1):  # the two images the same size, whatever their titles
+            layout.layout.setColumnStretchFactor(k, 1 if k == 0 or not stacked else 0)
+            layout.layout.setRowStretchFactor(k, 1 if k == 0 or stacked else 0)
+        self._stacked = stacked
+        self._redraw()
+
     @answers_qt()
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)
-        size = self.grid.size()
-        self._place(best_columns(len(self.pictures), self.shape, max(size.width() - BAR_WIDTH - 50, 1),
-                                 max(size.height(), 1)))
+        if self._parts is not None:
+            self._fit()
 
     @answers_qt()
     def changeEvent(self, event):  # noqa: N802
-        if event.type() == QEvent.Type.PaletteChange:
+        if event.type() == QEvent.Type.PaletteChange and self._parts is not None:
             self._restyle()
         super().changeEvent(event)
 
@@ -298,8 +343,8 @@ class WeightImagesView(QWidget):
         for picture, image in zip(self.pictures, weight_images(weights, shape)):
             picture.show(image, levels)
         self.colour_bar.setLevels(levels)
-        self.caption.setText(f"Weights after iteration {moment.iteration:,}, each output's as an image of "
-                             f"{size_text(shape)}: blue positive, orange negative, background 0.")
+        self.caption.setText(f"Each output's weights after iteration {moment.iteration:,} ({size_text(shape)}): "
+                             "blue +, orange −")
         self._draw_example(moment, data, shape)
 
     def _draw_example(self, moment: Moment, data: DataSet, shape: tuple[int, int]) -> None:
@@ -311,21 +356,24 @@ class WeightImagesView(QWidget):
             # before it): the sum is the pred the log, the diagram and the arithmetic show
             example, inputs, self._targets = logged, moment.inputs, moment.targets
             weights, iteration = moment.record.weights[0], moment.iteration + (moment.row is None)
-            said = (f"its pred in iteration {iteration:,}" + (", the next" if moment.row is None else "") +
-                    ", with the weights before it")
+            said = f"iteration {iteration:,}" + (", the next" if moment.row is None else "")
+            told = (f"The pred of iteration {iteration:,} for its example, worked out with the weights before "
+                    "it: the number the diagram and the arithmetic show, to the last digit.")
         else:  # an example chosen, or batch mode (every example at once): the weights shown
             example = chosen if chosen != THE_ITERATIONS else int(moment.settings.example)
             example = min(example, data.n_examples - 1)
             inputs, self._targets, weights = data.inputs[example], data.targets[example], moment.weights
-            said = f"its pred with the weights after iteration {moment.iteration:,}"
+            said = f"weights after iteration {moment.iteration:,}"
+            told = (f"The pred the weights after iteration {moment.iteration:,} (the ones drawn) make for "
+                    f"example {example:,}.")
         output = self.chosen_output()
         self._example, self._output = example, output
         self._inputs, self._terms_weights = inputs, weights[output]
-        if self._ink_levels is None or self._ink_levels[0] != id(data):
+        if self._ink_levels is None or self._ink_levels[0] is not data:
             finite = data.inputs[np.isfinite(data.inputs)]
             low = min(float(finite.min()), 0.0) if finite.size else 0.0
             high = float(finite.max()) if finite.size else 1.0
-            self._ink_levels = (id(data), (low, high if high > low else low + 1.0))
+            self._ink_levels = (data, (low, high if high > low else low + 1.0))
         self.input_picture.show(inputs.reshape(shape), self._ink_levels[1])
         terms = dot_product_image(inputs, weights[output], shape)
         terms_levels = symmetric_levels(terms)
@@ -333,10 +381,13 @@ class WeightImagesView(QWidget):
         self.terms_bar.setLevels(terms_levels)
         text = self.palette().windowText().color().name()
         self.input_picture.title.setText(f"example {example:,}", color=text)
-        self.terms_picture.title.setText(f"× weights of {self.output_names[output]}", color=text)
+        scale = f" (±{format_number(terms_levels[1], 2)})" if self._stacked else ""
+        self.terms_picture.title.setText(f"× weights of {self.output_names[output]}{scale}", color=text)
         total = pixel_sum(terms)
         self.sum_label.setText(f"Sum of the pixels = pred of {self.output_names[output]} = "
                                f"{format_number(total, self.digits)} ({said})")
+        self.sum_label.setToolTip(f"{told} Each pixel of the dot product is input × weight; added pixel by "
+                                  "pixel, row by row, from 0, they make the pred, as the book's w_sum adds them.")
         self.sum = total
 
     # -- hovering and clicking ----------------------------------------------------------------------
@@ -354,6 +405,8 @@ class WeightImagesView(QWidget):
 
     @answers_qt()
     def _hover_weights(self, scene_pos: QPointF) -> None:
+        if self._parts is None:
+            return
         for output, picture in enumerate(self.pictures):
             found = picture.pixel_at(scene_pos)
             if found is not None:
@@ -362,11 +415,13 @@ class WeightImagesView(QWidget):
 
     @answers_qt()
     def _hover_pair(self, scene_pos: QPointF) -> None:
+        if self._parts is None:
+            return
         for picture in (self.input_picture, self.terms_picture):
             found = picture.pixel_at(scene_pos)
             if found is None:
                 continue
-            input_ = input_at(*found, self.shape)
+            input_ = input_at(found[0], found[1], self.shape)
             name, x = self.input_names[input_], self._inputs[input_]
             if picture is self.input_picture:
                 self._say(f"{name} of example {self._example:,}: {format_number(x, self.digits)}")
@@ -378,6 +433,8 @@ class WeightImagesView(QWidget):
 
     @answers_qt()
     def _click_weights(self, event) -> None:
+        if self._parts is None:
+            return
         for output, picture in enumerate(self.pictures):
             if picture.box.sceneBoundingRect().contains(event.scenePos()):
                 self.output_box.setCurrentIndex(self.output_box.findData(output))
