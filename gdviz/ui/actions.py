@@ -73,6 +73,8 @@ class Actions:
         self.tabs = [add(name, lambda _on=False, k=k: window.views.tabs.setCurrentIndex(k), [f"Ctrl+{k + 1}"],
                          f"Show the {name.replace('&', '').lower()} under the diagram (Ctrl+{k + 1})")
                      for k, name in enumerate(("Error &curves", "Error &bowls", "Error s&urface"))]
+        self.confusion = add("Co&nfusion table", self._show_confusion, ["Ctrl+5"],
+                             "Data with classes: which class each class's examples are taken for (Ctrl+5)")
         self.zoom_in = add("Zoom &in", lambda: self.set_zoom(zoom.step(1)), ["Ctrl++", "Ctrl+="],
                            "Every text in the window larger, up to 300 % (Ctrl++): for a projector")
         self.zoom_out = add("Zoom &out", lambda: self.set_zoom(zoom.step(-1)), ["Ctrl+-"],
@@ -136,8 +138,8 @@ class Actions:
             "&Edit": (self.undo, self.redo, None, self.copy_picture),
             "&Training": (self.step, self.play, self.run, self.reset, None, self.back, self.forward,
                           self.page_back, self.page_forward, self.first, self.latest),
-            "&View": (*self.tabs, None, self.log_scale, self.legend, self.pin, None, self.zoom_in, self.zoom_out,
-                      self.zoom_reset, self.full_screen),
+            "&View": (*self.tabs, self.confusion, None, self.log_scale, self.legend, self.pin, None, self.zoom_in,
+                      self.zoom_out, self.zoom_reset, self.full_screen),
             "&Help": (self.lesson, None, self.shortcuts, self.about),
         }
         for title, items in menus.items():
@@ -190,6 +192,15 @@ class Actions:
     def _set_full_screen(self, on: bool) -> None:
         window = self.window
         window.showFullScreen() if on else window.showNormal()
+
+    def _show_confusion(self) -> None:
+        views = self.window.views
+        index = views.tabs.indexOf(views.confusion) if views.confusion is not None else -1
+        if index >= 0 and views.tabs.isTabVisible(index):
+            views.tabs.setCurrentIndex(index)
+        else:
+            self.window.status.show_message("No confusion table: the targets are not one class per example "
+                                            "(as the digits' are).")
 
     def _set_log_scale(self, on: bool) -> None:
         assert self.window.views.error_plot is not None  # made when the window started
