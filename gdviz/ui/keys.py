@@ -38,6 +38,8 @@ SHORTCUTS = [  # (keys, what they do): Help → Keyboard shortcuts
     ("P", "Pin this run's error curve"),
     ("L", "Log-scale error axis"),
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "The error curves / bowls / surface under the diagram"),
+    ("Ctrl+5", "The confusion table (data with classes, as the digits)"),
+    ("Ctrl+4", "The weight images (inputs that form an image: the digits)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a preset, shape, Reset, open or branch"),
     ("Ctrl+O / Ctrl+S / Ctrl+E", "Open / save a session; export the iteration log as CSV"),
     ("Ctrl++ / Ctrl+− / Ctrl+0", "Every text larger / smaller / at 100 % (for a projector)"),
