@@ -304,3 +304,40 @@ def test_a_row_of_the_data_table_can_be_shown_as_its_image(qtbot, make_window):
     assert same_bits(view.input_picture.image.image, digits_data().inputs[5].reshape(8, 8))
     assert view.input_picture.title.text == "example 5" and view.example_box.value() == 5
     assert "(weights after iteration 0)" in view.sum_label.text()
+
+
+def test_the_images_follow_training_live_and_ctrl_4_shows_them(qtbot, make_window):
+    """While playing, the tab draws later and later iterations (at the readable rate); Ctrl+4 (View →
+    Weight images) brings the tab to the front, and on a network without images says why not.
+    Checked against a broken build: the window's refresh without the Weight images tab (nothing
+    drawn while playing)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    def press_ctrl_4():
+        """Ctrl+4 typed into the tabs' bar, through Qt's shortcut handling as a real key press."""
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        bar = win.views.tabs.tabBar()
+        bar.setFocus(Qt.FocusReason.OtherFocusReason)
+        qtbot.waitUntil(bar.hasFocus)
+        QTest.keyClick(bar, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+
+    win = make_window("multi-in-out")
+    press_ctrl_4()
+    assert "No weight images" in win.status.message.full_text()
+    win.controller.load_preset("digits")
+    sync(qtbot, win)
+    press_ctrl_4()
+    view = win.views.weight_images
+    assert win.views.tabs.currentWidget() is view
+    win.toggle_play()
+    qtbot.waitUntil(lambda: view.moment is not None and view.moment.iteration > 0 and win.controller.state.playing)
+    first = view.moment.iteration
+    qtbot.waitUntil(lambda: view.moment.iteration > first)
+    win.toggle_play()
+    qtbot.waitUntil(lambda: not win.controller.state.playing)
+    sync(qtbot, win)
+    qtbot.waitUntil(lambda: view.moment.iteration == win.controller.last_iteration)
+    for o, picture in enumerate(view.pictures):
+        assert same_bits(picture.image.image, win.controller.state.weights[o].reshape(8, 8))

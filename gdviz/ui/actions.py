@@ -73,6 +73,8 @@ class Actions:
         self.tabs = [add(name, lambda _on=False, k=k: window.views.tabs.setCurrentIndex(k), [f"Ctrl+{k + 1}"],
                          f"Show the {name.replace('&', '').lower()} under the diagram (Ctrl+{k + 1})")
                      for k, name in enumerate(("Error &curves", "Error &bowls", "Error s&urface"))]
+        self.weight_images = add("&Weight images", self._show_weight_images, ["Ctrl+4"],
+                                 "Inputs that form an image: each output's weights drawn as an image (Ctrl+4)")
         self.confusion = add("Co&nfusion table", self._show_confusion, ["Ctrl+5"],
                              "Data with classes: which class each class's examples are taken for (Ctrl+5)")
         self.zoom_in = add("Zoom &in", lambda: self.set_zoom(zoom.step(1)), ["Ctrl++", "Ctrl+="],
@@ -138,8 +140,8 @@ class Actions:
             "&Edit": (self.undo, self.redo, None, self.copy_picture),
             "&Training": (self.step, self.play, self.run, self.reset, None, self.back, self.forward,
                           self.page_back, self.page_forward, self.first, self.latest),
-            "&View": (*self.tabs, self.confusion, None, self.log_scale, self.legend, self.pin, None, self.zoom_in,
-                      self.zoom_out, self.zoom_reset, self.full_screen),
+            "&View": (*self.tabs, self.weight_images, self.confusion, None, self.log_scale, self.legend, self.pin,
+                      None, self.zoom_in, self.zoom_out, self.zoom_reset, self.full_screen),
             "&Help": (self.lesson, None, self.shortcuts, self.about),
         }
         for title, items in menus.items():
@@ -201,6 +203,14 @@ class Actions:
         else:
             self.window.status.show_message("No confusion table: the targets are not one class per example "
                                             "(as the digits' are).")
+
+    def _show_weight_images(self) -> None:
+        views = self.window.views
+        if views.weight_images is not None:
+            views.tabs.setCurrentWidget(views.weight_images)
+        else:
+            self.window.status.show_message("No weight images: the inputs do not form an image (a square number "
+                                            "of them, 16 or more, or a size named when the data was imported).")
 
     def _set_log_scale(self, on: bool) -> None:
         assert self.window.views.error_plot is not None  # made when the window started
