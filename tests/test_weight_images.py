@@ -341,3 +341,43 @@ def test_the_images_follow_training_live_and_ctrl_4_shows_them(qtbot, make_windo
     qtbot.waitUntil(lambda: view.moment.iteration == win.controller.last_iteration)
     for o, picture in enumerate(view.pictures):
         assert same_bits(picture.image.image, win.controller.state.weights[o].reshape(8, 8))
+
+
+def test_the_import_dialog_takes_an_image_size_and_the_window_draws_it(qtbot, make_window, monkeypatch, tmp_path):
+    """"Inputs form an image, W × H": a size that holds the inputs chosen is taken (the summary
+    says so), one that does not, or is not a size, keeps Import disabled; the data set imported
+    carries it and the Weight images tab draws 6 inputs as 3 wide × 2 high. Checked against a
+    broken build: the dialog's size not handed to the import (no tab: 6 is not a square)."""
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    from gdviz.core.data_import import preview
+    from gdviz.ui.data_files import ImportDialog
+
+    path = tmp_path / "tiny.csv"
+    path.write_text("p0,p1,p2,p3,p4,p5,label\n0,1,0,1,0,1,a\n1,1,1,0,0,0,b\n0.5,0,0,0,1,1,a\n")
+    win = make_window("multi-in-out")
+    dialog = ImportDialog(preview(path.read_text()), "tiny.csv", win)
+    ok = dialog.box.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.image() is None and ok.isEnabled()  # optional
+    dialog.image_field.setText("3x2")
+    assert dialog.image() == (2, 3) and ok.isEnabled() and "an image of 3 × 2 pixels" in dialog.summary.text()
+    dialog.image_field.setText("4 x 4")
+    assert not ok.isEnabled() and "16 pixels, not the 6 inputs chosen" in dialog.summary.text()
+    dialog.image_field.setText("three by two")
+    assert not ok.isEnabled() and "width × height" in dialog.summary.text()
+
+    def ask(shown, name):
+        chosen = ImportDialog(shown, name, win)
+        chosen.image_field.setText("3×2")
+        return (*chosen.choice(), chosen.image())
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(win.actions.data_files, "ask_columns", ask)
+    with qtbot.waitSignal(win.files.finished, timeout=20000) as done:
+        win.actions.import_data.trigger()
+    qtbot.waitUntil(lambda: not win.files.busy)
+    sync(qtbot, win)
+    assert done.args[0] and "the inputs an image of 3 × 2 pixels" in done.args[1]
+    assert win.controller.state.data.image == (2, 3)
+    view = showing(qtbot, win)
+    assert view.pictures[0].image.image.shape == (2, 3) and view.input_picture.image.image.shape == (2, 3)
