@@ -282,6 +282,12 @@ class MainWindow(QMainWindow):
     def _on_log_replaced(self) -> None:
         state = self.controller.state
         assert state is not None  # installed with the log
+        # the window drawn once, after the redraw that fills the new views in (see _redraw_now), not
+        # first with the old numbers and again at once: a 784 × 10 diagram is ~60 ms a paint, and
+        # both paints came straight after taking the data set in, before any input was seen
+        if self.isVisible() and self.updatesEnabled():
+            self.setUpdatesEnabled(False)
+            self._show_now()
         names = (state.data.input_names, state.data.output_names)
         if self._panes_names not in (None, names) and self.isVisible():  # leaving a network: its panes kept
             self._panes[self._panes_names] = [splitter.sizes() for splitter in self._pane_splitters()]
@@ -328,7 +334,11 @@ class MainWindow(QMainWindow):
             self._redraw.start()
 
     def _redraw_now(self) -> None:
-        self._on_frame(force=True)
+        try:
+            self._on_frame(force=True)
+        finally:
+            if not self.updatesEnabled():  # held since a new session came in (_on_log_replaced)
+                self.setUpdatesEnabled(True)
 
     @Slot()
     def _on_frame(self, force: bool = False) -> None:
