@@ -381,3 +381,19 @@ def test_the_import_dialog_takes_an_image_size_and_the_window_draws_it(qtbot, ma
     assert win.controller.state.data.image == (2, 3)
     view = showing(qtbot, win)
     assert view.pictures[0].image.image.shape == (2, 3) and view.input_picture.image.image.shape == (2, 3)
+
+
+def test_view_digits_reaches_the_sum_and_the_hover(qtbot, make_window):
+    """View → Digits (4) writes the sum and the weights with 4 significant digits, in the tab made
+    for the next network too. Checked against a broken build: the tab left out of View → Digits."""
+    win = make_window("multi-in-out")
+    win.actions.set_digits(4, remember=False)
+    win.controller.load_preset("digits")
+    sync(qtbot, win)
+    run(qtbot, win, 60)
+    view = showing(qtbot, win)
+    pred = view.sum
+    assert f"= {format_number(pred, 4)} (" in view.sum_label.text() and format_number(pred, 4) != format_number(pred)
+    assert view.weight_text(3, 2, 4) == f"r2c4 → 3: weight {format_number(view.moment.weights[3, 20], 4)}"
+    win.actions.set_digits(None, remember=False)
+    qtbot.waitUntil(lambda: f"= {format_number(pred, None)} (" in view.sum_label.text())

@@ -121,6 +121,8 @@ class Actions:
         if remember:
             save_digits(digits, window.settings)
         window.views.network_view.set_digits(digits)
+        if window.views.weight_images is not None:
+            window.views.weight_images.set_digits(digits)
         window.tables.set_digits(digits)
         window.status.set_digits(digits)
         data_model = getattr(window.controls, "data_model", None)  # made with the first session

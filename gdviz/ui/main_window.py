@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
         views.bowls.output_chosen.connect(lambda _o: self._show_now())
         views.surface.weights_chosen.connect(self._show_now)
         self.controls.data_editor.actions["show_image"].setVisible(views.weight_images is not None)
+        if views.weight_images is not None:
+            views.weight_images.digits = views.network_view.digits  # View → Digits, as the diagram writes them
 
     def _connect_tables(self) -> None:
         controller = self.controller
