@@ -397,3 +397,22 @@ def test_view_digits_reaches_the_sum_and_the_hover(qtbot, make_window):
     assert view.weight_text(3, 2, 4) == f"r2c4 → 3: weight {format_number(view.moment.weights[3, 20], 4)}"
     win.actions.set_digits(None, remember=False)
     qtbot.waitUntil(lambda: f"= {format_number(pred, None)} (" in view.sum_label.text())
+
+
+def test_in_batch_mode_the_example_is_drawn_with_the_weights_shown(qtbot, make_window):
+    """A batch iteration uses every example: the tab draws the chosen example (Train on example,
+    or one picked) and the pred the weights shown make for it, added as the book adds, ==. Checked
+    against a broken build: the weights before the iteration used (the sum differed)."""
+    win = make_window("digits")
+    win.controller.set_mode("batch")
+    sync(qtbot, win)
+    win.controller.step()
+    sync(qtbot, win)
+    view = showing(qtbot, win)
+    weights = win.controller.state.weights
+    target = int(np.argmax(digits_data().targets[0]))
+    expected = 0.0
+    for x, w in zip(digits_data().inputs[0], weights[target]):
+        expected += x * w
+    assert view.sum == expected != 0 and view.input_picture.title.text == "example 0"
+    assert "(weights after iteration 1)" in view.sum_label.text()

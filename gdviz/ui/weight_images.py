@@ -146,7 +146,7 @@ class WeightImagesView(QWidget):
                                 "pixels where the weights are blue add to it where there is ink, orange ones take "
                                 "away. Pixels that are 0 in every example never move their weights.")
         self.grid = pg.GraphicsLayoutWidget()
-        self.grid.ci.setContentsMargins(2, 2, 2, 2)
+        self.grid.ci.setContentsMargins(2, 8, 2, 8)  # room for the colour bar's end labels, half outside it
         self.grid.ci.setSpacing(2)
         self._parts: tuple | None = None  # the pictures and colour bars: made when first shown
 
