@@ -204,3 +204,39 @@ def test_the_bowls_come_in_pages_of_whole_bowls(make_window, qtbot, shape):
     bowls.output_box.setCurrentIndex(shape[1] - 1)  # the last output's first page
     first = (shape[1] - 1) * shape[0]
     assert min(bowls.plots) == (shape[1] - 1, 0) and bowls.page_label.text().startswith(f"bowls {first + 1:,}–")
+
+
+# -- the colour matrix ---------------------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(32, 32), (64, 10)])
+def test_the_colour_matrix_names_its_rows_and_columns(make_window, qtbot, shape):
+    """A colour matrix's headers show: its rows named by their outputs and its columns by their
+    inputs, every k-th where the rows or columns are too close for a name each, each name whole
+    and clear of the next, centred on its own row or column; the others' names on hover. Checked:
+    fails against the old code (both headers hidden: no name anywhere)."""
+    window = laptop_window(make_window, qtbot, shape)
+    view = window.tables.weight_view
+    model = view.model()
+    data = window.controller.state.data
+    assert view.matrix_mode()
+    for header, names in ((view.verticalHeader(), data.output_names), (view.horizontalHeader(), data.input_names)):
+        assert header.isVisible() and header.width() > 0 and header.height() > 0
+        orientation = header.orientation()
+        vertical = orientation == Qt.Orientation.Vertical
+        every = header.every
+        assert every <= (4 if vertical else 8)  # a name at least every few rows or columns
+        written = header.names() if every > 1 else [
+            (QRectF(header.sectionViewportPosition(s), 0, header.sectionSize(s), header.height()) if not vertical
+             else QRectF(0, header.sectionViewportPosition(s), header.width(), header.sectionSize(s)),
+             model.headerData(s, orientation)) for s in range(header.count())]
+        assert [text for _, text in written] == list(names[::every])
+        metrics = header.fontMetrics()
+        room = header.viewport().rect()
+        for box, text in written:
+            assert metrics.horizontalAdvance(text) <= box.width() and metrics.height() <= box.height() + 1, text
+            assert room.contains(box.toAlignedRect().adjusted(1, 1, -1, -1)), text
+        for (first, _), (second, _) in zip(written, written[1:]):  # clear of each other
+            assert (first.bottom() <= second.top()) if vertical else (first.right() <= second.left())
+        for section in (0, 3):  # hover: every name, written or not
+            kind = "output" if vertical else "input"
+            assert model.headerData(section, orientation, Qt.ItemDataRole.ToolTipRole) == f"{kind} {names[section]}"
+        assert points_to_pixels(header, header.font().pointSizeF()) >= 12

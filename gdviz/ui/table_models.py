@@ -64,6 +64,17 @@ class WeightTableModel(QAbstractTableModel):
         self._cells: dict[tuple[int, int], tuple[float, str, QColor]] = {}
         self._largest = 0.0  # the matrix's largest magnitude, for the tints
         self._signs = {True: style.sign_colour(1.0), False: style.sign_colour(-1.0)}
+        # a colour matrix's headers name every k-th input (columns) and output (rows): see set_named_every
+        self.named_every = {Qt.Orientation.Horizontal: 1, Qt.Orientation.Vertical: 1}
+
+    def set_named_every(self, orientation: Qt.Orientation, every: int) -> None:
+        """Name every ``every``-th section of the headers of ``orientation`` (the others blank,
+        each name still in its header's tooltip): a colour matrix's 32 rows are too close for a
+        name each."""
+        if every != self.named_every[orientation]:
+            self.named_every[orientation] = every
+            count = self.columnCount() if orientation == Qt.Orientation.Horizontal else self.rowCount()
+            self.headerDataChanged.emit(orientation, 0, count - 1)
 
     def set_matrix(self, matrix: np.ndarray, frozen: np.ndarray | None = None) -> None:
         self.matrix = np.array(matrix, dtype=float)
@@ -124,7 +135,7 @@ class WeightTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         names = self.input_names if orientation == Qt.Orientation.Horizontal else self.output_names
         if role == DISPLAY:
-            return names[section]
+            return names[section] if section % self.named_every[orientation] == 0 else ""
         if role == TOOLTIP:
             return f"{'input' if orientation == Qt.Orientation.Horizontal else 'output'} {names[section]}"
         return None

@@ -10,6 +10,8 @@ iteration 3").
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QLinearGradient, QPainter
@@ -37,8 +39,73 @@ from gdviz.ui.table_models import TINT_HIGH, TINT_LOW, WeightTableModel
 
 SIZING_DIGITS = 8  # with every digit shown the right column is sized for 8, and the tables scroll
 LARGEST_NUMBER_TABLE = 8  # more inputs or outputs than this: a colour matrix
+MATRIX_SECTION = 5  # px: a colour matrix's rows and columns at the least (32 rows and a header in 200 px)
 TICKS_UP_TO = 4  # inputs: up to this many, each weight cell has a freeze tick (else: right-click)
 SAMPLE_VALUES = (-0.123456789, -1.23456789e-05, -12.3456789, -123456.789)  # widest texts at each precision
+
+
+class NamesHeader(QHeaderView):
+    """A header that names every section, or, with :attr:`every` above 1 (a colour matrix's 32 rows
+    of 8 px), every k-th name written whole over its neighbours' blank sections, centred on its
+    own (a section's own text would be cut to its 8 px); every name is in its section's tooltip."""
+
+    def __init__(self, orientation: Qt.Orientation, parent: QWidget | None = None):
+        super().__init__(orientation, parent)
+        self.setSectionsClickable(True)  # as QTableView's own headers: a click selects the row
+        self.setHighlightSections(True)
+        self.every = 1
+
+    def set_every(self, every: int) -> None:
+        if every != self.every:
+            self.every = every
+            self.viewport().update()
+
+    def names(self) -> list[tuple[QRectF, str]]:
+        """The names written over the sections, each in the box it is drawn in (within the view)."""
+        model = self.model()
+        if self.every <= 1 or model is None:
+            return []
+        horizontal = self.orientation() == Qt.Orientation.Horizontal
+        metrics = self.fontMetrics()
+        length = self.viewport().width() if horizontal else self.viewport().height()
+        named = []
+        for section in range(0, self.count(), self.every):
+            text = model.headerData(section, self.orientation(), Qt.ItemDataRole.DisplayRole)
+            centre = self.sectionViewportPosition(section) + self.sectionSize(section) / 2
+            if not text or centre < 0 or centre > length:
+                continue
+            if horizontal:
+                width = metrics.horizontalAdvance(text) + 4
+                left = min(max(centre - width / 2, 0.0), length - width)
+                named.append((QRectF(left, 0, width, self.height()), text))
+            else:
+                height = metrics.height()
+                top = min(max(centre - height / 2, 0.0), length - height)
+                named.append((QRectF(0, top, self.width() - 4, height), text))
+        return named
+
+    @answers_qt()
+    def paintSection(self, painter, rect, logical):  # noqa: N802
+        if self.every <= 1:
+            super().paintSection(painter, rect, logical)
+            return
+        painter.fillRect(rect, self.palette().button())  # the names are written over the sections after
+
+    @answers_qt()
+    def paintEvent(self, event):  # noqa: N802
+        super().paintEvent(event)
+        named = self.names()
+        if not named:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            painter.setPen(self.palette().buttonText().color())
+            horizontal = self.orientation() == Qt.Orientation.Horizontal
+            align = Qt.AlignmentFlag.AlignCenter if horizontal else Qt.AlignmentFlag.AlignRight
+            for box, text in named:
+                painter.drawText(box, int(align | Qt.AlignmentFlag.AlignVCenter), text)
+        finally:
+            painter.end()
 
 
 class WeightsTable(QTableView):
@@ -48,9 +115,11 @@ class WeightsTable(QTableView):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setHorizontalHeader(NamesHeader(Qt.Orientation.Horizontal, self))
+        self.setVerticalHeader(NamesHeader(Qt.Orientation.Vertical, self))
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.horizontalHeader().setMinimumSectionSize(8)
-        self.verticalHeader().setMinimumSectionSize(8)
+        self.horizontalHeader().setMinimumSectionSize(MATRIX_SECTION)
+        self.verticalHeader().setMinimumSectionSize(MATRIX_SECTION)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cells
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -93,9 +162,8 @@ class WeightsTable(QTableView):
         # for every role of every cell in it, and 10 rows of 784 inputs took 0.23 s
         mode = QHeaderView.ResizeMode.Stretch
         self.verticalHeader().setSectionResizeMode(mode if matrix else QHeaderView.ResizeMode.ResizeToContents)
-        for header in (self.horizontalHeader(), self.verticalHeader()):  # 32 names do not fit 9 px each
-            header.setVisible(not matrix)
-        if matrix:
+        if matrix:  # its rows and columns named, every k-th where 32 names do not fit
+            self.name_sections()
             return
         columns = max(model.columnCount(), 1)
         room = (self.viewport().width() - 2) / columns - self.cell_padding()
@@ -109,6 +177,31 @@ class WeightsTable(QTableView):
         if scrolls:
             for column in range(columns):
                 header.resizeSection(column, needed + self.cell_padding())
+
+    def name_sections(self) -> None:
+        """A colour matrix's headers: every k-th output (rows) and input (columns) named, k as
+        small as keeps the names from running into each other (the others' names are in their
+        headers' tooltips); the headers were hidden, leaving the rows and columns unnamed."""
+        model = self.model()
+        for header, orientation, names in ((self.horizontalHeader(), Qt.Orientation.Horizontal, model.input_names),
+                                           (self.verticalHeader(), Qt.Orientation.Vertical, model.output_names)):
+            if header.count() == 0:
+                continue
+            metrics = header.fontMetrics()
+            if orientation == Qt.Orientation.Horizontal:
+                key = (id(model), tuple(names[:1]), len(names), metrics.height())
+                if getattr(self, "_widest_name", (None, 0))[0] != key:  # 784 names measured once, not 3 times a second
+                    self._widest_name = (key, max(metrics.horizontalAdvance(name) for name in names) + 8)
+                needed = self._widest_name[1]
+            else:
+                needed = metrics.height()
+            size = max(header.length() / header.count(), 1.0)  # stretched: every section as big (±1 px)
+            # the first and last names are kept inside the header, up to half a name's room off
+            # their section's centre: their neighbours are that much further
+            every = 1 if needed <= size - 1 else math.ceil((1.5 * needed - size / 2 + 1) / size)
+            model.set_named_every(orientation, every)
+            if isinstance(header, NamesHeader):
+                header.set_every(every)
 
     @answers_qt()
     def resizeEvent(self, event):  # noqa: N802
