@@ -5,6 +5,8 @@ window's moment."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from conftest import run, sync
@@ -19,6 +21,7 @@ from gdviz.ui import accuracy_view
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TRAINED = 300
 BACK_TO = 40
+MIDDLE = 200
 
 
 def weights_after(iterations: int) -> np.ndarray:
@@ -174,11 +177,22 @@ def test_a_cell_lists_its_examples_and_picking_one_sets_the_example(qtbot, make_
 
 
 def test_a_big_data_sets_accuracy_is_worked_out_off_the_gui_thread(qtbot, make_window, expected, monkeypatch):
-    """With every data set counted as big, the accuracy comes from a background job: the line
-    shows the last value with "…" until the new one arrives, then exactly the new one, also
-    after going back. Checked against a broken build: the job's result dropped (``_show`` not
-    called in ``_on_job_done``) failed."""
+    """With every data set counted as big, the accuracy comes from a background job. While a job
+    is held back (its thread waits on a gate) the window goes on answering, and the line shows
+    the last value with "…"; a move made meanwhile waits for the job, then is worked out too, and
+    the line ends on exactly its value. Checked against broken builds: the job's result dropped
+    (``_show`` not called in ``_on_job_done``) failed; the queued move never started
+    (``_start(queued)`` left out) failed."""
+    gate = threading.Event()
+    gate.set()
+
+    def held_back(data, weights):
+        assert gate.wait(60)
+        return accuracy(data, weights)
+
     monkeypatch.setattr(accuracy_view, "BACKGROUND_WORK", 0)
+    monkeypatch.setattr(accuracy_view, "SCRUB_WORK", 0)
+    monkeypatch.setattr(accuracy_view, "accuracy", held_back)
     window = make_window("digits")
     texts: list[str] = []
     window.accuracy.changed.connect(lambda: texts.append(window.accuracy.text()))
@@ -186,5 +200,14 @@ def test_a_big_data_sets_accuracy_is_worked_out_off_the_gui_thread(qtbot, make_w
     run(qtbot, window, TRAINED)
     settled(qtbot, window, expected[TRAINED].text())
     assert any(text.endswith(" …") for text in texts)  # a wait was shown
-    window.controller.show_iteration(BACK_TO)
-    settled(qtbot, window, expected[BACK_TO].text())
+    gate.clear()
+    try:
+        window.controller.show_iteration(BACK_TO)
+        qtbot.waitUntil(lambda: window.accuracy.pending)
+        assert window.views.error_plot.accuracy_label.text() == expected[TRAINED].text() + " …"
+        window.controller.show_iteration(MIDDLE)  # while the job for BACK_TO is held back
+        qtbot.waitUntil(lambda: window.accuracy._queued is not None)
+    finally:
+        gate.set()
+    settled(qtbot, window, accuracy(PRESETS["digits"].data(), weights_after(MIDDLE)).text())
+    assert window.accuracy.iteration == MIDDLE

@@ -34,6 +34,13 @@ BACKGROUND_WORK = 8_000_000
 thread: ~2.3 ns each here (1,797 × 64 × 10 digits: 3 ms; 5,000 × 200 × 10: 23 ms; 10,000 × 784 × 10:
 0.17 s), so from ~20 ms on."""
 
+SCRUB_WORK = 2_000_000
+"""Multiply-adds (~5 ms) from which moves in time that follow each other within SETTLE seconds
+(scrubbing) wait until they pause, as a big network's tables do; the digits' 1.15 M follow each move."""
+
+SETTLE = 0.15
+"""Seconds the moves must pause: the window's own for a big network's tables (main_window.SETTLE)."""
+
 CURVE_COLOUR = QColor(30, 150, 70)  # reads on the light and the dark background, unlike any output's
 
 
@@ -130,6 +137,7 @@ class AccuracyWatch(QObject):
         self._queued: _Ask | None = None  # waits for the job to end: only the last one
         self._job: _Job | None = None
         self._updated_at = -math.inf
+        self._asked_at = -math.inf  # the last move or change to be shown at once
         self._closed = False
         self._wired: object = None  # the Confusion view whose picks reach the controller
         self.curve: AccuracyCurve | None = None
@@ -156,9 +164,15 @@ class AccuracyWatch(QObject):
 
     @Slot()
     def _at_once(self) -> None:
-        """When control is back in the event loop: a change's several announcements make one update."""
-        if not self._closed:
-            self._timer.start(0)
+        """When control is back in the event loop: a change's several announcements make one update.
+        Quick moves over data that takes a while (scrubbing) are shown once they pause."""
+        if self._closed:
+            return
+        now, state = time.perf_counter(), self.controller.state
+        quick = now - self._asked_at < SETTLE
+        self._asked_at = now
+        big = state is not None and accuracy_work(state.data) >= SCRUB_WORK
+        self._timer.start(int(1000 * SETTLE) if quick and big else 0)
 
     @Slot()
     def _renew(self) -> None:
