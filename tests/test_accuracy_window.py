@@ -15,7 +15,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from gdviz.core.accuracy import accuracy
+from gdviz.core.moment import moment_at
 from gdviz.core.presets import PRESETS, preset_training
+from gdviz.core.state import state_of
 from gdviz.ui import accuracy_view
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -37,6 +39,30 @@ def expected():
     """The digits' Accuracy after TRAINED and after BACK_TO iterations."""
     data = PRESETS["digits"].data()
     return {k: accuracy(data, weights_after(k)) for k in (TRAINED, BACK_TO)}
+
+
+def test_a_moments_accuracy_is_its_own_weights_on_its_own_data():
+    """Core, no window: Moment.accuracy at iterations 0, 40 and 300 of a digits run equals the
+    accuracy of the weights a fresh training has after that many iterations, on the data, and is
+    None for a book's game. Checked against a broken build: the property reading the weights
+    before the moment's iteration (``record.weights[0]``) failed."""
+    training = preset_training("digits")
+    training.run(TRAINED)
+    state, log = state_of(training, "digits"), training.log
+    data = PRESETS["digits"].data()
+    for iteration in (0, BACK_TO, TRAINED):
+        got = moment_at(log, state, iteration).accuracy
+        want = expected_at(iteration)
+        assert got is not None and got.text() == want.text()
+        assert np.array_equal(got.confusion(10), want.confusion(10)) and np.array_equal(got.predicted, want.predicted)
+    assert data is state.data
+    book = preset_training("multi-out")
+    book.run(3)
+    assert moment_at(book.log, state_of(book), 2).accuracy is None
+
+
+def expected_at(iteration: int):
+    return accuracy(PRESETS["digits"].data(), weights_after(iteration))
 
 
 def trained_digits(qtbot, make_window):
