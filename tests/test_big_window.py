@@ -240,3 +240,40 @@ def test_the_colour_matrix_names_its_rows_and_columns(make_window, qtbot, shape)
             kind = "output" if vertical else "input"
             assert model.headerData(section, orientation, Qt.ItemDataRole.ToolTipRole) == f"{kind} {names[section]}"
         assert points_to_pixels(header, header.font().pointSizeF()) >= 12
+
+
+# -- the data table --------------------------------------------------------------------------------
+def test_the_data_table_shows_1797_rows_through_a_model_asking_only_for_what_it_shows(make_window, qtbot,
+                                                                                     monkeypatch):
+    """The digits preset's 1,797 examples × 74 columns: a model (no widget per cell), rows and
+    columns of one fixed size each (never sized to their contents, which asks every cell), and
+    taking the data in then scrolling to the end asks the model only for the cells in sight.
+    Checked against a broken build (BIG_TABLE_CELLS raised past 133,000 cells, so the table fits
+    every row and column to its contents): the header modes failed, and without them the count
+    (all 132,978 cells of 1,797 rows asked)."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from gdviz.ui.table_models import DataTableModel
+
+    asked: set[tuple[int, int]] = set()
+    real_data = DataTableModel.data
+
+    def counting(self, index, role=Qt.ItemDataRole.DisplayRole):
+        asked.add((index.row(), index.column()))
+        return real_data(self, index, role)
+
+    monkeypatch.setattr(DataTableModel, "data", counting)
+    window = laptop_window(make_window, qtbot, preset="digits")
+    view, model = window.controls.data_view, window.controls.data_model
+    assert (model.rowCount(), model.columnCount()) == (1797, 74)
+    vertical, horizontal = view.verticalHeader(), view.horizontalHeader()
+    for header in (vertical, horizontal):
+        assert header.sectionResizeMode(0) != QHeaderView.ResizeMode.ResizeToContents
+    assert len({vertical.sectionSize(row) for row in range(1797)}) == 1  # one row height
+    assert len({horizontal.sectionSize(column) for column in range(64)}) == 1
+    view.scrollToBottom()
+    QApplication.processEvents()
+    assert view.rowAt(view.viewport().height() - 2) >= 1790  # the last rows in sight
+    assert view.indexWidget(model.index(1796, 0)) is None and view.indexWidget(model.index(0, 0)) is None
+    rows_asked = {row for row, _ in asked}
+    assert len(rows_asked) < 100 and len(asked) < 2_000, (len(rows_asked), len(asked))
