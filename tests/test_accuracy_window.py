@@ -102,10 +102,12 @@ def confusion_tab(window):
 def test_the_accuracy_line_shows_the_accuracy_at_the_iteration_shown(qtbot, make_window, expected):
     """After a Run of 300 and after going back to iteration 40, the line beside the curves says
     exactly ``accuracy(data, weights at that iteration).text()``, and the accuracy curve on the
-    right axis has both shares as points (a Reset starts it afresh). Checked against broken builds:
+    right axis has both shares as points (a branch keeps those before it, a Reset none). Checked
+    against broken builds:
     the watch reading the session's latest weights instead of the moment's (``state.weights``)
     failed after going back; an update left to the training timer only (``_at_once`` doing
-    nothing) failed; samples kept across a Reset failed."""
+    nothing) failed; samples kept across a Reset failed; samples dropped at a branch failed;
+    samples kept for any log that follows (``continues`` always True) failed."""
     window = trained_digits(qtbot, make_window)
     label = window.views.error_plot.accuracy_label
     assert expected[TRAINED].text() != expected[BACK_TO].text()  # the test can tell them apart
@@ -120,8 +122,21 @@ def test_the_accuracy_line_shows_the_accuracy_at_the_iteration_shown(qtbot, make
     assert samples[TRAINED] == 100 * expected[TRAINED].share and samples[BACK_TO] == 100 * expected[BACK_TO].share
     assert x.tolist() == sorted(x.tolist()) and 0 <= x.min() and x.max() == TRAINED
     assert window.accuracy.curve.view.isVisible() and window.accuracy.curve.axis.isVisible()
+    window.controller.show_iteration(MIDDLE)
+    settled(qtbot, window, expected_at(MIDDLE).text())
+    window.step()  # a branch from MIDDLE: the samples up to it hold, the later ones go
+    sync(qtbot, window)
+    settled(qtbot, window, expected_at(MIDDLE + 1).text())
+    x, y = window.accuracy.curve.curve.getData()
+    assert {BACK_TO, MIDDLE, MIDDLE + 1} <= set(x.tolist()) and x.max() == MIDDLE + 1
     window.controller.reset()
     qtbot.waitUntil(lambda: window.accuracy.curve.curve.getData()[0].tolist() == [0.0])  # a new run's
+    window.controller.set_alpha(0.02)
+    run(qtbot, window, 50)  # another run, then Undo brings back the one before the Reset
+    window.controller.undo_stack.undo()
+    sync(qtbot, window)
+    settled(qtbot, window, expected_at(MIDDLE + 1).text())
+    assert window.accuracy.curve.curve.getData()[0].tolist() == [MIDDLE + 1]  # none of the other run's
 
 
 def test_the_books_presets_have_no_accuracy(window, qtbot):

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor
 
 from gdviz.core.accuracy import Accuracy, accuracy, accuracy_work, target_classes
 from gdviz.core.dataset import DataSet
+from gdviz.core.keyframes import KeyframedLog
 from gdviz.ui.controller import SessionController
 from gdviz.ui.error_plot import ErrorPlot
 from gdviz.ui.views_panel import ViewsPanel
@@ -100,6 +101,17 @@ class _Ask:
     iteration: int
     number: int
     log: object  # the log it belongs to (its value is a sample of that log's accuracy curve)
+
+
+def continues(old: object, new: KeyframedLog) -> bool:
+    """Whether ``new`` holds the first iterations of ``old`` (a branch from the past, an undo back
+    to a shorter log), so that the accuracy samples up to its last iteration hold for it too: the
+    same numbering and the same total error at its last row (training is deterministic)."""
+    if not isinstance(old, KeyframedLog) or new.count == 0 or new.count > old.count or \
+            new.first_iteration != old.first_iteration:
+        return False
+    row = new.count - 1
+    return bool(np.array_equal(new.column("error_total", row, row + 1), old.column("error_total", row, row + 1)))
 
 
 class _Job(QThread):
@@ -213,8 +225,11 @@ class AccuracyWatch(QObject):
 
     def _show(self, value: Accuracy | None, asked: _Ask) -> None:
         self.accuracy, self.data, self.iteration, self._shown_ask = value, asked.data, asked.iteration, asked.number
-        if self._samples_log is not self.controller.log:  # Reset, another network, a branch, an undo
-            self._samples_log, self.samples = self.controller.log, {}
+        log = self.controller.log
+        if self._samples_log is not log:  # Reset, another network, a branch, an undo
+            kept = continues(self._samples_log, log)
+            self.samples = {k: share for k, share in self.samples.items() if k <= log.last_iteration} if kept else {}
+            self._samples_log = log
         if value is not None and asked.log is self.controller.log:
             self.samples[asked.iteration] = value.share
 
