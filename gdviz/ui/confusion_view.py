@@ -31,6 +31,7 @@ from gdviz.ui.guard import answers_qt
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 THUMBNAIL = 40  # px: an 8 × 8 digit at 5 px a pixel, still readable
+LONGEST_NAME = 80  # px: a longer output name ("versicolor" fits) is cut in its header, whole in its tooltip
 LIST_WIDTH = THUMBNAIL + 40  # px: the list of examples keeps at least one a row beside the table (1024 × 640)
 RIGHT = QColor(60, 170, 80, 90)  # the diagonal
 WRONG = (220, 60, 50)  # off the diagonal: stronger the larger the share of the row's examples
@@ -238,7 +239,9 @@ class ConfusionView(QWidget):
         table = self.table
         header = table.horizontalHeader()
         header.setMinimumSectionSize(1)
-        header.setDefaultSectionSize(table.fontMetrics().horizontalAdvance(text) + 8)
+        metrics = table.fontMetrics()
+        names = max((metrics.horizontalAdvance(name) for name in self.names), default=0)
+        header.setDefaultSectionSize(max(metrics.horizontalAdvance(text), min(names, LONGEST_NAME)) + 8)
         width = (table.verticalHeader().sizeHint().width() + table.horizontalHeader().length()
                  + 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width())
         table.setMinimumWidth(min(width, 260))
