@@ -150,14 +150,19 @@ class ArithmeticView(QWidget):
         text = "\n".join(line.text for line in lines) if lines else \
             self._waiting or "Step once to see the arithmetic of an iteration."
         if text != self.text.toPlainText():
-            self.text.setPlainText(text)
             hanging = QTextBlockFormat()
             indent = self.text.fontMetrics().horizontalAdvance("    ")
             hanging.setLeftMargin(indent)
             hanging.setTextIndent(-indent)  # each line's first row at the margin, its rest indented
-            everything = QTextCursor(self.text.document())
-            everything.select(QTextCursor.SelectionType.Document)
-            everything.mergeBlockFormat(hanging)
+            # each line inserted with the format (a block takes its cursor's): formatting every
+            # block after setPlainText took twice as long (45 against 25 ms for 1,571 lines)
+            document = self.text.document()
+            document.clear()
+            cursor = QTextCursor(document)
+            cursor.beginEditBlock()
+            cursor.setBlockFormat(hanging)
+            cursor.insertText(text)
+            cursor.endEditBlock()
         selections = []
         if self.selected is not None:
             output, input_ = self.selected
