@@ -215,6 +215,8 @@ def test_a_cell_lists_its_examples_and_picking_one_sets_the_example(qtbot, make_
     QTest.mouseClick(view.examples.viewport(), Qt.MouseButton.LeftButton, pos=view.examples.visualRect(pick).center())
     sync(qtbot, window)
     assert window.controller.state.example == int(found[-1])
+    assert view.pick_note.text() == f"Train on example: {found[-1]}"
+    assert window.controls.example_spin.value() == found[-1]  # the controls' own field says so too
 
 
 def test_a_big_data_sets_accuracy_is_worked_out_off_the_gui_thread(qtbot, make_window, expected, monkeypatch):

@@ -215,6 +215,10 @@ class ConfusionView(QWidget):
         left_layout.addWidget(self.table, 1)
         right_layout.addWidget(self.examples_title)
         right_layout.addWidget(self.examples, 1)
+        self.pick_note = QLabel()  # what a pick did: the mode decides whether Step uses it
+        self.pick_note.setWordWrap(True)
+        self.pick_note.setToolTip("The example picked is the one example mode trains on (the Train on example field)")
+        right_layout.addWidget(self.pick_note)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
@@ -299,4 +303,6 @@ class ConfusionView(QWidget):
     @Slot(QModelIndex)
     def _on_example(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.example_picked.emit(int(self.examples_model.examples[index.row()]))
+            example = int(self.examples_model.examples[index.row()])
+            self.example_picked.emit(example)
+            self.pick_note.setText(f"Train on example: {example}")
