@@ -277,3 +277,19 @@ def test_the_data_table_shows_1797_rows_through_a_model_asking_only_for_what_it_
     assert view.indexWidget(model.index(1796, 0)) is None and view.indexWidget(model.index(0, 0)) is None
     rows_asked = {row for row, _ in asked}
     assert len(rows_asked) < 100 and len(asked) < 2_000, (len(rows_asked), len(asked))
+
+
+def test_at_1024_by_640_the_diagram_still_says_which_labels_it_leaves_out(make_window, qtbot, monkeypatch):
+    """On a small screen the legend's note of the labels left out is written whole (in short:
+    "1 in 3 labelled", the keys closer together), never cut to "labels eve…". Checked: fails
+    against the first version of the note, which elided it there."""
+    window = make_window()
+    window.resize(1024, 640 - 30)
+    window._default_splitter_sizes()  # noqa: SLF001
+    window.controller.load_shape(32, 32)
+    sync(qtbot, window)
+    shown(qtbot)
+    view = window.views.network_view
+    notes = [text for text, _ in painted_texts(view, monkeypatch) if "label" in text]
+    assert notes and not any(text.endswith("…") for text in notes), notes
+    assert any(text.startswith(("1 in ", "labels every")) for text in notes), notes

@@ -457,7 +457,8 @@ class NetworkView(QWidget):
             painter.drawText(box, align, text)
         for header_box, header_align, header in self.headers(metrics):
             painter.drawText(header_box, Qt.AlignmentFlag(header_align), header)
-        self._paint_legend(painter, metrics, self.labels_note(every_in, every_out))
+        self._paint_legend(painter, metrics, self.labels_note(every_in, every_out),
+                           self.labels_note(every_in, every_out, short=True))
 
     def _paint_edges_batched(self, painter: QPainter, inputs: list[QPointF], outputs: list[QPointF],
                              widths: np.ndarray, order: np.ndarray, opacity: float, palette) -> None:
@@ -530,7 +531,7 @@ class NetworkView(QWidget):
         shift = QPointF(-dy / length * distance, dx / length * distance)
         return start + shift, end + shift
 
-    def _paint_legend(self, painter: QPainter, metrics: QFontMetricsF, thinned: str) -> None:
+    def _paint_legend(self, painter: QPainter, metrics: QFontMetricsF, thinned: str, short: str = "") -> None:
         y = self.height() - 16
         x = 12.0
         text = self.palette().windowText().color()
@@ -538,21 +539,27 @@ class NetworkView(QWidget):
                 (text, "frozen", True)]
         if self.phase is not None:  # Step by phase: what the glow means
             keys.append((style.phase_colour(self.palette()), f"phase: {self.phase}", False))
+        line, gap = 22.0, 18.0
+        keys_width = sum(line + 6 + metrics.horizontalAdvance(label) + gap for _, label, _ in keys)
+        if short and x + keys_width + metrics.horizontalAdvance(short) >= self.width():
+            line, gap = 12.0, 8.0  # closer keys: the labels left out are said whole
         for colour, label, dashed in keys:
-            if x + 28 + metrics.horizontalAdvance(label) > self.width():  # a narrow diagram: the keys that fit
+            if x + line + 6 + metrics.horizontalAdvance(label) > self.width():  # a narrow diagram: the keys that fit
                 break
             pen = QPen(colour, 3)
             if dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
                 pen.setWidthF(1.5)
             painter.setPen(pen)
-            painter.drawLine(QPointF(x, y), QPointF(x + 22, y))
+            painter.drawLine(QPointF(x, y), QPointF(x + line, y))
             painter.setPen(text)
-            painter.drawText(QPointF(x + 28, y + metrics.ascent() / 2 - 1), label)
-            x += 28 + metrics.horizontalAdvance(label) + 18
+            painter.drawText(QPointF(x + line + 6, y + metrics.ascent() / 2 - 1), label)
+            x += line + 6 + metrics.horizontalAdvance(label) + gap
         note = self.legend_note(thinned)
-        if x + metrics.horizontalAdvance(note) >= self.width() and thinned and note.startswith(THICKNESS):
-            note = thinned  # the labels left out are said before what thickness means
+        if note.startswith(THICKNESS):  # the labels left out are said before what thickness means
+            for shorter in (thinned, short):
+                if shorter and x + metrics.horizontalAdvance(note) >= self.width():
+                    note = shorter
         if x + metrics.horizontalAdvance(note) < self.width():  # a narrow diagram keeps the colours' key only
             painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1), note)
         elif note != self.legend_note(finite=True):  # a warning or the labels left out: cut, never left out
@@ -569,11 +576,16 @@ class NetworkView(QWidget):
         return THICKNESS + (f"; {thinned}" if thinned else "")
 
     @staticmethod
-    def labels_note(every_in: int, every_out: int) -> str:
+    def labels_note(every_in: int, every_out: int, short: bool = False) -> str:
         """Which nodes' labels are written, when not all are: "labels every 4th input; hover for
-        all"; "" when every label is written."""
+        all" (``short``: "1 in 4 inputs labelled"); "" when every label is written."""
         if every_in == every_out == 1:
             return ""
+        if short:
+            if every_in == every_out:
+                return f"1 in {every_in} labelled"
+            return ", ".join(f"1 in {k} {side}s" for k, side in ((every_in, "input"), (every_out, "output"))
+                             if k > 1) + " labelled"
         if every_in == every_out:
             which = f"every {ordinal(every_in)} node"
         else:
