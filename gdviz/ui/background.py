@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -30,7 +31,7 @@ class Answers(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._known: OrderedDict[Hashable, tuple[Any, Any]] = OrderedDict()
+        self._known: OrderedDict[Hashable, tuple[weakref.ref, Any]] = OrderedDict()  # the owner held weakly
         self._asked: set[Hashable] = set()
         # a bound method of this GUI-thread object: delivered on the GUI thread (a lambda would
         # run on the worker's)
@@ -38,10 +39,10 @@ class Answers(QObject):
 
     def get(self, key: Hashable, owner: Any, work: Callable[[], Any]) -> Any | None:
         """The answer of ``work()`` for ``key`` (None until it is in). ``owner``: the object the
-        answer is about (a data set), kept with it so that a key holding its ``id`` never meets a
-        new object at the same address."""
+        answer is about (a data set), remembered with it (weakly) so that a key holding its ``id``
+        never meets a new object at the same address."""
         known = self._known.get(key)
-        if known is not None and known[0] is owner:
+        if known is not None and known[0]() is owner:
             self._known.move_to_end(key)
             return None if known[1] is _FAILED else known[1]
         if key not in self._asked:
@@ -68,7 +69,7 @@ class Answers(QObject):
     @Slot(object, object, object)
     def _take(self, key: Hashable, answer: Any, owner: Any) -> None:
         self._asked.discard(key)
-        self._known[key] = (owner, answer)
+        self._known[key] = (weakref.ref(owner), answer)  # not keeping a 376 MB data set alive
         while len(self._known) > KEPT:
             self._known.popitem(last=False)
         self.ready.emit()
