@@ -190,6 +190,15 @@ def test_the_bowls_come_in_pages_of_whole_bowls(make_window, qtbot, shape):
         assert bowls.graphics.verticalScrollBar().maximum() == bowls.graphics.horizontalScrollBar().maximum() == 0
         return len(bowls.plots)
 
+    def same_weights():
+        """Each bowl on the page is its own weight's: its title names it and its dot is at it (a
+        page's plots are the last page's, given the new page's weights). Checked: with the
+        reused plots not refreshed, a dot stayed at the last page's weight and this failed."""
+        data, weights = window.controller.state.data, window.controller.state.weights
+        for (o, i), (plot, _curve, _tangent, dot) in bowls.plots.items():
+            assert plot.isVisible() and plot.titleLabel.text == f"{data.input_names[i]}→{data.output_names[o]}"
+            assert dot.pos().x() == weights[o, i]
+
     assert not bowls.findChildren(QScrollArea)
     page = whole()
     assert page >= 4
@@ -199,11 +208,18 @@ def test_the_bowls_come_in_pages_of_whole_bowls(make_window, qtbot, shape):
     qtbot.mouseClick(bowls.next_button, Qt.MouseButton.LeftButton)
     assert whole() == page and sorted(bowls.plots) == [(0, i) for i in range(page, 2 * page)]
     assert bowls.page_label.text() == f"bowls {page + 1}–{2 * page} of {total:,}"
+    same_weights()
     qtbot.mouseClick(bowls.previous_button, Qt.MouseButton.LeftButton)
     assert sorted(bowls.plots) == [(0, i) for i in range(page)]
     bowls.output_box.setCurrentIndex(shape[1] - 1)  # the last output's first page
     first = (shape[1] - 1) * shape[0]
     assert min(bowls.plots) == (shape[1] - 1, 0) and bowls.page_label.text().startswith(f"bowls {first + 1:,}–")
+    while bowls.next_button.isEnabled():  # to the last page (a short one, where the inputs run out)
+        qtbot.mouseClick(bowls.next_button, Qt.MouseButton.LeftButton)
+    whole()
+    assert max(bowls.plots) == (shape[1] - 1, shape[0] - 1)
+    assert bowls.page_label.text().endswith(f"–{total:,} of {total:,}")
+    same_weights()
 
 
 # -- the colour matrix ---------------------------------------------------------------------------

@@ -153,7 +153,7 @@ class BowlsView(QWidget):
             if announce:
                 self.output_chosen.emit(output)
         if self._built:
-            self._build()
+            self._build(reuse=True)
 
     def set_output(self, output: int, announce: bool = False) -> None:
         """Go to ``output``'s first page (a big network's)."""
@@ -187,18 +187,32 @@ class BowlsView(QWidget):
             self._build()
         super().changeEvent(event)
 
-    def _build(self) -> None:
+    def _build(self, reuse: bool = False) -> None:
+        """Lay out the page's bowls; with ``reuse`` (a page turned, the grid the same) the plots
+        already made show the new page's weights: making 9 plots took ~0.35 s a page."""
         self._built = True
-        self.graphics.clear()
-        self.plots = {}
         self._greyed: dict[tuple[int, int], tuple[bool, bool]] = {}  # each plot's style: (frozen, empty)
         self._ranges: dict[tuple[int, int], tuple[tuple[float, float], float]] = {}  # each plot's axes
-        self._built_grid = self.grid()
-        columns = self._built_grid[0]
         palette = self.palette()
         text = palette.windowText().color()
-        self.graphics.setBackground(palette.base().color())
         edges = self.edges()
+        slots = getattr(self, "_slots", [])
+        if reuse and self._built_grid == self.grid() and len(edges) <= len(slots):
+            self.plots = {}
+            for slot, (o, i) in zip(slots, edges):
+                slot[0].setTitle(self._title(o, i, False), size=f"{zoom.scaled(9):g}pt", color=text)
+                slot[0].setVisible(True)
+                self.plots[(o, i)] = slot
+            for slot in slots[len(edges):]:  # a short last page
+                slot[0].setVisible(False)
+            self._show_page(edges)
+            return
+        self.graphics.clear()
+        self.plots = {}
+        self._slots: list[tuple] = []
+        self._built_grid = self.grid()
+        columns = self._built_grid[0]
+        self.graphics.setBackground(palette.base().color())
         for k, (o, i) in enumerate(edges):
             plot = self.graphics.addPlot(row=k // columns, col=k % columns)
             plot.setTitle(self._title(o, i, False), size=f"{zoom.scaled(9):g}pt", color=text)
@@ -227,6 +241,11 @@ class BowlsView(QWidget):
             dot.setZValue(1)
             plot.addItem(dot, ignoreBounds=True)
             self.plots[(o, i)] = (plot, curve, tangent, dot)
+            self._slots.append(self.plots[(o, i)])
+        self._show_page(edges)
+
+    def _show_page(self, edges: list[tuple[int, int]]) -> None:
+        """The caption, the pager and the bowls' curves for the page just laid out."""
         what = "Error (up) as each weight alone moves (across); dot: the weight now; red: its slope"
         self._caption = (f"{what}. Output {self.output_names[self.output]}'s weights:"
                          if self.output is not None else f"{what}.")
