@@ -145,6 +145,7 @@ class ErrorPlot(QWidget):
         legend_row = QHBoxLayout()  # the legend and the chooser of its curves side by side
         legend_row.setContentsMargins(0, 0, 0, 0)
         legend_row.addWidget(self.legend, 1)
+        legend_row.addStretch(0)  # the chooser stays on the right when View → Legend hides the legend
         legend_row.addWidget(self.outputs_button)
         layout.addLayout(legend_row)
         layout.addWidget(self.plot, 1)
