@@ -48,6 +48,7 @@ descent" chapter of Grokking Deep Learning.
   gdviz                 open the window on the book's example (multi-in-out)
   gdviz SESSION         open the window on a saved session (.gdviz, or .json from gdviz 0.1)
   gdviz --preset NAME   open the window on a preset (gdviz presets lists them)
+  gdviz --shape NxM     open the window on a fresh network of N inputs and M outputs (1 to 32 each)
   gdviz --lesson        open the window with the lesson through the chapter beside it
   gdviz presets         list the presets
   gdviz train ...       train without a display and write the iteration log as CSV

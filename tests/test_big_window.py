@@ -309,3 +309,18 @@ def test_at_1024_by_640_the_diagram_still_says_which_labels_it_leaves_out(make_w
     notes = [text for text, _ in painted_texts(view, monkeypatch) if "label" in text]
     assert notes and not any(text.endswith("…") for text in notes), notes
     assert any(text.startswith(("1 in ", "labels every")) for text in notes), notes
+
+
+# -- gdviz --shape -------------------------------------------------------------------------------
+def test_gdviz_shape_opens_the_window_on_a_fresh_network_of_that_shape():
+    """``gdviz --shape 8x8`` (as ``gdviz train --shape``): the shape taken out of the window's
+    arguments; a malformed or too large one, or one with --preset, is refused before any window."""
+    from gdviz.ui import app
+
+    assert app._window_options_and_shape(["--shape", "8x8"]) == (None, False, [], (8, 8))
+    assert app._window_options_and_shape(["--shape=32×32", "--lesson"]) == (None, True, [], (32, 32))
+    assert app._window_options(["--preset", "digits"]) == ("digits", False, [])
+    for argv in (["--shape", "64x10"], ["--shape", "8"], ["--shape", "8x8", "--preset", "single"]):
+        with pytest.raises(ValueError, match="--shape"):
+            app._window_options_and_shape(argv)
+        assert app.run_app(argv) == 2

@@ -29,9 +29,19 @@ def _data_from(argv: list[str]):
 def _window_options(argv: list[str]) -> tuple[str | None, bool, list[str]]:
     """``--preset NAME`` (the window opens on that preset) and ``--lesson`` (with Help → Lesson
     open) taken out of ``argv``; ValueError for a preset gdviz does not know."""
+    preset, lesson, rest, _shape = _window_options_and_shape(argv)
+    return preset, lesson, rest
+
+
+def _window_options_and_shape(argv: list[str]) -> tuple[str | None, bool, list[str], tuple[int, int] | None]:
+    """:func:`_window_options`, and ``--shape NxM`` (a fresh network of N inputs and M outputs, as
+    the Shape fields make it; not with --preset); ValueError for either one malformed."""
+    import argparse
+
+    from gdviz.cli import _shape
     from gdviz.core.presets import PRESETS
 
-    rest, preset, lesson = [], None, False
+    rest, preset, lesson, shape = [], None, False, None
     args = iter(argv)
     for arg in args:
         if arg == "--lesson":
@@ -40,9 +50,16 @@ def _window_options(argv: list[str]) -> tuple[str | None, bool, list[str]]:
             preset = arg.partition("=")[2] if "=" in arg else next(args, "")
             if preset not in PRESETS:
                 raise ValueError(f"--preset: {preset!r} is not a preset; one of {', '.join(PRESETS)}")
+        elif arg == "--shape" or arg.startswith("--shape="):
+            try:
+                shape = _shape(arg.partition("=")[2] if "=" in arg else next(args, ""))
+            except argparse.ArgumentTypeError as exc:
+                raise ValueError(f"--shape: {exc}") from None
         else:
             rest.append(arg)
-    return preset, lesson, rest
+    if preset is not None and shape is not None:
+        raise ValueError("--shape: not with --preset (a shape makes a fresh network of its own)")
+    return preset, lesson, rest, shape
 
 
 def run_app(argv: list[str]) -> int:
@@ -54,7 +71,7 @@ def run_app(argv: list[str]) -> int:
             return int(refused.code or 0)
         argv = []
     try:
-        preset, lesson, argv = _window_options(argv)
+        preset, lesson, argv, shape = _window_options_and_shape(argv)
     except ValueError as refused:
         print(f"gdviz: {refused}", file=sys.stderr)
         return 2
@@ -99,6 +116,8 @@ def run_app(argv: list[str]) -> int:
     window.show()
     if argv:  # a session file: a malformed one is explained and the default session stays
         window.files.open_session(argv[0])
+    if shape is not None:
+        window.controller.load_shape(*shape)
     if imported is not None:
         import os
 
