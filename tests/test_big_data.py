@@ -226,3 +226,21 @@ def test_the_window_draws_a_data_set_taken_in_once(window, qtbot):
     diagram.removeEventFilter(paints)
     assert Paints.count == 1
     assert diagram.input_names == list(data.input_names) and window.updatesEnabled()
+
+
+def test_which_stability_bounds_a_window_works_out_on_a_thread():
+    """A bound that reads a big data set whole goes to a thread (the window says it is working it
+    out); one that is quick, or known already, is shown at once. Checked by breaking it: with
+    the batch bound's work not weighed, the digits' batch bound (under 1 ms) went to a thread."""
+    from gdviz.core.presets import PRESETS
+
+    digits = PRESETS["digits"].data()  # 1,797 × 64: a cycle bound 1.8 s, a batch bound under 1 ms
+    assert [stability.needs_work(digits, mode) for mode in ("example", "batch", "cycle")] == [False, False, True]
+    rng = np.random.default_rng(24)
+    wide = DataSet(tuple(f"p{k}" for k in range(784)), ("y",), rng.uniform(0, 1, (200, 784)), np.zeros((200, 1)))
+    assert stability.needs_work(wide, "batch")  # 200 × 784²: 123 M multiply-adds
+    bound = stability.stable_alpha(wide, "batch")
+    assert not stability.needs_work(wide, "batch") and stability.stable_alpha(wide, "batch") == bound
+    frozen = np.zeros((1, 784), dtype=bool)
+    frozen[0, 5] = True  # other movable weights: another bound
+    assert stability.needs_work(wide, "batch", 0, frozen)

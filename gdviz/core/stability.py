@@ -141,11 +141,17 @@ def stable_alpha(data: DataSet, mode: str, example: int = 0, frozen: np.ndarray 
     return min(bounds)
 
 
+BATCH_WORK = 20_000_000
+"""Multiply-adds (examples × inputs²) of a batch bound's mean of x·xᵀ worked out at once (the
+digits' 1,797 × 64²: under 1 ms); past them (60,000 × 784²: ~2.5 s) it is worked out on a thread."""
+
+
 def needs_work(data: DataSet, mode: str, example: int = 0, frozen: np.ndarray | None = None) -> bool:
-    """Whether :func:`stable_alpha` would read a big data set whole (a batch or cycle bound over
-    60,000 × 784 inputs: seconds), not answer from what it worked out before: then a window
-    works it out on another thread."""
-    if data.inputs.size <= BIG_INPUTS or mode == "example":
+    """Whether :func:`stable_alpha` would read a big data set whole (a batch bound over 60,000 ×
+    784 inputs: 2.5 s; a cycle bound over the digits' 1,797 × 64: 1.8 s), not answer from what it
+    worked out before: then a window works it out on another thread."""
+    examples, inputs = data.inputs.shape
+    if data.inputs.size <= BIG_INPUTS or mode == "example" or mode == "batch" and examples * inputs ** 2 <= BATCH_WORK:
         return False
     frozen_mask = np.zeros((data.n_outputs, data.n_inputs), bool) if frozen is None else np.asarray(frozen, bool)
     for movable in {tuple(~row) for row in frozen_mask}:
