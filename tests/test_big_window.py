@@ -324,3 +324,17 @@ def test_gdviz_shape_opens_the_window_on_a_fresh_network_of_that_shape():
         with pytest.raises(ValueError, match="--shape"):
             app._window_options_and_shape(argv)
         assert app.run_app(argv) == 2
+
+
+def test_the_digits_diagram_writes_its_preds_whole_after_training(make_window, qtbot):
+    """After 200 iterations of the digits preset (preds near 0, some negative: −0.014084199) every
+    label drawn is whole. Checked: fails against the code that kept room for a usual pred only
+    ("2  −0.014084199 …")."""
+    from conftest import run
+
+    window = laptop_window(make_window, qtbot, preset="digits")
+    run(qtbot, window, 200)
+    shown(qtbot)
+    labels = window.views.network_view.drawn_labels()
+    assert len([key for key in labels if key[0] == "outputs"]) == 10
+    assert not [text for text in labels.values() if "…" in text]

@@ -100,7 +100,7 @@ class NetworkView(QWidget):
         self.phase: str | None = None  # predict / compare / learn: what to highlight
         if not hasattr(self, "digits"):
             self.digits: Digits = DEFAULT_DIGITS  # View → Digits (kept across networks)
-        self._widest_seen = ("0", "0")  # the widest input and target texts yet: see label_widths
+        self._widest_seen = ("0", "0", "")  # the widest input, target and pred texts yet: see label_widths
         self.pred_of: int | None = None  # the iteration whose pred the outputs show
         self.weights_after: int | None = None  # the iteration the edges' weights are after
         self._ask_for_width()
@@ -123,7 +123,7 @@ class NetworkView(QWidget):
         """View → Digits: the significant digits of the labels (None: every digit)."""
         if digits != self.digits:
             self.digits = digits
-            self._widest_seen = ("0", "0")
+            self._widest_seen = ("0", "0", "")
             self._see_values()
             self._ask_for_width()
             self.update()
@@ -197,27 +197,28 @@ class NetworkView(QWidget):
 
     def label_widths(self, metrics: QFontMetricsF) -> tuple[float, float]:
         """The two label columns' widths: the longest name with the widest value text (a pred's
-        widest text at the digits chosen; the widest input and target seen since the network or
-        the digits changed, which grow only: the data changes seldom, and a column that shrank
-        and grew again would shake the diagram)."""
-        value = metrics.horizontalAdvance(widest_text(self.digits))
-        seen_input, seen_target = (metrics.horizontalAdvance(text) for text in self._widest_seen)
+        usual widest text at the digits chosen, or a wider one seen, such as −0.014084199 (a
+        digits output's pred near 0 was cut to "−0.014084199 …"); the widest input and target
+        seen since the network or the digits changed. The seen ones grow only: a column that
+        shrank and grew again would shake the diagram)."""
+        seen_input, seen_target, seen_pred = (metrics.horizontalAdvance(text) for text in self._widest_seen)
+        value = max(metrics.horizontalAdvance(widest_text(self.digits)), seen_pred)
         left = max(metrics.horizontalAdvance(f"{name}  ") for name in self.input_names) + seen_input
         right = max(metrics.horizontalAdvance(f"{name}  / ") for name in self.output_names) + value + seen_target
         right = max(right, metrics.horizontalAdvance(OUTPUT_HEADER))
         return left, right
 
     def _see_values(self) -> None:
-        """Remember the widest input and target texts (in the widget's font) for :meth:`label_widths`."""
+        """Remember the widest input, target and pred texts (in the widget's font) for :meth:`label_widths`."""
         metrics = QFontMetricsF(self.font())
         widest = list(self._widest_seen)
-        for k, values in enumerate((self.inputs, self.targets)):
+        for k, values in enumerate((self.inputs, self.targets, self.pred)):
             for value in values.tolist():
                 text = self.value_text(value)
                 if metrics.horizontalAdvance(text) > metrics.horizontalAdvance(widest[k]):
                     widest[k] = text
-        if (widest[0], widest[1]) != self._widest_seen:
-            self._widest_seen = (widest[0], widest[1])
+        if tuple(widest) != self._widest_seen:
+            self._widest_seen = (widest[0], widest[1], widest[2])
             self._ask_for_width()
 
     def _ask_for_width(self) -> None:
