@@ -311,6 +311,29 @@ def test_at_1024_by_640_the_diagram_still_says_which_labels_it_leaves_out(make_w
     assert any(text.startswith(("1 in ", "labels every")) for text in notes), notes
 
 
+def test_the_digits_five_tabs_fit_the_tab_bar_at_1024_by_640(make_window, qtbot):
+    """The views' tabs write their long names where they all fit and short ones where not, so no
+    tab scrolls out of sight. Checked: fails with the long names only (the bar then needs ~470 px
+    and scrolls "Error curves" away at 1024 × 640)."""
+    window = make_window()
+    window.resize(1024, 640 - 30)
+    window._default_splitter_sizes()  # noqa: SLF001
+    window.controller.load_preset("digits")
+    sync(qtbot, window)
+    shown(qtbot)
+    tabs = window.views.tabs
+    bar = tabs.tabBar()
+    visible = [k for k in range(tabs.count()) if tabs.isTabVisible(k)]
+    assert len(visible) == 5
+    assert sum(bar.tabRect(k).width() for k in visible) <= bar.width() <= tabs.width()
+    assert [tabs.tabText(k) for k in visible] == ["Curves", "Bowls", "Surface", "Images", "Confusion"]
+    assert tabs.tabToolTip(visible[0]).startswith("Error curves: ")
+    window.resize(1900, 1000)  # room: the long names again
+    qtbot.waitUntil(lambda: tabs.tabText(visible[0]) == "Error curves")
+    assert [tabs.tabText(k) for k in visible] == ["Error curves", "Error bowls", "Error surface", "Weight images",
+                                                  "Confusion"]
+
+
 # -- gdviz --shape -------------------------------------------------------------------------------
 def test_gdviz_shape_opens_the_window_on_a_fresh_network_of_that_shape():
     """``gdviz --shape 8x8`` (as ``gdviz train --shape``): the shape taken out of the window's

@@ -291,6 +291,7 @@ class AccuracyWatch(QObject):
             index = tabs.indexOf(confusion)
             if tabs.isTabVisible(index) != self.classes:
                 tabs.setTabVisible(index, self.classes)
+                tabs.fit_names()  # one tab more or fewer: the long names may fit, or no longer
             if self.classes:
                 confusion.show_accuracy(self.accuracy, self.data, self.iteration, self.pending)
         self.changed.emit()

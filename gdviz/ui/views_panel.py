@@ -20,6 +20,47 @@ from gdviz.ui.timeline import Timeline
 from gdviz.ui.weight_images import WeightImagesView
 
 
+class ViewTabs(QTabWidget):
+    """Tabs that write their long names ("Error curves") when all of them fit the width, and their
+    short ones ("Curves") when not: with the digits' five tabs at 1024 × 640 the long names
+    overflowed, and Qt scrolled the first tab out of sight. The long name is in each tooltip."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.names: dict[QWidget, tuple[str, str]] = {}
+
+    def add(self, page: QWidget, name: str, short: str, tip: str) -> int:
+        self.names[page] = (name, short)
+        index = self.addTab(page, name)
+        self.setTabToolTip(index, f"{name}: {tip}")
+        self.fit_names()
+        return index
+
+    def clear_names(self) -> None:
+        self.names = {page: names for page, names in self.names.items() if self.indexOf(page) >= 0}
+
+    def fit_names(self) -> None:
+        bar = self.tabBar()
+        metrics = bar.fontMetrics()
+        needed = 0
+        for index in range(self.count()):
+            page = self.widget(index)
+            if not self.isTabVisible(index) or page not in self.names:
+                continue
+            padding = bar.tabSizeHint(index).width() - metrics.horizontalAdvance(self.tabText(index))
+            needed += metrics.horizontalAdvance(self.names[page][0]) + padding
+        which = 0 if needed <= self.width() else 1
+        for index in range(self.count()):
+            page = self.widget(index)
+            if page in self.names and self.tabText(index) != self.names[page][which]:
+                self.setTabText(index, self.names[page][which])
+
+    @answers_qt()
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_names()
+
+
 class ViewsPanel(QSplitter):
     """Built for one network; :meth:`rebuild` for another shape or names."""
 
@@ -27,7 +68,7 @@ class ViewsPanel(QSplitter):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.setChildrenCollapsible(False)
         self.network_view = NetworkView((), ())
-        self.tabs = QTabWidget()
+        self.tabs = ViewTabs()
         self.curves_page = QWidget()
         self.timeline = Timeline()
         self.error_plot: ErrorPlot | None = None
@@ -92,24 +133,22 @@ class ViewsPanel(QSplitter):
         self._curves_layout.insertWidget(0, self.error_plot, 1)
         self.bowls = BowlsView(*names)
         self.surface = SurfaceView(*names)
-        self.tabs.addTab(self.curves_page, "Error curves")
-        self.tabs.addTab(self.bowls, "Error bowls")
-        self.tabs.addTab(self.surface, "Error surface")
+        self.tabs.clear_names()
+        self.tabs.add(self.curves_page, "Error curves", "Curves", "each output's error and the total, against "
+                      "iteration; click or drag to pick the iteration every view shows")
+        self.tabs.add(self.bowls, "Error bowls", "Bowls",
+                      "the error as each weight alone moves: the dot slides to the bottom as it learns")
+        self.tabs.add(self.surface, "Error surface", "Surface",
+                      "the error over two weights, with the path training took (one weight: the error against it)")
         self.weight_images = WeightImagesView(data) if image_shape(data) is not None else None
         if self.weight_images is not None:
-            pictures = self.tabs.addTab(self.weight_images, "Weight images")
-            self.tabs.setTabToolTip(pictures, "Each output's weights drawn as an image, and an example's pred as "
-                                              "the dot product of its image with them")
+            self.tabs.add(self.weight_images, "Weight images", "Images", "each output's weights drawn as an "
+                          "image, and an example's pred as the dot product of its image with them")
         self.confusion = ConfusionView(data.output_names)
-        confusion = self.tabs.addTab(self.confusion, "Confusion")
-        self.tabs.setTabToolTip(confusion, "Data with classes: which class the largest pred names for each "
-                                           "class's examples; click a cell to see them")
+        confusion = self.tabs.add(self.confusion, "Confusion", "Confusion", "data with classes: which class the "
+                                  "largest pred names for each class's examples; click a cell to see them")
         self.tabs.setTabVisible(confusion, target_classes(data) is not None)  # an edit may change it: accuracy_view
-        self.tabs.setTabToolTip(0, "Each output's error and the total, against iteration; click or drag to pick "
-                                   "the iteration every view shows")
-        self.tabs.setTabToolTip(1, "The error as each weight alone moves: the dot slides to the bottom as it learns")
-        self.tabs.setTabToolTip(2, "The error over two weights, with the path training took (one weight: the "
-                                   "error against it)")
+        self.tabs.fit_names()
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         return True
