@@ -172,3 +172,10 @@ def test_the_window_opens_the_digits_in_cycle_mode_naming_rows_examples(qtbot, w
     assert controls.data_model.rowCount() == 1797
     assert controls.data_group.title() == "Data: one example per row"
     assert controls.example_label.text() == "Train on example"
+    # the Shape fields show 64 (not their own largest, 32) and leave the columns to the data table
+    assert (controls.inputs_field.value(), controls.outputs_field.value()) == (64, 10)
+    assert not controls.inputs_field.isEnabled()
+    window.controller.load_preset("multi-in-out")
+    sync(qtbot, window)
+    assert controls.inputs_field.value() == 3 and controls.inputs_field.maximum() == 32
+    assert controls.inputs_field.isEnabled()

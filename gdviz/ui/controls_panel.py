@@ -315,10 +315,13 @@ class ControlsPanel(QScrollArea):
     def _render_network(self, state: SessionState) -> None:
         data = state.data
         for field, value in ((self.inputs_field, data.n_inputs), (self.outputs_field, data.n_outputs)):
-            self._set_quietly(field, value)
-            # a learner's data set past the fields' 32 (784 inputs): the field cannot show it, and
-            # leaving it would cut the data to 32 columns; the data table edits its columns
+            # a learner's data set past the fields' 32 (784 inputs): the field shows its count but
+            # cannot change it (leaving it would cut the data to 32 columns); the data table edits columns
             too_big = max(data.n_inputs, data.n_outputs) > MAX_UNITS
+            field.blockSignals(True)
+            field.setMaximum(max(MAX_UNITS, value) if too_big else MAX_UNITS)
+            field.blockSignals(False)
+            self._set_quietly(field, value)
             field.setEnabled(not too_big)
             field.setToolTip(f"This data set has {data.n_inputs:,} inputs and {data.n_outputs:,} outputs, more than "
                              f"the Shape fields' {MAX_UNITS}: add or remove columns in the data table" if too_big
