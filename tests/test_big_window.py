@@ -132,6 +132,39 @@ def test_a_big_diagram_has_no_moire_between_its_columns(make_window, qtbot, shap
     assert background_share(image, box, view.palette().window().color()) < 0.005
 
 
+def test_a_big_diagram_of_weights_all_0_is_pale(make_window, qtbot):
+    """The digits start with every weight 0: hairlines on a pale tone, not a slab of the positive
+    colour; once trained, the edges between the columns are clearly stronger. Checked:
+    fails against the tone mixed from the signs alone (the middle was the positive colour's)."""
+    window = laptop_window(make_window, qtbot, preset="digits")
+    view = window.views.network_view
+    background = view.palette().window().color()
+
+    def strength() -> float:
+        inputs, outputs, _radius, _metrics = view._layout()
+        image = view.grab().toImage()
+        width = outputs[0].x() - inputs[0].x()
+        x0, x1 = int(inputs[0].x() + width / 3), int(outputs[0].x() - width / 3)
+        y0, y1 = int(inputs[0].y() + 10), int(inputs[-1].y() - 10)
+        total = count = 0
+        for y in range(y0, y1, 3):
+            for x in range(x0, x1, 3):
+                colour = image.pixelColor(x, y)
+                total += max(abs(colour.redF() - background.redF()), abs(colour.greenF() - background.greenF()),
+                             abs(colour.blueF() - background.blueF()))
+                count += 1
+        return total / count
+
+    at_start = strength()
+    assert at_start < 0.15
+    window.controls.run_field.setValue(300)
+    window.run_n()
+    qtbot.waitUntil(lambda: window.controller.log.count == 300 and not window.controller.state.playing,
+                    timeout=60000)
+    sync(qtbot, window)
+    assert strength() > 1.5 * at_start
+
+
 # -- the curves' legend --------------------------------------------------------------------------
 @pytest.mark.parametrize("shape", [(64, 10), (8, 8)])
 def test_ten_curves_fit_one_legend_line_beside_the_chooser(make_window, qtbot, shape):

@@ -149,12 +149,16 @@ class NetworkView(QWidget):
         so that a 32 × 32 network is a web rather than a slab."""
         finite = np.isfinite(self.weights)
         largest = float(np.abs(self.weights[finite]).max(initial=0.0))
-        thickest = THICKEST if self.weights.size <= 16 else max(1.6, THICKEST * 4 / math.sqrt(self.weights.size))
+        thickest = self.thickest_width()
         if largest <= 0 or not math.isfinite(largest):
             return np.where(finite, HAIRLINE, thickest)
         with np.errstate(over="ignore", invalid="ignore"):  # 1e300 / 1e-300: clipped just below
             share = np.where(finite, np.abs(self.weights) / largest, 1.0)
         return HAIRLINE + (thickest - HAIRLINE) * np.clip(np.nan_to_num(share, nan=1.0), 0.0, 1.0)
+
+    def thickest_width(self) -> float:
+        """The largest weight's pen width: thinner as the network gets bigger."""
+        return THICKEST if self.weights.size <= 16 else max(1.6, THICKEST * 4 / math.sqrt(self.weights.size))
 
     def input_label(self, i: int) -> str:
         return f"{self.input_names[i]}  {self.value_text(self.inputs[i])}"
@@ -500,10 +504,14 @@ class NetworkView(QWidget):
         # the crossings' gaps are about half the closer column's spacing apart
         spacing = min(self._spacing(inputs), self._spacing(outputs))
         tone_width = max(MIN_BATCHED_WIDTH, min(TONE_WIDTH, spacing / 2 + 1.5))
-        painter.setPen(QPen(self.edge_tone(colours), tone_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+        tone = self.edge_tone(colours, background, widths)
+        painter.setPen(QPen(tone, tone_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         painter.drawLines(every)
+        # and thin lines pale: every weight 0 (the digits at the start) is a pale web, not a slab
+        full = self.thickest_width()
         for (width, positive, frozen), lines in sorted(groups.items(), key=lambda item: item[0][0]):
-            pen = QPen(colours[positive], width)
+            strength = 0.3 + 0.7 * min(max((width - MIN_BATCHED_WIDTH) / max(full - MIN_BATCHED_WIDTH, 0.5), 0.0), 1.0)
+            pen = QPen(style.blend(_with_alpha(colours[positive], strength), background), width)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             if frozen:
                 pen.setStyle(Qt.PenStyle.DashLine)
@@ -515,14 +523,18 @@ class NetworkView(QWidget):
     def _spacing(points: list[QPointF]) -> float:
         return points[1].y() - points[0].y() if len(points) > 1 else math.inf
 
-    def edge_tone(self, colours: dict[bool, QColor]) -> QColor:
+    def edge_tone(self, colours: dict[bool, QColor], background: QColor, widths: np.ndarray) -> QColor:
         """The single tone under a big network's edges: the two signs' colours mixed in the
-        share of positive weights."""
+        share of positive weights, and with the background as the edges are thin (every weight
+        0: a pale tone)."""
         finite = np.isfinite(self.weights)
         share = float(np.mean(self.weights[finite] >= 0)) if finite.any() else 0.5
+        full = self.thickest_width()
+        strength = 0.15 + 0.85 * min(max(float(np.mean(widths - HAIRLINE)) / (full - HAIRLINE), 0.0), 1.0)
         plus, minus = colours[True], colours[False]
-        return QColor.fromRgbF(*(share * p + (1 - share) * m for p, m in zip(
+        mixed = QColor.fromRgbF(*(share * p + (1 - share) * m for p, m in zip(
             (plus.redF(), plus.greenF(), plus.blueF()), (minus.redF(), minus.greenF(), minus.blueF()))))
+        return style.blend(_with_alpha(mixed, strength), background)
 
     @staticmethod
     def _offset(start: QPointF, end: QPointF, distance: float) -> tuple[QPointF, QPointF]:
@@ -594,3 +606,8 @@ class NetworkView(QWidget):
                               if k > 1)
         return f"labels {which}; hover for all"
 
+
+def _with_alpha(colour: QColor, alpha: float) -> QColor:
+    copy = QColor(colour)
+    copy.setAlphaF(alpha)
+    return copy
