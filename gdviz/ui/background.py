@@ -51,10 +51,6 @@ class Answers(QObject):
                              name="gdviz-answer").start()
         return None
 
-    def pending(self) -> bool:
-        """Whether some answer is still being worked out."""
-        return bool(self._asked)
-
     def _work(self, key: Hashable, owner: Any, work: Callable[[], Any]) -> None:
         try:
             answer = work()
