@@ -179,3 +179,15 @@ def test_the_window_opens_the_digits_in_cycle_mode_naming_rows_examples(qtbot, w
     sync(qtbot, window)
     assert controls.inputs_field.value() == 3 and controls.inputs_field.maximum() == 32
     assert controls.inputs_field.isEnabled()
+
+
+def test_a_cycle_bound_takes_no_bound_from_rows_too_small_to_square():
+    """A row of 1e-200s squares to 0: it has no per-example bound, and it changes nothing (its
+    factor is the identity). Found by hypothesis: the scan's end divided by that 0 and raised."""
+    from gdviz.core.dataset import DataSet
+
+    rows = [[1.0, 2.0], [0.5, 0.1], [0.3, -0.7]]
+    plain = stable_alpha(DataSet(("a", "b"), ("y",), rows, [[0.0]] * 3), "cycle")
+    tiny = stable_alpha(DataSet(("a", "b"), ("y",), [[1e-200, 0.0], *rows], [[0.0]] * 4), "cycle")
+    assert tiny == plain and plain >= 2 / 5  # never below the largest example's own bound (‖x‖² = 5)
+    assert stable_alpha(DataSet(("a",), ("y",), [[1e-200], [1e-201]], [[0.0], [0.0]]), "cycle") == float("inf")

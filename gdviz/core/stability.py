@@ -76,6 +76,9 @@ def _cycle_bound(inputs: np.ndarray) -> float:
     if nonzero.shape[0] == 1:
         return _example_bound(nonzero[0])
     squares = np.einsum("ij,ij->i", nonzero, nonzero)
+    squares = squares[squares > 0]  # (a row of 1e-200s squares to 0: no bound of its own)
+    if squares.size == 0:
+        return math.inf
     surely_stable = 2.0 / float(squares.max())  # every factor shrinks or keeps each direction
     if nonzero.shape[0] * min(nonzero.shape) ** 2 > CYCLE_WORK:
         return surely_stable
