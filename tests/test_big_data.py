@@ -244,3 +244,27 @@ def test_which_stability_bounds_a_window_works_out_on_a_thread():
     frozen = np.zeros((1, 784), dtype=bool)
     frozen[0, 5] = True  # other movable weights: another bound
     assert stability.needs_work(wide, "batch", 0, frozen)
+
+
+def test_what_views_read_of_a_big_data_set_is_neither_copied_nor_scanned_on_the_gui_thread():
+    """The bowls and the surface get the data set's own arrays in batch mode (a 60,000 × 784 copy
+    was 376 MB a redraw), one row otherwise; the inputs' range (the weight images' ink scale) is
+    worked out by the import, on its thread. Checked by breaking it: fancy indexing in batch mode
+    (fails the ``is``), the range not touched by load_data (fails the __dict__ check)."""
+    from gdviz.core.moment import moment_at
+    from gdviz.core.presets import data_training
+    from gdviz.core.state import state_of
+    from gdviz.ui.controller import empty_log
+
+    text = "a,b,c,label\n" + "".join(f"{k % 7},{k % 5},{k % 3},{'xy'[k % 2]}\n" for k in range(40))
+    data = load_data(text, ["a", "b", "c"], [], "label").data
+    assert "input_range" in vars(data) and data.input_range == (0.0, 6.0)
+    training = data_training(data, mode="batch")
+    state = state_of(training, None)
+    moment = moment_at(empty_log(data), state, 0)
+    inputs, targets = moment.example_rows()
+    assert inputs is data.inputs and targets is data.targets
+    training.set_mode("cycle")
+    moment = moment_at(empty_log(data), state_of(training, None), 0)
+    inputs, targets = moment.example_rows()
+    assert inputs.tolist() == [data.inputs[0].tolist()] and targets.tolist() == [data.targets[0].tolist()]

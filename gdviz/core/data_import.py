@@ -314,6 +314,7 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
     except ValueError as exc:
         raise DataImportError(str(exc)) from None
     _report(progress, 100)
+    data.input_range  # noqa: B018 - worked out here, on the import's thread, not when a view first asks
     return Imported(data, one_hot, dialect)
 
 

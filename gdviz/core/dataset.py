@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -126,6 +127,12 @@ class DataSet:
         object.__setattr__(self, "output_names", output_names)
         object.__setattr__(self, "inputs", inputs)
         object.__setattr__(self, "targets", targets)
+
+    @functools.cached_property
+    def input_range(self) -> tuple[float, float]:
+        """The smallest and the largest input value (read once: 60,000 × 784 inputs take ~60 ms,
+        so an import works it out on its thread)."""
+        return float(self.inputs.min()), float(self.inputs.max())
 
     @property
     def n_inputs(self) -> int:

@@ -45,6 +45,14 @@ class Moment:
     preview: IterationLog | None = None  # no row (iteration 0): the next iteration, worked out (one row)
     pending: bool = False  # the preview is still being worked out (its numbers NaN): see moment_at
 
+    def example_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The inputs and targets of :attr:`examples` (the bowls' and the surface's): the data
+        set's own arrays in batch mode, not a copy (60,000 × 784 inputs: 376 MB a redraw)."""
+        data = self.settings.data
+        if self.settings.mode == "batch":
+            return data.inputs, data.targets
+        return data.inputs[self.examples], data.targets[self.examples]
+
     @cached_property
     def accuracy(self) -> Accuracy | None:
         """How this moment's weights classify its data set's examples (None if the data has no

@@ -407,8 +407,7 @@ class MainWindow(QMainWindow):
                                            upcoming=True, waiting=waiting)
         current = views.tabs.currentWidget()
         if readable and isinstance(current, BowlsView | SurfaceView):  # views.bowls or views.surface
-            data = moment.settings.data  # the data set and examples of the iteration shown, not today's
-            x, t = data.inputs[moment.examples], data.targets[moment.examples]
+            x, t = moment.example_rows()  # the data set and examples of the iteration shown, not today's
             if isinstance(current, BowlsView):  # the axes span the whole log: they hold still while scrubbing
                 current.refresh(moment.weights, x, t, frozen, log.path(log.count))
             else:

@@ -370,9 +370,8 @@ class WeightImagesView(QWidget):
         self._example, self._output = example, output
         self._inputs, self._terms_weights = inputs, weights[output]
         if self._ink_levels is None or self._ink_levels[0] is not data:
-            finite = data.inputs[np.isfinite(data.inputs)]
-            low = min(float(finite.min()), 0.0) if finite.size else 0.0
-            high = float(finite.max()) if finite.size else 1.0
+            smallest, high = data.input_range  # (a data set's inputs are finite)
+            low = min(smallest, 0.0)
             self._ink_levels = (data, (low, high if high > low else low + 1.0))
         self.input_picture.show(inputs.reshape(shape), self._ink_levels[1])
         terms = dot_product_image(inputs, weights[output], shape)
