@@ -194,6 +194,68 @@ def test_a_big_batch_is_worked_out_off_the_gui_thread_and_shown_when_in(window, 
     assert window.status.error_label.text() == "Total error 1"
 
 
+def test_step_by_phase_on_a_big_batch_is_worked_out_off_the_gui_thread(window, qtbot, monkeypatch):
+    """Step by phase on a batch over 2,000 × 784: the predict phase's preview is worked out on a
+    thread (over 60,000 × 784 it froze the window 20-45 s on the GUI thread); meanwhile the phase
+    message and the arithmetic say so, and when it is in they show its numbers, those worked out here.
+
+    The thread is held until the test has looked (a gate). Checked by breaking it: with
+    ``PhaseStepper._preview`` calling ``next_iteration(controller.state)`` again (as before the fix)
+    the preview is worked out on the GUI thread (the list of GUI-thread calls is not empty, and the
+    arithmetic shows its lines at once); with ``_on_answer`` not connected the wait times out."""
+    import threading
+
+    from conftest import shown, sync
+
+    import gdviz.ui.controller as controller_module
+    import gdviz.ui.phases as phases_module
+    from gdviz.core.moment import next_iteration
+
+    gate = threading.Event()
+    on_gui_thread = []
+
+    def held(*args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            on_gui_thread.append(args[0].data.n_examples)  # (the book's small presets are worked out at once)
+        else:
+            gate.wait(30)
+        return next_iteration(*args, **kwargs)
+
+    monkeypatch.setattr(controller_module, "next_iteration", held)
+    monkeypatch.setattr(phases_module, "next_iteration", held, raising=False)  # (its name before the fix)
+    rng = np.random.default_rng(23)
+    data = DataSet(tuple(f"p{k}" for k in range(784)), tuple(str(d) for d in range(10)),
+                   rng.integers(0, 256, (2000, 784)) / 255, np.eye(10)[rng.integers(0, 10, 2000)])
+    controller, arithmetic, label = window.controller, window.tables.arithmetic, window.controls.phase_label
+    try:
+        controller.set_mode("batch")
+        sync(qtbot, window)
+        controller.load_data(data, "big.csv", alpha=1e-5)
+        sync(qtbot, window)
+        window.controls.phase_box.setChecked(True)
+        window.step()
+        shown(qtbot)
+        assert 2000 not in on_gui_thread
+        assert window.phases.phase == "predict" and window.phases.pending
+        assert label.text() == ("Predict: each output is the weighted sum of the inputs (Step to compare)"
+                                " — working out the next iteration over all 2,000 examples…")
+        assert arithmetic.text.toPlainText() == "Working out the next iteration over all 2,000 examples…"
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not window.phases.pending, timeout=30000)
+    shown(qtbot)
+    assert label.text() == "Predict: each output is the weighted sum of the inputs (Step to compare)"
+    here = next_iteration(controller.state)  # numpy's loops, on this thread
+    assert window.phases.preview.pred[0].tobytes() == here.pred[0].tobytes()
+    assert window.views.network_view.pred.tobytes() == here.pred[0].tobytes()
+    qtbot.waitUntil(lambda: arithmetic.text.toPlainText().startswith("batch: "))  # (a big network's lines: later)
+    assert arithmetic.title.text() == "Iteration 1: predict"
+    window.step()  # compare: the same preview, nothing worked out again
+    shown(qtbot)
+    assert window.phases.phase == "compare" and not window.phases.pending and 2000 not in on_gui_thread
+    assert window.phases.preview.delta[0].tobytes() == here.delta[0].tobytes()
+
+
 def test_the_window_draws_a_data_set_taken_in_once(window, qtbot):
     """The diagram of a 784 × 10 network is ~60 ms a paint: taken in, the window is drawn once,
     with the new session's numbers, not first with the old ones and then again at once (both

@@ -380,6 +380,8 @@ class MainWindow(QMainWindow):
         # the moment's numbers: its record, or (no iteration done yet) the next iteration worked out
         source, source_row = moment.record, 0
         preview = self.phases.preview if self.phases.phase in ("predict", "compare") else None
+        # the next iteration of a big batch, on a thread until it is in (see SessionController._next_iteration)
+        working = f"Working out the next iteration over all {moment.settings.data.n_examples:,} examples…"
         if readable:
             self._text_refreshed_at = now
             # a colour matrix of a big network (2 × 1,024 cells, ~30 ms a repaint) while training
@@ -393,7 +395,8 @@ class MainWindow(QMainWindow):
             views.network_view.set_state(moment.weights, np.full(moment.weights.shape, np.nan), frozen,
                                          preview.inputs[row], preview.pred[row], preview.targets[row],
                                          pred_of=moment.iteration + 1, weights_after=moment.iteration)
-            tables.arithmetic.show_row(preview, row, frozen, self.phases.phase, moment.iteration + 1)
+            tables.arithmetic.show_row(preview, row, frozen, self.phases.phase, moment.iteration + 1,
+                                       waiting=working if self.phases.pending else None)
         else:
             views.network_view.set_state(moment.weights, moment.weight_deltas, frozen, moment.inputs,
                                          moment.pred, moment.targets, weights_after=moment.iteration,
@@ -401,10 +404,8 @@ class MainWindow(QMainWindow):
             if readable and moment.row is not None:
                 tables.arithmetic.show_row(source, source_row, frozen, iteration=moment.iteration)
             elif readable:  # nothing done yet: what the next Step will compute
-                waiting = (f"Working out the next iteration over all {moment.settings.data.n_examples:,} "
-                           "examples…" if moment.pending else None)
                 tables.arithmetic.show_row(source, source_row, frozen, iteration=moment.iteration + 1,
-                                           upcoming=True, waiting=waiting)
+                                           upcoming=True, waiting=working if moment.pending else None)
         current = views.tabs.currentWidget()
         if readable and isinstance(current, BowlsView | SurfaceView):  # views.bowls or views.surface
             x, t = moment.example_rows()  # the data set and examples of the iteration shown, not today's
