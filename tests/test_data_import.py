@@ -183,6 +183,67 @@ def test_a_file_that_is_not_text_is_refused(raw, message):
     assert message in str(refused.value)
 
 
+BLOCKED = "\ufeffGröße;Schuh\r\n1,5;2\r\n€3;4\r\n" + "".join(f"{k},{k % 7};ä{k}\n" for k in range(40))
+
+
+@pytest.mark.parametrize("raw, message", [
+    (BLOCKED.encode() + b"9;\x00\n", "row 44: the file is not text (it holds a zero byte at byte 416)"),
+    (BLOCKED.encode() + b"\xff\x00\n", "row 44: the file is not text (it holds a zero byte at byte 415)"),
+    (BLOCKED.encode() + b"9;\xc3\n", "row 44: the file is not UTF-8 text (byte 416 is 0xc3)"),
+    (BLOCKED.encode() + b"9;\xc3", "row 44: the file is not UTF-8 text (byte 416 is 0xc3)"),
+    (BLOCKED.encode(), None),
+    (BLOCKED.encode()[3:], None),
+    (b"\xef\xbb", "row 1: the file is not UTF-8 text (byte 1 is 0xef)"),
+], ids=["zero", "zero-after-bad-byte", "bad-byte", "cut-character", "bom", "no-bom", "cut-bom"])
+def test_a_file_is_read_and_decoded_a_block_at_a_time(tmp_path, monkeypatch, raw, message):
+    """A 110 MB CSV held the GIL 58 ms zero-filling its buffer (``bytearray(size)``) and 61 ms
+    decoding it whole: the import's progress dialog stalled. Now read into a buffer that is not
+    zero-filled, and decoded in blocks (7 bytes here: characters and the byte-order mark are cut
+    across blocks), with the text and the refusals ``decode`` gives for the whole. Checked by
+    breaking it: the code before (``bytearray(want)``, one ``decode``) fails every case; a decoder
+    made afresh for each block fails on the cut characters (6 of 7 cases).
+    The byte-order mark counts in the byte named: ``decode`` named the byte 3 before the bad one
+    (here "row 43 … byte 413 is 0x0a", the line end before it) until this test."""
+    import codecs
+
+    import gdviz.core.data_import as data_import
+
+    monkeypatch.setattr(data_import, "DECODE_BLOCK", 7)
+    monkeypatch.setattr(data_import, "READ_BLOCK", 5)
+    zero_filled: list[int] = []
+    monkeypatch.setattr(data_import, "bytearray", lambda *args: zero_filled.append(args) or bytearray(*args),
+                        raising=False)
+    decoded: list[int] = []
+    real = codecs.getincrementaldecoder
+
+    def counted(encoding):
+        decoder = real(encoding)()
+        decode_block = decoder.decode
+
+        def block(data, final=False):
+            decoded.append(len(data))
+            return decode_block(data, final)
+        decoder.decode = block
+        return lambda: decoder
+    monkeypatch.setattr(data_import.codecs, "getincrementaldecoder", counted)
+    path = tmp_path / "blocks.csv"
+    path.write_bytes(raw)
+    if message is None:
+        assert read_text(path) == raw.decode("utf-8-sig")
+        assert decoded == [7] * (len(raw) // 7) + [len(raw) % 7] * (len(raw) % 7 > 0) + [0]
+    else:
+        with pytest.raises(DataImportError) as refused:
+            read_text(path)
+        assert str(refused.value).startswith(message)
+        with pytest.raises(DataImportError) as whole:
+            decode(raw)
+        assert str(refused.value) == str(whole.value)
+    assert zero_filled == []
+    if len(raw) > 400:  # a preview of the first 400 bytes: whole rows only
+        head = raw[:400]
+        assert read_text(path, limit=400) == head[:head.rfind(b"\n") + 1].decode("utf-8-sig")
+
+
 def test_a_refused_import_leaves_the_file_and_its_data_as_they_were(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("x,y\n1,2\n3,oops\n")
