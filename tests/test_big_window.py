@@ -165,6 +165,62 @@ def test_a_big_diagram_of_weights_all_0_is_pale(make_window, qtbot):
     assert strength() > 1.5 * at_start
 
 
+def test_a_big_diagram_paints_again_without_measuring_its_names_or_making_its_lines_again(qtbot, monkeypatch):
+    """784 → 10: a paint was ~56 ms, of which making its 7,840 ``QLineF`` (~15 ms) and measuring
+    every name 5 to 7 times (~10 ms). Now the lines are made once for a layout and the label
+    widths once for a font: a paint after new weights makes no line and measures a few texts
+    only; the picture is the one a fresh diagram draws (after new weights, and after a resize).
+    Checked by breaking it: against the code before, the second paint made 7,840 lines and measured
+    ~4,000 texts; with the lines' key leaving out the outputs' ends, the resize made no lines
+    (the old ones drawn)."""
+    import numpy as np
+    from PySide6.QtCore import QLineF
+    from PySide6.QtGui import QFontMetricsF
+
+    from gdviz.ui import network_view
+
+    counts = {"measured": 0, "lines": 0}
+
+    class CountingMetrics(QFontMetricsF):
+        def horizontalAdvance(self, *args):  # noqa: N802
+            counts["measured"] += 1
+            return super().horizontalAdvance(*args)
+
+    class CountingLine(QLineF):
+        def __init__(self, *args):
+            counts["lines"] += 1
+            super().__init__(*args)
+
+    monkeypatch.setattr(network_view, "QFontMetricsF", CountingMetrics)
+    monkeypatch.setattr(network_view, "QLineF", CountingLine)
+    rng = np.random.default_rng(9)
+    inputs = rng.integers(0, 256, 784) / 255
+
+    def diagram(weights, size):
+        view = network_view.NetworkView([f"p{k}" for k in range(784)], [str(d) for d in range(10)])
+        qtbot.addWidget(view)
+        view.resize(*size)
+        view.set_state(weights, np.zeros_like(weights), weights > 0.1, inputs, np.full(10, 0.25), np.eye(10)[3])
+        return view
+
+    first = rng.normal(0, 0.05, (10, 784))
+    view = diagram(first, (568, 319))
+    view.grab()
+    then = rng.normal(0, 0.05, (10, 784))
+    then[2] = 0.0
+    view.set_state(then, np.zeros_like(then), then > 0.1, inputs, np.full(10, 0.25), np.eye(10)[3])
+    counts.update(measured=0, lines=0)
+    image = view.grab().toImage()
+    assert counts["lines"] == 0 and counts["measured"] < 100
+    assert image == diagram(then, (568, 319)).grab().toImage()
+    view.resize(700, 319)  # wider: the inputs' column stays where it was, the outputs' moves
+    counts.update(lines=0)
+    image = view.grab().toImage()
+    view.grab()
+    assert counts["lines"] == 7840
+    assert image == diagram(then, (700, 319)).grab().toImage()
+
+
 # -- the curves' legend --------------------------------------------------------------------------
 @pytest.mark.parametrize("shape", [(64, 10), (8, 8)])
 def test_ten_curves_fit_one_legend_line_beside_the_chooser(make_window, qtbot, shape):

@@ -101,6 +101,9 @@ class NetworkView(QWidget):
         if not hasattr(self, "digits"):
             self.digits: Digits = DEFAULT_DIGITS  # View → Digits (kept across networks)
         self._widest_seen = ("0", "0", "")  # the widest input, target and pred texts yet: see label_widths
+        # label_widths by font, digits and widest texts seen: measuring 784 names took ~2 ms, 5 times a paint
+        self._label_widths: dict[tuple, tuple[float, float]] = {}
+        self._lines: tuple[tuple, list[QLineF]] | None = None  # every edge's line for a layout: see _edge_lines
         self.pred_of: int | None = None  # the iteration whose pred the outputs show
         self.weights_after: int | None = None  # the iteration the edges' weights are after
         self._ask_for_width()
@@ -178,7 +181,7 @@ class NetworkView(QWidget):
         font = QFont(self.font())
         size = max(SMALLEST_POINTS, min(LARGEST_POINTS, spacing * 0.42))
         font.setPointSizeF(size)
-        left, right = self.label_widths(QFontMetricsF(font))
+        left, right = self.label_widths(font)
         room = self.width() - WANTED_EDGES - 2 * (20 + 14)
         if left + right > room and left + right > 0:
             font.setPointSizeF(max(SMALLEST_POINTS, size * room / (left + right)))
@@ -194,17 +197,26 @@ class NetworkView(QWidget):
             return MINIMUM_WIDTH
         font = QFont(self.font())
         font.setPointSizeF(zoom.scaled(SMALLEST_POINTS))
-        left, right = self.label_widths(QFontMetricsF(font))
+        left, right = self.label_widths(font)
         radius = 14.0 if self._rows() <= 4 else 10.0
         wanted = left + right + 2 * (12 + 8 + radius) + WANTED_EDGES
         return int(max(MINIMUM_WIDTH, min(WIDEST_WANTED, math.ceil(wanted))))
 
-    def label_widths(self, metrics: QFontMetricsF) -> tuple[float, float]:
-        """The two label columns' widths: the longest name with the widest value text (a pred's
-        usual widest text at the digits chosen, or a wider one seen, such as −0.014084199 (a
-        digits output's pred near 0 was cut to "−0.014084199 …"); the widest input and target
-        seen since the network or the digits changed. The seen ones grow only: a column that
-        shrank and grew again would shake the diagram)."""
+    def label_widths(self, font: QFont) -> tuple[float, float]:
+        """The two label columns' widths in ``font``: the longest name with the widest value text
+        (a pred's usual widest text at the digits chosen, or a wider one seen, such as
+        −0.014084199 (a digits output's pred near 0 was cut to "−0.014084199 …"); the widest input
+        and target seen since the network or the digits changed. The seen ones grow only: a
+        column that shrank and grew again would shake the diagram)."""
+        key = (font.key(), self.digits, self._widest_seen)
+        known = self._label_widths.get(key)
+        if known is None:
+            if len(self._label_widths) >= 16:  # fonts of past sizes and zooms
+                self._label_widths.clear()
+            known = self._label_widths[key] = self._measure_labels(QFontMetricsF(font))
+        return known
+
+    def _measure_labels(self, metrics: QFontMetricsF) -> tuple[float, float]:
         seen_input, seen_target, seen_pred = (metrics.horizontalAdvance(text) for text in self._widest_seen)
         value = max(metrics.horizontalAdvance(widest_text(self.digits)), seen_pred)
         left = max(metrics.horizontalAdvance(f"{name}  ") for name in self.input_names) + seen_input
@@ -231,8 +243,9 @@ class NetworkView(QWidget):
             self.setMinimumWidth(wanted)
 
     def _layout(self):
-        metrics = QFontMetricsF(self._font())
-        left_text, right_text = self.label_widths(metrics)
+        font = self._font()
+        metrics = QFontMetricsF(font)
+        left_text, right_text = self.label_widths(font)
         radius = max(1.5, min(14.0, (self.height() - 60) / self._rows() * 0.32))  # nodes never touch
         x_in = 12 + left_text + 8 + radius
         x_out = self.width() - (12 + right_text + 8 + radius)
@@ -276,10 +289,10 @@ class NetworkView(QWidget):
             boxes.append((box, int(align), elided))
         return boxes
 
-    def drawn_labels(self) -> dict[tuple[str, int], str]:
+    def drawn_labels(self, layout=None) -> dict[tuple[str, int], str]:
         """Each written label's text as drawn (elided to its room): ``("inputs", i)`` and
-        ``("outputs", o)`` to text."""
-        inputs, outputs, radius, metrics = self._layout()
+        ``("outputs", o)`` to text; ``layout``: :meth:`_layout`'s, when known."""
+        inputs, outputs, radius, metrics = layout or self._layout()
         height = metrics.height()
         drawn = {}
         every = self.label_every(inputs, height)
@@ -402,7 +415,7 @@ class NetworkView(QWidget):
 
     def _paint(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        inputs, outputs, radius, metrics = self._layout()
+        layout = inputs, outputs, radius, metrics = self._layout()
         painter.setFont(self._font())
         palette = self.palette()
         text_colour = palette.windowText().color()
@@ -450,7 +463,7 @@ class NetworkView(QWidget):
         painter.setPen(text_colour)
         height = metrics.height()
         every_in, every_out = self.label_every(inputs, height), self.label_every(outputs, height)
-        for (side, k), text in self.drawn_labels().items():
+        for (side, k), text in self.drawn_labels(layout).items():
             point = (inputs if side == "inputs" else outputs)[k]
             if side == "inputs":
                 box = QRectF(0, point.y() - height / 2, point.x() - radius - 8, height)
@@ -490,17 +503,16 @@ class NetworkView(QWidget):
                 *(opacity * c + (1 - opacity) * b for c, b in zip(
                     (colour.redF(), colour.greenF(), colour.blueF()),
                     (background.redF(), background.greenF(), background.blueF()))))
-        n_inputs = len(self.input_names)
-        rounded = np.round(widths * 2) / 2
+        every = self._edge_lines(inputs, outputs)
+        # a pen for each (width rounded to half a pixel, sign, frozen), drawn thinnest first and,
+        # at one width, in the order the groups first come among the edges thinnest first
+        rounded = np.maximum(np.round(widths * 2) / 2, MIN_BATCHED_WIDTH).ravel()
+        codes = rounded * 8 + 2 * (self.weights >= 0).ravel() + self.frozen.ravel()  # widths 0.5 apart: 4 codes
+        found, first = np.unique(codes[order], return_index=True)
         groups: dict[tuple[float, bool, bool], list[QLineF]] = {}
-        every: list[QLineF] = []
-        for flat in order.tolist():  # thinnest first: dicts keep the order groups first appear in
-            o, i = divmod(flat, n_inputs)
-            line = QLineF(inputs[i], outputs[o])
-            every.append(line)
-            key = (float(max(rounded[o, i], MIN_BATCHED_WIDTH)), bool(self.weights[o, i] >= 0),
-                   bool(self.frozen[o, i]))
-            groups.setdefault(key, []).append(line)
+        for code in found[np.lexsort((first, found // 4))].tolist():
+            members = np.flatnonzero(codes == code).tolist()  # one opaque pen: their order is not seen
+            groups[((code - code % 4) / 8, code % 4 >= 2, code % 2 == 1)] = [every[k] for k in members]
         # the crossings' gaps are about half the closer column's spacing apart
         spacing = min(self._spacing(inputs), self._spacing(outputs))
         tone_width = max(MIN_BATCHED_WIDTH, min(TONE_WIDTH, spacing / 2 + 1.5))
@@ -518,6 +530,16 @@ class NetworkView(QWidget):
             painter.setPen(pen)
             painter.drawLines(lines)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+
+    def _edge_lines(self, inputs: list[QPointF], outputs: list[QPointF]) -> list[QLineF]:
+        """Every edge's line, output by output (index ``o * n_inputs + i``), made once for a
+        layout: 7,840 ``QLineF`` (784 → 10) took ~15 ms to make, each paint. The columns are
+        evenly spaced, so their ends and counts say where every node is."""
+        key = tuple((p.x(), p.y()) for p in (inputs[0], inputs[-1], outputs[0], outputs[-1])) + \
+            (len(inputs), len(outputs))
+        if self._lines is None or self._lines[0] != key:
+            self._lines = key, [QLineF(start, end) for end in outputs for start in inputs]
+        return self._lines[1]
 
     @staticmethod
     def _spacing(points: list[QPointF]) -> float:
