@@ -78,8 +78,9 @@ def test_train_preset_digits_equals_the_plain_python_loop(tmp_path, capsys, mode
 
 
 def plain_accuracy(inputs, targets, weights):
-    """The share by hand: each example's preds in the book's order, the first largest wins."""
-    correct, confusion = 0, [[0] * len(weights) for _ in weights]
+    """The share by hand: each example's preds in the book's order; the largest names the class,
+    and two or more sharing the largest (a tie, the last column) name none."""
+    correct, confusion = 0, [[0] * (len(weights) + 1) for _ in weights]
     for x, t in zip(inputs, targets, strict=True):
         preds = []
         for row in weights:
@@ -87,7 +88,8 @@ def plain_accuracy(inputs, targets, weights):
             for value, weight in zip(x, row, strict=True):
                 total += value * weight
             preds.append(total)
-        guess, truth = preds.index(max(preds)), t.index(1.0)
+        guess = preds.index(max(preds)) if preds.count(max(preds)) == 1 else len(weights)
+        truth = t.index(1.0)
         correct += guess == truth
         confusion[truth][guess] += 1
     return correct, confusion
@@ -120,6 +122,16 @@ def test_all_preds_are_the_books_sums():
             for i in range(64):
                 total += data.inputs[k, i] * weights[o, i]
             assert preds[k, o] == total
+
+
+def test_an_untrained_network_classifies_nothing():
+    """Every weight 0: every pred 0, a ten-way tie for every image, so none is right (not the
+    178 zeros that "the first largest" would have counted)."""
+    found = accuracy(digits_data(), np.zeros((10, 64)))
+    assert found is not None and (found.correct, found.ties) == (0, 1797)
+    assert found.text() == "accuracy 0.0% (0 of 1,797; 1,797 tied)"
+    assert found.confusion(10)[:, 10].tolist() == np.bincount(read_digits()[1]).tolist()
+    assert found.examples_in(0, -1).tolist() == np.flatnonzero(read_digits()[1] == 0).tolist()
 
 
 def test_only_one_hot_targets_have_classes():

@@ -14,6 +14,9 @@ import numpy as np
 
 from gdviz.core.dataset import DataSet
 
+TIE = -1
+"""The predicted class of an example whose largest pred two or more outputs share."""
+
 
 def target_classes(data: DataSet) -> np.ndarray | None:
     """Each example's class (the output whose target is 1), or None unless every target row is
@@ -43,7 +46,8 @@ class Accuracy:
     classes: np.ndarray
     """Each example's class (its target's 1)."""
     predicted: np.ndarray
-    """Each example's predicted class: the output with the largest pred (the first, in a tie)."""
+    """Each example's predicted class: the output with the largest pred, or TIE when two or more
+    share the largest (an untrained network, every pred 0, names no class: it is not right)."""
 
     @property
     def correct(self) -> int:
@@ -54,23 +58,31 @@ class Accuracy:
         return int(self.classes.size)
 
     @property
+    def ties(self) -> int:
+        """Examples whose largest pred is shared by two or more outputs (counted wrong)."""
+        return int(np.count_nonzero(self.predicted == TIE))
+
+    @property
     def share(self) -> float:
         return self.correct / self.examples
 
     def confusion(self, n_classes: int) -> np.ndarray:
-        """Counts: row = the example's class, column = the class predicted."""
-        table = np.zeros((n_classes, n_classes), dtype=np.int64)
-        np.add.at(table, (self.classes, self.predicted), 1)
+        """Counts: row = the example's class, column = the class predicted; a last column counts
+        the ties (no single largest pred)."""
+        table = np.zeros((n_classes, n_classes + 1), dtype=np.int64)
+        np.add.at(table, (self.classes, np.where(self.predicted == TIE, n_classes, self.predicted)), 1)
         return table
 
     def examples_in(self, true_class: int, predicted_class: int) -> np.ndarray:
-        """The examples of class ``true_class`` taken for ``predicted_class`` (0-based, in order)."""
+        """The examples of class ``true_class`` taken for ``predicted_class`` (0-based, in order;
+        ``predicted_class`` TIE: those with no single largest pred)."""
         found: np.ndarray = np.flatnonzero((self.classes == true_class) & (self.predicted == predicted_class))
         return found
 
     def text(self) -> str:
-        """``accuracy 92.7% (1,666 of 1,797)``."""
-        return f"accuracy {100 * self.share:.1f}% ({self.correct:,} of {self.examples:,})"
+        """``accuracy 92.7% (1,666 of 1,797)``, and the ties when there are any."""
+        ties = f"; {self.ties:,} tied" if self.ties else ""
+        return f"accuracy {100 * self.share:.1f}% ({self.correct:,} of {self.examples:,}{ties})"
 
 
 def accuracy_work(data: DataSet) -> int:
@@ -84,5 +96,7 @@ def accuracy(data: DataSet, weights: np.ndarray) -> Accuracy | None:
     if classes is None:
         return None
     with np.errstate(all="ignore"):  # weights far away (inf, nan) still classify: argmax takes the first
-        predicted = all_preds(np.asarray(weights, dtype=np.float64), data.inputs).argmax(axis=1)
-    return Accuracy(classes, predicted)
+        preds = all_preds(np.asarray(weights, dtype=np.float64), data.inputs)
+        largest = preds.argmax(axis=1)
+        shared = np.count_nonzero(preds == preds[np.arange(len(preds)), largest, None], axis=1) > 1
+    return Accuracy(classes, np.where(shared, TIE, largest))
