@@ -28,6 +28,7 @@ from gdviz.core.numbers import format_number
 from gdviz.core.presets import PRESETS, data_training, preset_training
 from gdviz.core.session import Session, load_session, save_session
 from gdviz.core.state import state_of
+from gdviz.ui import style
 
 
 def _data(n_inputs: int, image: tuple[int, int] | None = None) -> DataSet:
@@ -191,7 +192,7 @@ def test_the_weight_images_show_the_weights_of_the_iteration_shown(qtbot, make_w
     for o, picture in enumerate(view.pictures):
         assert same_bits(picture.image.image, oracle.weights[o].reshape(8, 8))
     low, high = view.pictures[0].image.levels
-    assert low == -high and high == np.abs(oracle.weights).max()  # one scale, centred at 0
+    assert low == -high and high == np.percentile(np.abs(oracle.weights), 99.0)  # one scale, centred at 0
     assert all(tuple(picture.image.levels) == (low, high) for picture in view.pictures)
     assert tuple(view.colour_bar.levels()) == (low, high)
     win.controller.show_iteration(120)
@@ -416,3 +417,51 @@ def test_in_batch_mode_the_example_is_drawn_with_the_weights_shown(qtbot, make_w
         expected += x * w
     assert view.sum == expected != 0 and view.input_picture.title.text == "example 0"
     assert "(weights after iteration 1)" in view.sum_label.text()
+
+
+def test_a_few_huge_weights_do_not_make_every_pattern_pale(qtbot, make_window):
+    """Review, point 1: the shared scale reaches the 99th percentile of |w|, not the largest, so
+    three huge weights (50, as rarely inked edge pixels grow after long training) leave the other
+    pixels' colours strong; the three are drawn at full colour, the caption and the colour bar say
+    how many lie beyond, and hovering still gives the exact weight. Checked against a broken build
+    (the scale to the 100th percentile, ±max|w| as before): the levels were ±50, not ±0.093."""
+    win = make_window("digits")
+    run(qtbot, win, 300)
+    for output, input_ in ((1, 39), (4, 0), (7, 7)):
+        win.controller.set_weight(output, input_, 50.0 if output != 4 else -50.0)
+    sync(qtbot, win)
+    view = showing(qtbot, win)
+    qtbot.waitUntil(lambda: view.moment.weights[1, 39] == 50.0)
+    weights = view.moment.weights
+    low, high = view.colour_bar.levels()
+    assert -low == high == np.percentile(np.abs(weights), 99.0) < 1.0
+    moved = np.abs(weights[weights != 0])
+    assert np.median(np.minimum(moved / high, 1.0)) > 0.2  # most pixels coloured, not pale
+    beyond = int(np.count_nonzero(np.abs(weights) > high))
+    assert 3 <= beyond <= 7
+    assert f"{beyond} of 640 weights" in view.caption.text() and "drawn full" in view.caption.text()
+    assert f"{beyond} of 640 weights" in view.colour_bar.toolTip()
+    picture = view.pictures[1]
+    picture.image.render()  # what is painted: each pixel's colour
+    qimage = picture.image.qimage
+    drawn = np.array([[qimage.pixelColor(c, r).getRgb()[:3] for c in range(8)] for r in range(8)])
+    base = drawn[0, 0]  # r0c0 -> 1 is 0: the background colour
+    assert tuple(drawn[4, 7]) == style.sign_colour(1.0).getRgb()[:3]  # r4c7 -> 1, the huge one, full
+    far = np.abs(drawn - base).sum(axis=2)
+    assert np.median(far[weights[1].reshape(8, 8) != 0]) > 60  # ... and the others well coloured too
+    assert view.weight_text(1, 4, 7) == "r4c7 → 1: weight 50"
+
+
+def test_the_dot_product_says_whose_weights_it_uses(qtbot, make_window):
+    """Review, point 3: the grid draws the weights after iteration k, the dot product of iteration
+    k's example uses those before it (the pred's): its title says so; an example chosen uses the
+    weights drawn, and the title adds nothing. Checked against a broken build: the title without
+    'before iteration'."""
+    win = make_window("digits")
+    run(qtbot, win, 40)
+    view = showing(qtbot, win)
+    target = view.chosen_output()
+    assert view.terms_picture.title.text.startswith(f"× weights of {target} before iteration 40")
+    assert "after iteration 40" in view.caption.text()
+    view.show_example(10)
+    assert view.terms_picture.title.text.split(" (")[0] == f"× weights of {view.chosen_output()}"

@@ -69,6 +69,37 @@ def symmetric_levels(values: np.ndarray) -> tuple[float, float]:
     return -largest, largest
 
 
+ROBUST_PERCENTILE = 99.0
+"""The shared scale of the weight images reaches this percentile of the weights' sizes: after
+200,000 digits iterations the largest weights (r5c7 → 1: −0.49) belong to edge pixels an example
+rarely inks, and a scale to ±max|w| drew every digit's pattern pale."""
+FEW_WEIGHTS = 100  # fewer weights than this: each counts, the scale reaches the largest
+
+
+def robust_levels(values: np.ndarray) -> tuple[tuple[float, float], int]:
+    """((−m, m), how many finite values lie beyond m): m the :data:`ROBUST_PERCENTILE` percentile
+    of the finite sizes among ``values`` (their largest when there are few, or when the percentile
+    is 0; 1 when all are 0 or none is finite). Values beyond m are drawn at the scale's end."""
+    finite = np.abs(values[np.isfinite(values)])
+    if finite.size == 0:
+        return (-1.0, 1.0), 0
+    largest = float(finite.max())
+    bound = float(np.percentile(finite, ROBUST_PERCENTILE)) if finite.size >= FEW_WEIGHTS else largest
+    bound = bound if bound > 0 else largest
+    if bound <= 0:
+        return (-1.0, 1.0), 0
+    return (-bound, bound), int(np.count_nonzero(finite > bound))
+
+
+def scale_text(levels: tuple[float, float], beyond: int, count: int) -> str:
+    """``±0.21; 1% of the weights beyond, drawn full`` (the colour bar's tooltip, the caption's end)."""
+    text = f"±{format_number(levels[1], 2)}"
+    if beyond:
+        share = 100.0 * beyond / count
+        text += f"; {beyond:,} of {count:,} weights ({share:.2g}%) beyond, drawn full"
+    return text
+
+
 def best_columns(count: int, shape: tuple[int, int], width: float, height: float) -> int:
     """How many images a row holds so that ``count`` images of ``shape`` are drawn largest."""
     best, best_scale = 1, -1.0
@@ -139,6 +170,7 @@ class WeightImagesView(QWidget):
         self._targets = np.zeros(0)  # of the example drawn
         self._example = self._output = 0  # drawn
         self.sum = math.nan  # the dot product's pixels added, as written beneath it
+        self.scale_text = ""  # the weight images' colour scale, as the caption ends
 
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -339,12 +371,17 @@ class WeightImagesView(QWidget):
             self.example_box.blockSignals(False)
         weights = moment.weights
         self._weights = weights
-        levels = symmetric_levels(weights)
+        levels, beyond = robust_levels(weights)
         for picture, image in zip(self.pictures, weight_images(weights, shape)):
             picture.show(image, levels)
         self.colour_bar.setLevels(levels)
+        self.scale_text = scale_text(levels, beyond, weights.size)
+        self.colour_bar.setToolTip(
+            f"The weights' colours, shared by every image: {self.scale_text}. The scale reaches the "
+            f"{ROBUST_PERCENTILE:g}th percentile of the weights' sizes, so that a few large weights of rarely "
+            "inked pixels do not make every pattern pale; hover a pixel for its exact weight.")
         self.caption.setText(f"Each output's weights after iteration {moment.iteration:,} ({size_text(shape)}): "
-                             "blue +, orange −")
+                             f"blue +, orange −, colours to {self.scale_text}")
         self._draw_example(moment, data, shape)
 
     def _draw_example(self, moment: Moment, data: DataSet, shape: tuple[int, int]) -> None:
@@ -357,6 +394,7 @@ class WeightImagesView(QWidget):
             example, inputs, self._targets = logged, moment.inputs, moment.targets
             weights, iteration = moment.record.weights[0], moment.iteration + (moment.row is None)
             said = f"iteration {iteration:,}" + (", the next" if moment.row is None else "")
+            whose = f" before iteration {iteration:,}"  # the grid draws the weights after it
             told = (f"The pred of iteration {iteration:,} for its example, worked out with the weights before "
                     "it: the number the diagram and the arithmetic show, to the last digit.")
         else:  # an example chosen, or batch mode (every example at once): the weights shown
@@ -364,6 +402,7 @@ class WeightImagesView(QWidget):
             example = min(example, data.n_examples - 1)
             inputs, self._targets, weights = data.inputs[example], data.targets[example], moment.weights
             said = f"weights after iteration {moment.iteration:,}"
+            whose = ""  # the weights the grid draws
             told = (f"The pred the weights after iteration {moment.iteration:,} (the ones drawn) make for "
                     f"example {example:,}.")
         output = self.chosen_output()
@@ -381,7 +420,8 @@ class WeightImagesView(QWidget):
         text = self.palette().windowText().color().name()
         self.input_picture.title.setText(f"example {example:,}", color=text)
         scale = f" (±{format_number(terms_levels[1], 2)})" if self._stacked else ""
-        self.terms_picture.title.setText(f"× weights of {self.output_names[output]}{scale}", color=text)
+        self.terms_picture.title.setText(f"× weights of {self.output_names[output]}{whose}{scale}",
+                                        color=text)
         total = pixel_sum(terms)
         self.sum_label.setText(f"Sum of the pixels = pred of {self.output_names[output]} = "
                                f"{format_number(total, self.digits)} ({said})")
