@@ -100,8 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("presets", help="list the presets with their shapes")
     train = commands.add_parser(
         "train", help="train without a display and write the iteration log as CSV",
-        description="Train one of the book's networks without a display; print a summary to standard "
-                    "error and write every iteration as CSV.")
+        description="Train a preset, a fresh network or your own data without a display; print a summary "
+                    "to standard error and write every iteration as CSV.")
     network = train.add_mutually_exclusive_group()
     network.add_argument("--preset", choices=list(PRESETS), metavar="NAME",
                          help=f"the network and data: one of {', '.join(PRESETS)} (default {DEFAULT_PRESET})")
@@ -114,10 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     add_data_arguments(train)
     train.add_argument("--iterations", type=_count, required=True, metavar="N",
                        help="how many iterations to train (0 or more)")
-    train.add_argument("--alpha", type=_alpha, metavar="A", help="the learning rate (default: the preset's)")
+    train.add_argument("--alpha", type=_alpha, metavar="A",
+                       help="the learning rate (default: the preset's; for --shape and --data, half the largest "
+                            "stable alpha for the mode, rounded down to one digit)")
     train.add_argument("--mode", choices=MODES,
-                       help="example: repeat one example (the default, except the digits preset's cycle); "
-                            "cycle: each example in turn; batch: the mean over all examples")
+                       help="example: repeat one example (the default, except for the digits preset and "
+                            "--one-hot data: cycle); cycle: each example in turn; batch: the mean over all examples")
     train.add_argument("--example", type=_count, default=0, metavar="K",
                        help="0-based example to train on in example mode (default 0)")
     train.add_argument("--freeze", action="append", default=[], metavar="INPUT->OUTPUT",
@@ -178,11 +180,12 @@ def _plural(count: int, word: str) -> str:
 
 def _train(args, parser) -> int:
     from gdviz.core.accuracy import accuracy
-    from gdviz.core.presets import data_training, fresh_training, preset_training
+    from gdviz.core.presets import data_mode, data_training, fresh_training, preset_training
 
     imported = data_arguments(args, parser)
-    if args.mode is None:
-        args.mode = PRESETS[args.preset].mode if args.preset else "example"
+    if args.mode is None:  # the preset's (the digits: cycle); data with classes: cycle; else example
+        args.mode = PRESETS[args.preset].mode if args.preset else \
+            data_mode(imported.data, "example") if imported is not None else "example"
     alpha_note = None
     if imported is not None:
         try:
@@ -255,7 +258,8 @@ def _train(args, parser) -> int:
         signal.signal(signal.SIGTERM, previous)
     if run.iterations:
         printed = " with the update as printed" if training.as_printed else ""
-        summary = (f"{_plural(run.iterations, 'iteration')} of {name}{printed}, "
+        mode = f" in {training.mode} mode" if training.mode != "example" else ""
+        summary = (f"{_plural(run.iterations, 'iteration')} of {name}{mode}{printed}, "
                    f"final total error {run.last_error!r}")
     elif args.iterations == 0:
         summary = f"no iterations of {name} (--iterations 0)"

@@ -139,6 +139,7 @@ def test_gdviz_data_opens_the_window_on_the_file(tmp_path, window, qtbot):
     from conftest import sync
     from PySide6.QtCore import Qt
 
+    from gdviz.core.presets import data_training, default_alpha
     from gdviz.ui.app import _data_from
 
     data = write_file(tmp_path / "iris.csv")
@@ -148,10 +149,27 @@ def test_gdviz_data_opens_the_window_on_the_file(tmp_path, window, qtbot):
     state = window.controller.state
     assert state.data.output_names == tuple(CLASSES)
     assert state.weights.tolist() == [[0.0] * 9] * 3
-    assert state.alpha == 0.1
+    # data with classes opens in cycle mode (example mode would learn row 0 and call it done), its
+    # alpha half that mode's bound (0.3; in example mode it would be 0.1)
+    assert state.mode == "cycle" and window.controls.mode_box.currentText() == "cycle"
+    assert state.alpha == default_alpha(data_training(imported.data, "cycle")) == 0.3
     model = window.controls.data_model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == [*INPUTS, *(f"→ {c}" for c in CLASSES)]
     window.controller.undo_stack.undo()
     sync(qtbot, window)
     assert window.controller.state.preset == "multi-in-out"
+
+
+def test_data_with_classes_trains_in_cycle_mode_unless_told_and_the_summary_says_so(tmp_path, capsys):
+    """Without --mode, --one-hot data trains each example in turn (example mode would learn row 0
+    only and report a total error of 0); the summary names the mode. Checked against the old
+    default (example: fails the mode in the summary)."""
+    data = write_file(tmp_path / "iris.csv")
+    base = ["train", "--data", str(data), "--iterations", "10"]
+    assert main([*base, "--inputs", ",".join(INPUTS), "--one-hot", "species"]) == 0
+    err = capsys.readouterr().err
+    assert "gdviz: 10 iterations of iris.csv in cycle mode, final total error" in err
+    assert "half the largest stable alpha for this data in cycle mode" in err
+    assert main([*base, "--inputs", ",".join(INPUTS[1:]), "--targets", "x1"]) == 0
+    assert "gdviz: 10 iterations of iris.csv, final total error" in capsys.readouterr().err  # example mode

@@ -121,6 +121,12 @@ def default_alpha(training: Training) -> float:
     return round_down(bound / 2) if math.isfinite(bound) and bound > 0 else FALLBACK_ALPHA
 
 
+def data_mode(data: DataSet, current: str) -> str:
+    """The mode a learner's data set opens in: ``cycle`` for one class per example (one-hot, as the
+    digits: example mode would learn one row and call it done), else ``current``."""
+    return "cycle" if data.one_hot is not None else current
+
+
 def data_training(data: DataSet, mode: str = "example", example: int = 0, alpha: float | None = None) -> Training:
     """A network on a learner's own data: every weight 0, alpha :func:`default_alpha` unless given."""
     training = Training(data, np.zeros((data.n_outputs, data.n_inputs)), alpha=1.0, mode=mode)

@@ -32,7 +32,7 @@ from gdviz.core.dataset import DataSet
 from gdviz.core.keyframes import KeyframedLog, memory_budget, most_iterations, replay_loops
 from gdviz.core.log import IterationLog
 from gdviz.core.moment import Moment, big_preview, moment_at, next_iteration, state_at, training_at
-from gdviz.core.presets import PRESETS, data_training, fresh_training, preset_training
+from gdviz.core.presets import PRESETS, data_mode, data_training, fresh_training, preset_training
 from gdviz.core.session import Session
 from gdviz.core.state import DEFAULT_SPEED, SessionState, state_of
 from gdviz.core.training import Training
@@ -308,11 +308,11 @@ class SessionController(QObject):
                               + f": half the largest stable alpha for this data ({training.stable_alpha():.4g}), "
                               "rounded down to one digit.")
 
-    def load_data(self, data: DataSet, name: str, alpha: float | None = None) -> None:
+    def load_data(self, data: DataSet, name: str, alpha: float | None = None, mode: str | None = None) -> None:
         """A network on a learner's own data set (imported or edited into another shape): every
         weight 0, alpha half the largest stable one for the mode (rounded down to one digit)
-        unless given; a new session, undoable."""
-        mode = self.state.mode if self.state is not None else "example"
+        unless given; the mode :func:`data_mode` unless given; a new session, undoable."""
+        mode = mode or data_mode(data, self.state.mode if self.state is not None else "example")
         training = data_training(data, mode, 0, alpha)
         self._replace(f"Import {name}", lambda: state_of(training), lambda: empty_log(data))
         if alpha is None:

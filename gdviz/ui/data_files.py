@@ -33,7 +33,7 @@ from gdviz.core.data_import import DataImportError, Imported, Preview, data_csv,
 from gdviz.core.files import atomic_write, describe_error
 from gdviz.core.images import parse_image_size, size_text
 from gdviz.core.keyframes import keyframe_interval
-from gdviz.core.presets import data_training, default_alpha
+from gdviz.core.presets import data_mode, data_training, default_alpha
 
 if TYPE_CHECKING:
     from gdviz.ui.controller import SessionController
@@ -204,7 +204,7 @@ class DataFiles(QObject):
         inputs, targets, classes, *rest = columns
         image = rest[0] if rest else None
         files.settings.setValue("data/folder", str(Path(chosen).parent))
-        mode = self.controller.state.mode if self.controller.state is not None else "example"
+        current = self.controller.state.mode if self.controller.state is not None else "example"
 
         def work(progress):
             def percent(done: int) -> bool:
@@ -214,12 +214,13 @@ class DataFiles(QObject):
             # the stability bound of a big data set takes a while: worked out here, not on the GUI thread;
             # so is the log's keyframe interval for the shape (measured once per shape: 20-35 ms at 784 × 10)
             keyframe_interval(imported.data.n_inputs, imported.data.n_outputs)
-            return imported, default_alpha(data_training(imported.data, mode))
+            mode = data_mode(imported.data, current)
+            return imported, mode, default_alpha(data_training(imported.data, mode))
 
         def done(ok: bool, result) -> None:
             if ok:
-                imported, alpha = result
-                self._install(imported, Path(chosen).name, alpha)
+                imported, mode, alpha = result
+                self._install(imported, Path(chosen).name, alpha, mode)
             elif result is None:
                 files._tell(False, "Import cancelled; the current session is unchanged.")
             else:
@@ -229,15 +230,15 @@ class DataFiles(QObject):
         files.jobs.start("Import data", f"Reading {Path(chosen).name}…", work, _import_error(chosen), done,
                          writing=False)
 
-    def _install(self, imported: Imported, name: str, alpha: float) -> None:
+    def _install(self, imported: Imported, name: str, alpha: float, mode: str) -> None:
         data = imported.data
-        self.controller.load_data(data, name, alpha=alpha)
+        self.controller.load_data(data, name, alpha=alpha, mode=mode)
         origin = f", outputs the classes of {imported.one_hot!r}" if imported.one_hot else ""
         if data.image is not None:
             origin += f", the inputs an image of {size_text(data.image)} pixels"
         self.files._tell(True, f"Imported {name}: {data.n_examples:,} examples, {data.n_inputs:,} inputs, "
-                               f"{data.n_outputs:,} outputs{origin}; weights 0, alpha {alpha:g} (half the "
-                               "largest stable alpha, rounded down to one digit).")
+                               f"{data.n_outputs:,} outputs{origin}; weights 0, {mode} mode, alpha {alpha:g} "
+                               "(half the largest stable alpha, rounded down to one digit).")
 
     def export_data(self) -> None:
         files, state = self.files, self.controller.state
