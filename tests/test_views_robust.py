@@ -191,6 +191,44 @@ def test_the_surface_of_a_one_weight_network_is_the_error_against_that_weight(qt
     assert view.dot.getData()[0].tolist() == [0.1]
 
 
+def test_the_surface_opens_on_two_weights_that_matter_and_its_colour_bar_has_no_si_prefix(make_window, qtbot):
+    """Review, point 4: on the digits the surface opened on r0c0→0 × r0c1→0, whose inputs are 0 in
+    every example: a flat square. It now opens on the first output's two weights whose inputs are
+    largest over the moment's examples (mean x²), and the colours vary; the book's presets keep
+    their first two weights (toes→win × wlrec→win); a weight the user picks stays. The log-scale
+    colour bar reads its own numbers, no "(x0.001)". Checked against broken builds: without the
+    first choice the test failed on r0c0, never inked (its largest input 0.0); with pyqtgraph's
+    SI prefix on, the colour bar's label read "log₁₀ total error (x0.001)"."""
+    from gdviz.core.digits import digits_data
+
+    window = make_window("digits")
+    surface = window.views.surface
+    window.views.tabs.setCurrentWidget(surface)
+    qtbot.waitUntil(lambda: surface._parts is not None and surface.image.image is not None)
+    shown(qtbot)
+    (o1, i1), (o2, i2) = surface.chosen()
+    data = digits_data().inputs
+    assert o1 == o2 == 0 and i1 != i2
+    assert min(np.abs(data[:, i1]).max(), np.abs(data[:, i2]).max()) > 0  # inked pixels
+    assert surface.first_box.currentText() == f"{digits_data().input_names[i1]}→0"
+    image = surface.image.image
+    assert np.ptp(image) > 0.1  # not a flat square
+    axis = surface.colour_bar.getAxis("right")
+    assert "x0.0" not in axis.labelString() and "log₁₀ total error" in axis.labelString()
+    low, high = surface.colour_bar.levels()
+    assert -20 < low < high < 20
+    surface.second_box.setCurrentIndex(5)  # the user's choice stays
+    window.controller.step()
+    sync(qtbot, window)
+    assert surface.chosen()[1] == (0, 5)
+
+    book = make_window("multi-in")
+    book.views.tabs.setCurrentWidget(book.views.surface)
+    qtbot.waitUntil(lambda: book.views.surface._parts is not None)
+    shown(qtbot)
+    assert book.views.surface.chosen() == ((0, 0), (0, 1))
+
+
 def test_the_window_shows_single_as_a_curve_on_the_surface_tab(make_window, qtbot):
     window = make_window("single")
     window.step()

@@ -16,6 +16,8 @@ from gdviz.ui.guard import answers_qt
 
 MAX_PATH_POINTS = 4000  # a longer path is drawn with every k-th point (its end always)
 DOT = "#dc2626"
+BOOK_INPUTS = 3  # the book's networks have at most 3 inputs: x and y are its first two weights
+CHOICE_ROWS = 2000  # the examples the first choice reads (a 60,000 x 784 batch squared whole: 376 MB)
 LISTED_BY_WIDTH = 1000  # more weights than this: a chooser is as wide as its longest name could be, not measured
 
 
@@ -63,9 +65,12 @@ class SurfaceView(QWidget):
                 if isinstance(view, QListView):
                     view.setUniformItemSizes(True)  # the list opened: no size asked of each of 7,840 items
         self.second_box.setCurrentIndex(1 if self.second_box.count() > 1 else 0)
+        # more inputs than the book's: the first two weights may be those of pixels no example
+        # inks (the digits' r0c0 and r0c1: a flat square), so the first refresh picks two that matter
+        self.choosing = len(self.input_names) > BOOK_INPUTS
         for box, axis in ((self.first_box, "x"), (self.second_box, "y")):
             box.setToolTip(f"The weight on the {axis} axis")
-            box.currentIndexChanged.connect(lambda _i: self.weights_chosen.emit())
+            box.currentIndexChanged.connect(self._chosen_by_hand)
         row = QHBoxLayout()
         row.addWidget(QLabel("x:"))
         row.addWidget(self.first_box)
@@ -83,6 +88,25 @@ class SurfaceView(QWidget):
         self._parts: tuple | None = None  # the plot and its items: made when first shown or asked for
         self.one_weight = False
         self._set_one_weight(self.first_box.count() == 1)
+
+    def _chosen_by_hand(self, _index: int) -> None:
+        self.choosing = False  # the user's choice stays
+        self.weights_chosen.emit()
+
+    def _choose(self, inputs: np.ndarray) -> None:
+        """x and y: the first output's two weights whose inputs are largest over the moment's
+        examples (the largest mean x², which is how steep the error is along a weight), the
+        larger on x; nothing changes when fewer than two inputs are ever other than 0."""
+        rows = np.asarray(inputs, dtype=float)[:CHOICE_ROWS]
+        with np.errstate(over="ignore", invalid="ignore"):
+            size = np.square(rows).mean(axis=0) if rows.size else np.zeros(len(self.input_names))
+        size = np.where(np.isfinite(size), size, 0.0)
+        first, second = np.argsort(-size, kind="stable")[:2]
+        if size[second] > 0:
+            for box, input_ in ((self.first_box, first), (self.second_box, second)):
+                box.blockSignals(True)  # the refresh under way draws them
+                box.setCurrentIndex(int(input_))  # output 0's weights are the first rows
+                box.blockSignals(False)
 
     def _made(self) -> tuple:
         """The plot, image, colour bar, curve, path and dot, made on first use: a pyqtgraph plot
@@ -142,6 +166,7 @@ class SurfaceView(QWidget):
         axis = self.colour_bar.getAxis("right")
         axis.setPen(text)
         axis.setTextPen(text)
+        axis.enableAutoSIPrefix(False)  # a log scale: "(x0.001)" made −2.7 read −2,700
         axis.setLabel("log₁₀ total error", color=QColor(text).name())
 
     def chosen(self) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -155,6 +180,9 @@ class SurfaceView(QWidget):
         against that weight, a curve. Numbers too large to draw (inf, NaN, past
         :data:`~gdviz.core.bowls.DRAWABLE`) never raise: the path leaves those points out, the
         colours clip to the finite errors, and when nothing is left the view says so."""
+        if self.choosing:
+            self.choosing = False
+            self._choose(inputs)
         first, second = self.chosen()
         self._set_one_weight(first == second)
         every = max(1, len(path_weights) // MAX_PATH_POINTS)
