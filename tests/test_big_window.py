@@ -262,7 +262,7 @@ def test_ten_curves_fit_one_legend_line_beside_the_chooser(make_window, qtbot, s
 @pytest.mark.parametrize("shape", [(64, 10), (8, 8)])
 def test_the_bowls_come_in_pages_of_whole_bowls(make_window, qtbot, shape):
     """The bowls tab shows as many bowls as fit whole (none cut off at an edge, nothing to scroll),
-    says which ("bowls 1–9 of 640"), and Next / Previous turn the pages. Checked: fails against
+    says which ("bowls 1–9 of 64 (output 0)"), and Next / Previous turn the pages. Checked: fails against
     the old code (a grid that scrolled down, its last row cut off; no pages)."""
     from PySide6.QtWidgets import QScrollArea
 
@@ -292,23 +292,63 @@ def test_the_bowls_come_in_pages_of_whole_bowls(make_window, qtbot, shape):
     page = whole()
     assert page >= 4
     assert sorted(bowls.plots) == [(0, i) for i in range(page)]
-    assert bowls.page_label.text() == f"bowls 1–{page} of {total:,}"
+    # counted within the output the caption names (review: "bowls 1–9 of 640" under "Output 0's
+    # weights", which has 64; checked: the old count failed here)
+    outputs = window.controller.state.data.output_names
+    assert f"Output {outputs[0]}'s weights" in bowls.caption.text()
+    assert bowls.page_label.text() == f"bowls 1–{page} of {shape[0]} (output {outputs[0]})"
     assert bowls.page_label.isVisible() and not bowls.previous_button.isEnabled()
     qtbot.mouseClick(bowls.next_button, Qt.MouseButton.LeftButton)
     assert whole() == page and sorted(bowls.plots) == [(0, i) for i in range(page, 2 * page)]
-    assert bowls.page_label.text() == f"bowls {page + 1}–{2 * page} of {total:,}"
+    assert bowls.page_label.text() == f"bowls {page + 1}–{2 * page} of {shape[0]} (output {outputs[0]})"
     same_weights()
     qtbot.mouseClick(bowls.previous_button, Qt.MouseButton.LeftButton)
     assert sorted(bowls.plots) == [(0, i) for i in range(page)]
     bowls.output_box.setCurrentIndex(shape[1] - 1)  # the last output's first page
-    first = (shape[1] - 1) * shape[0]
-    assert min(bowls.plots) == (shape[1] - 1, 0) and bowls.page_label.text().startswith(f"bowls {first + 1:,}–")
+    last = outputs[-1]
+    assert min(bowls.plots) == (shape[1] - 1, 0) and bowls.page_label.text().startswith("bowls 1–")
+    assert bowls.page_label.text().endswith(f" of {shape[0]} (output {last})")
     while bowls.next_button.isEnabled():  # to the last page (a short one, where the inputs run out)
         qtbot.mouseClick(bowls.next_button, Qt.MouseButton.LeftButton)
     whole()
     assert max(bowls.plots) == (shape[1] - 1, shape[0] - 1)
-    assert bowls.page_label.text().endswith(f"–{total:,} of {total:,}")
+    assert bowls.page_label.text().endswith(f"–{shape[0]} of {shape[0]} (output {last})")
+    assert total == shape[0] * len(outputs)
     same_weights()
+
+
+def test_the_bowls_axis_labels_never_crowd(make_window, qtbot):
+    """Review, point 5: on the digits after a cycle, the flat bowl r0c0→0 held its y range from 0
+    to the first error, 1, and pyqtgraph wrote six labels (0 to 1 by 0.2) in ~50 px, one over the
+    next (8.9 px apart, 8.4 px high). Every bowl's labels, up the side and across, now have room
+    between them. Checked: with pyqtgraph's own AxisItem (``axisItems`` left out) r0c0→0's six
+    labels failed here (0.5 px between them)."""
+    from conftest import run
+    from PySide6.QtGui import QImage
+
+    window = laptop_window(make_window, qtbot, preset="digits")
+    window.views.tabs.setCurrentWidget(window.views.bowls)  # drawn at iteration 0 (total error 1) first
+    shown(qtbot)
+    run(qtbot, window, 1797)
+    window.resize(1024, 640)  # bowls ~50 px high, as on the reviewer's screen
+    shown(qtbot)
+    bowls = window.views.bowls
+    assert (0, 0) in bowls.plots and bowls.plots[(0, 0)][0].getAxis("left").height() < 60
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        for (o, i), (plot, *_rest) in bowls.plots.items():
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+                rects = sorted((rect for rect, _flags, _text in texts),
+                               key=lambda rect: rect.top() if side == "left" else rect.left())
+                assert len(rects) >= (1 if side == "left" else 2), (o, i, side)
+                for a, b in zip(rects, rects[1:]):  # a quarter of a line between labels, 3 px across
+                    gap = b.top() - a.bottom() if side == "left" else b.left() - a.right()
+                    assert gap >= (a.height() / 4 if side == "left" else 3), (o, i, side, [t for *_r, t in texts])
+    finally:
+        painter.end()
 
 
 # -- the colour matrix ---------------------------------------------------------------------------

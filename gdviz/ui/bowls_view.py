@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsEllipseItem,
@@ -37,6 +37,37 @@ CELL_WIDTH, CELL_HEIGHT = 150, 95  # a bowl's smallest size at 100 %: as many as
 TANGENT = "#dc2626"
 DOT = 9  # the dot's diameter, in pixels
 GREY = "#9ca3af"
+
+
+class BowlAxis(pg.AxisItem):
+    """A bowl's axis whose labels never crowd: pyqtgraph asks for 2.25 intervals at least, and
+    draws its first level's labels whatever their room, which on a bowl 50 px high put six labels
+    (0 to 1 by 0.2) in the room of three, and across one 170 px wide fourteen (−4 to 9). Here the
+    major ticks are spread (1, 2, 5 × 10ⁿ) until the labels fit: 1.5 lines each up the side,
+    their widest text and a gap across."""
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph's names)
+        levels = super().tickSpacing(minVal, maxVal, size)
+        span = abs(maxVal - minVal)
+        if not levels or not span or not math.isfinite(span) or size <= 0:
+            return levels
+        metrics = QFontMetricsF(self.style.get("tickFont") or self.font())
+        up = self.orientation in ("left", "right")
+
+        def fits(step: float) -> bool:
+            count = math.floor(span / step) + 1
+            if up:
+                return count * metrics.height() * 1.5 <= size
+            low = math.ceil(min(minVal, maxVal) / step) * step
+            texts = self.tickStrings([low, low + step * (count - 1)], 1.0, step)
+            return count * (max(metrics.horizontalAdvance(text) for text in texts) + metrics.height()) <= size
+
+        major = levels[0][0]
+        if fits(major):
+            return levels
+        power = 10.0 ** math.floor(math.log10(major))
+        steps = [power * k for k in (2, 5, 10, 20, 50, 100, 200, 500, 1000)]
+        return [(next((step for step in steps if step > major and fits(step)), steps[-1]), 0)]
 
 
 class BowlsView(QWidget):
@@ -65,7 +96,8 @@ class BowlsView(QWidget):
         self.previous_button.clicked.connect(lambda: self.turn(-1))
         self.next_button.clicked.connect(lambda: self.turn(1))
         self.page_label = QLabel()
-        self.page_label.setToolTip("The bowls on this page, counted over every weight (outputs, then inputs)")
+        self.page_label.setToolTip("The bowls on this page (a big network's: counted within the output, "
+                                   "one bowl per input; Next goes on to the next output's)")
         row = QHBoxLayout()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -127,11 +159,17 @@ class BowlsView(QWidget):
         return [divmod(k, n) for k in range(self.first, min(end, self.total()))]
 
     def page_text(self) -> str:
+        """``bowls 1–9 of 9``; a big network's counted within the page's output, as its caption
+        names it (``bowls 1–9 of 64 (output 0)``, not "of 640" under "Output 0's weights")."""
         edges = self.edges()
-        first, last = self.first + 1, self.first + len(edges)
+        first, last, total, whose = self.first + 1, self.first + len(edges), self.total(), ""
+        if self.output is not None:
+            n = len(self.input_names)
+            first, last, total = first - self.output * n, last - self.output * n, n
+            whose = f" (output {self.output_names[self.output]})"
         if last > first:
-            return f"bowls {first:,}–{last:,} of {self.total():,}"
-        return f"bowl {first:,} of {self.total():,}"
+            return f"bowls {first:,}–{last:,} of {total:,}{whose}"
+        return f"bowl {first:,} of {total:,}{whose}"
 
     def turn(self, pages: int) -> None:
         """Previous (-1) or Next (+1) page."""
@@ -214,7 +252,8 @@ class BowlsView(QWidget):
         columns = self._built_grid[0]
         self.graphics.setBackground(palette.base().color())
         for k, (o, i) in enumerate(edges):
-            plot = self.graphics.addPlot(row=k // columns, col=k % columns)
+            plot = self.graphics.addPlot(row=k // columns, col=k % columns,
+                                         axisItems={side: BowlAxis(side) for side in ("left", "bottom")})
             plot.setTitle(self._title(o, i, False), size=f"{zoom.scaled(9):g}pt", color=text)
             plot.setMenuEnabled(False)
             plot.hideButtons()
