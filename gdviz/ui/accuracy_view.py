@@ -45,11 +45,16 @@ SETTLE = 0.15
 CURVE_COLOUR = QColor(30, 150, 70)  # reads on the light and the dark background, unlike any output's
 
 
+ACCURACY_LABEL = "accuracy % (sampled)"
+
+
 class AccuracyCurve:
     """The accuracy at each iteration it was worked out for (the readable-rate samples of a run,
     each Step, each iteration moved to), in percent on the error plot's right axis: the share
-    rising as the error falls. A view of its own over the plot's, its x linked to it, letting the
-    clicks and drags through to the plot's (the iteration cursor, panning)."""
+    rising as the error falls. Points, never joined: the clock picks a run's samples, so lines
+    between them drew the same Run of 1,797 a different shape each time, a steady climb over
+    whatever happened between two samples. A view of its own over the plot's, its x linked to it,
+    letting the clicks and drags through to the plot's (the iteration cursor, panning)."""
 
     def __init__(self, plot: ErrorPlot):
         self.plot = plot
@@ -63,13 +68,13 @@ class AccuracyCurve:
         self.axis = item.getAxis("right")
         self.axis.linkToView(self.view)
         self.axis.enableAutoSIPrefix(False)
-        self.axis.setLabel("accuracy %", color=CURVE_COLOUR.name())
+        self.axis.setLabel(ACCURACY_LABEL, color=CURVE_COLOUR.name())
         self.axis.setTextPen(CURVE_COLOUR)
         self.axis.setPen(CURVE_COLOUR)
         self.view.setXLink(self.main)
         self.view.setYRange(0, 100, padding=0.02)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(CURVE_COLOUR, width=1.5), symbol="o", symbolSize=4,
-                                     symbolPen=None, symbolBrush=CURVE_COLOUR, name="accuracy")
+        self.curve = pg.PlotDataItem(pen=None, symbol="o", symbolSize=5, symbolPen=None, symbolBrush=CURVE_COLOUR,
+                                     name=ACCURACY_LABEL)
         self.view.addItem(self.curve)
         self.main.sigResized.connect(self._fit)
         self.set_visible(False)
@@ -275,7 +280,10 @@ class AccuracyWatch(QObject):
             plot.accuracy_label.setText(self.text())
             plot.accuracy_label.setToolTip("The share of examples whose largest pred is their target's class, "
                                            "with the weights of the iteration shown (the Confusion tab says "
-                                           "which classes it takes for which)")
+                                           "which classes it takes for which). The green points on the right "
+                                           "axis: the accuracy where it was worked out, sampled (a few times a "
+                                           "second while training, each Step, each iteration moved to), not "
+                                           "joined: between two points it is not known")
             plot.accuracy_label.setVisible(self.classes)
             if self.curve is None or self.curve.plot is not plot:
                 self.curve = AccuracyCurve(plot)

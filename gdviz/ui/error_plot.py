@@ -232,10 +232,12 @@ class ErrorPlot(QWidget):
 
         count = len(self.output_names)
         shown = [o for o, curve in enumerate(self.curves) if curve.visible]
-        outputs = [swatch(style.curve_colour(o, count, self.palette()), self.output_names[o]) for o in shown]
-        others = [swatch(self.palette().windowText().color(), "total")]
+        # each swatch the colour its curve is drawn in: faded (a grey band for the total) while the
+        # mean per cycle is the solid curve (_fade_outputs)
+        outputs = [swatch(self.curves[o].pen.color(), self.output_names[o]) for o in shown]
+        others = [swatch(self.total_curve.pen.color(), "total")]
         if self.mean_curve.visible:
-            others.append(swatch(self.palette().highlight().color(), "total, mean per cycle"))
+            others.append(swatch(self.mean_curve.pen.color(), "total, mean per cycle"))
         for label, ghost in self.pinned:
             others.append(swatch(ghost.opts["pen"].color(), f"pinned: {label}", dashed=True))
         if self._left_out:
