@@ -5,20 +5,22 @@ window's moment."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import numpy as np
 import pytest
-from conftest import run, sync
+from conftest import run, shown, sync
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QStyle
 
-from gdviz.core.accuracy import accuracy
+from gdviz.core.accuracy import TIE, accuracy
 from gdviz.core.moment import moment_at
 from gdviz.core.presets import PRESETS, preset_training
 from gdviz.core.state import state_of
-from gdviz.ui import accuracy_view
+from gdviz.ui import accuracy_view, confusion_view
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TRAINED = 300
@@ -175,8 +177,8 @@ def test_the_confusion_table_is_the_confusion_at_the_iteration_shown(qtbot, make
         table = expected[iteration].confusion(10)
         assert cells(view.model) == [[f"{n:,}" for n in row] for row in table]
         assert view.line.text() == f"{expected[iteration].text()} at iteration {iteration:,}"
-    headers = [view.model.headerData(c, Qt.Orientation.Horizontal, DISPLAY) for c in range(10)]
-    assert headers == list("0123456789")
+    headers = [view.model.headerData(c, Qt.Orientation.Horizontal, DISPLAY) for c in range(11)]
+    assert headers == [*"0123456789", "tie"]
 
 
 def test_a_cell_lists_its_examples_and_picking_one_sets_the_example(qtbot, make_window, expected):
@@ -189,7 +191,7 @@ def test_a_cell_lists_its_examples_and_picking_one_sets_the_example(qtbot, make_
     window.views.tabs.setCurrentIndex(confusion_tab(window))
     settled(qtbot, window, expected[TRAINED].text())
     view = window.views.confusion
-    table = expected[TRAINED].confusion(10)
+    table = expected[TRAINED].confusion(10)[:, :10]  # the ties' column left out
     off = table - np.diag(np.diag(table))
     row, column = np.unravel_index(int(off.argmax()), off.shape)
     assert off[row, column] > 0 and table[row, column] != table[column, row]
@@ -215,7 +217,7 @@ def test_a_cell_lists_its_examples_and_picking_one_sets_the_example(qtbot, make_
     QTest.mouseClick(view.examples.viewport(), Qt.MouseButton.LeftButton, pos=view.examples.visualRect(pick).center())
     sync(qtbot, window)
     assert window.controller.state.example == int(found[-1])
-    assert view.pick_note.text() == f"Train on example: {found[-1]}"
+    assert view.pick_note.text().startswith(f"Train on example: {found[-1]}; drawn in Weight images")
     assert window.controls.example_spin.value() == found[-1]  # the controls' own field says so too
 
 
@@ -254,3 +256,179 @@ def test_a_big_data_sets_accuracy_is_worked_out_off_the_gui_thread(qtbot, make_w
         gate.set()
     settled(qtbot, window, accuracy(PRESETS["digits"].data(), weights_after(MIDDLE)).text())
     assert window.accuracy.iteration == MIDDLE
+
+
+def test_the_tie_column_counts_and_lists_the_examples_with_no_single_largest_pred(qtbot, make_window):
+    """At iteration 0 every pred is 0: the last column, "tie" (its tooltip: no single largest
+    pred), holds each class's count, every other cell 0, and the whole table shows; clicking a
+    tie cell lists exactly ``examples_in(row, TIE)``. The caption reads for any data ("the true
+    class"). Checked before the fix: the table had 10 columns (no tie column), and the caption
+    said "the class shown"."""
+    window = make_window("digits")
+    sync(qtbot, window)
+    want = expected_at(0)
+    assert want.ties == 1797
+    window.views.tabs.setCurrentIndex(confusion_tab(window))
+    settled(qtbot, window, want.text())
+    view = window.views.confusion
+    table = want.confusion(10)
+    assert cells(view.model) == [[f"{n:,}" for n in row] for row in table]
+    assert [row[10] for row in cells(view.model)] == ["178", "182", "177", "183", "181", "182", "181", "179",
+                                                      "174", "180"]
+    assert view.model.headerData(10, Qt.Orientation.Horizontal, DISPLAY) == "tie"
+    assert "no single largest pred" in view.model.headerData(10, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert view.caption.text() == "rows: the true class · columns: taken for"
+    index = view.model.index(3, 10)
+    assert view.table.viewport().rect().contains(view.table.visualRect(index))  # the tie column is in sight
+    QTest.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=view.table.visualRect(index).center())
+    listed = [view.examples_model.data(view.examples_model.index(i, 0), DISPLAY)
+              for i in range(view.examples_model.rowCount())]
+    assert listed == [str(k) for k in want.examples_in(3, TIE)] and len(listed) == 183
+    assert view.examples_title.text() == "183 examples of 3 with no single largest pred"
+
+
+def whole(view) -> list[str]:
+    """The cells and headers of the confusion table that would not be drawn whole (cut to "…"),
+    each measured with the table's font and the margins the style keeps."""
+    table = view.table
+    metrics = QFontMetrics(table.font())
+    style = table.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    header_margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, table.horizontalHeader())
+    cut = []
+    model = view.model
+    for column in range(model.columnCount()):
+        room = table.columnWidth(column) - 2 * margin
+        for row in range(model.rowCount()):
+            text = model.data(model.index(row, column), DISPLAY)
+            if metrics.horizontalAdvance(text) > room:
+                cut.append(f"cell {row},{column} {text!r} in {room} px")
+        name = model.headerData(column, Qt.Orientation.Horizontal, DISPLAY)
+        if metrics.horizontalAdvance(name) > table.columnWidth(column) - 2 * header_margin:
+            cut.append(f"column {name!r}")
+    rows = table.verticalHeader()
+    for row in range(model.rowCount()):
+        name = model.headerData(row, Qt.Orientation.Vertical, DISPLAY)
+        narrow = metrics.horizontalAdvance(name) > rows.width() - 2 * header_margin
+        if narrow or rows.sectionSize(row) < metrics.height():
+            cut.append(f"row {name!r} ({rows.width()} x {rows.sectionSize(row)} px)")
+    return cut
+
+
+def test_the_confusion_table_is_measured_again_at_every_zoom(qtbot, make_window):
+    """View → Zoom: at 125 % and 200 % (and back at 100 %) every count and every header of the
+    confusion table fits its cell with the new font (no "…", rows as high as the text). Checked
+    before the fix: at 125 % the counts' columns kept their 100 % width (cut to "…") and at
+    200 % the rows kept their height."""
+    window = make_window("digits")
+    sync(qtbot, window)
+    window.views.tabs.setCurrentIndex(confusion_tab(window))
+    settled(qtbot, window, expected_at(0).text())
+    view = window.views.confusion
+    base = view.table.font().pointSizeF()
+    try:
+        for factor in (1.25, 2.0, 1.0):
+            window.actions.set_zoom(factor)
+            shown(qtbot)
+            assert view.table.font().pointSizeF() == pytest.approx(factor * base)  # the zoom reached the table
+            assert whole(view) == [], factor
+            index = view.model.index(9, 10)
+            table_rect = view.table.viewport().rect()
+            if factor < 2:  # at 200 % the tab may be too small for the table: it scrolls
+                assert table_rect.contains(view.table.visualRect(index)), factor
+    finally:
+        window.actions.set_zoom(1.0)
+
+
+def test_the_confusion_table_and_a_column_of_images_fit_at_1024_x_640(qtbot, make_window):
+    """At 1024 × 640 every cell of the table is in sight (column 9 and the ties) and the list of
+    examples keeps room for a column of images beside it, or a row under it. Checked before the
+    fix: column 9 was cut and the list was ~80 px wide."""
+    window = make_window("digits")
+    window.resize(1024, 640)
+    sync(qtbot, window)
+    window.views.tabs.setCurrentIndex(confusion_tab(window))
+    settled(qtbot, window, expected_at(0).text())
+    view = window.views.confusion
+    qtbot.waitUntil(lambda: window.width() == 1024 and view.isVisible())
+    shown(qtbot)
+    table, rect = view.table, view.table.viewport().rect()
+    assert all(rect.contains(table.visualRect(view.model.index(r, c))) for r in range(10) for c in range(11))
+    assert whole(view) == []
+    thumbnail = confusion_view.THUMBNAIL
+    assert view.examples.viewport().width() >= thumbnail + 20 and view.examples.viewport().height() >= thumbnail + 20
+
+
+def test_an_example_picked_in_a_cell_is_drawn_in_the_weight_images_tab(qtbot, make_window):
+    """Clicking an example in a cell's list sets the session's example and the Weight images tab's
+    example, without leaving the Confusion tab; a double-click goes to the Weight images tab,
+    which draws it. The list's tooltip names the controls' field as it reads ("Train on example").
+    Checked before the fix: the Weight images tab kept drawing the iteration's example, and the
+    tooltip said "Train on game"."""
+    window = make_window("digits")
+    sync(qtbot, window)
+    window.views.tabs.setCurrentIndex(confusion_tab(window))
+    settled(qtbot, window, expected_at(0).text())
+    view = window.views.confusion
+    images = window.views.weight_images
+    assert "Train on example" in view.examples.toolTip() and "game" not in view.examples.toolTip()
+    index = view.model.index(3, 10)
+    QTest.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=view.table.visualRect(index).center())
+    found = expected_at(0).examples_in(3, TIE)
+    pick = view.examples_model.index(1, 0)
+    QTest.mouseClick(view.examples.viewport(), Qt.MouseButton.LeftButton, pos=view.examples.visualRect(pick).center())
+    sync(qtbot, window)
+    assert window.controller.state.example == int(found[1])
+    assert images.example_box.value() == int(found[1])
+    assert window.views.tabs.currentWidget() is view
+    other = view.examples_model.index(2, 0)
+    at = view.examples.visualRect(other).center()
+    QTest.mouseClick(view.examples.viewport(), Qt.MouseButton.LeftButton, pos=at)  # a double-click as Qt gets one:
+    QTest.mouseDClick(view.examples.viewport(), Qt.MouseButton.LeftButton, pos=at)  # a click, then the second press
+    sync(qtbot, window)
+    assert window.views.tabs.currentWidget() is images
+    assert images.example_box.value() == int(found[2])
+    qtbot.waitUntil(lambda: images.input_picture.title.text == f"example {int(found[2]):,}")
+
+
+def test_the_accuracy_samples_are_drawn_as_points_and_said_to_be_sampled(qtbot, make_window):
+    """The accuracy on the right axis is points at the iterations it was worked out for, never
+    joined by a line (the clock picks a run's samples), and its axis says "sampled". Checked
+    before the fix: the points were joined by a 1.5 px line and the axis read "accuracy %"."""
+    window = make_window("digits")
+    sync(qtbot, window)
+    for _ in range(2):
+        window.step()
+        sync(qtbot, window)
+    settled(qtbot, window, expected_at(2).text())
+    curve = window.accuracy.curve
+    x, y = curve.curve.getData()
+    assert x.tolist() == [0.0, 1.0, 2.0] and y.tolist() == [100 * expected_at(k).share for k in (0, 1, 2)]
+    assert curve.curve.opts["pen"] is None and curve.curve.opts["symbol"] == "o"
+    assert "sampled" in curve.axis.labelText
+    assert "sampled" in window.views.error_plot.accuracy_label.toolTip()
+
+
+def swatches(plot) -> dict[str, str]:
+    """The legend's entries: name → the colour of its swatch."""
+    return {name: colour for colour, name in re.findall(r"color:(#[0-9a-f]{6})'>━</span>([^<&]+)", plot.legend.text())}
+
+
+def test_the_legends_swatches_are_the_colours_drawn(qtbot, make_window):
+    """In cycle mode the total is drawn faded (a grey band) under the solid mean per cycle: the
+    legend's "total" swatch is that faded colour, each output's its own faded pen; with the mean
+    turned off, the total's is the text colour again. Checked before the fix: the total's swatch
+    stayed black while the band was grey."""
+    window = make_window("digits")
+    sync(qtbot, window)
+    plot = window.views.error_plot
+    assert plot.mean_curve.visible  # the digits train in cycle mode
+    text = plot.palette().windowText().color().name()
+    entries = swatches(plot)
+    assert entries["total"] == plot.total_curve.pen.color().name() != text
+    assert entries["total, mean per cycle"] == plot.mean_curve.pen.color().name()
+    for o, curve in enumerate(plot.curves):
+        if plot.output_names[o] in entries:
+            assert entries[plot.output_names[o]] == curve.pen.color().name()
+    plot.cycle_mean.setChecked(False)
+    assert swatches(plot)["total"] == text

@@ -148,6 +148,10 @@ class MainWindow(QMainWindow):
         self.controls.data_editor.actions["show_image"].setVisible(views.weight_images is not None)
         if views.weight_images is not None:
             views.weight_images.digits = views.network_view.digits  # View → Digits, as the diagram writes them
+            if views.confusion is not None:  # an example picked in a confusion cell's list is drawn there too
+                views.confusion.image_tab = True
+                views.confusion.example_picked.connect(views.weight_images.show_example)
+                views.confusion.example_opened.connect(self.show_example_image)
 
     def _connect_tables(self) -> None:
         controller = self.controller
