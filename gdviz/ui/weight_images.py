@@ -37,7 +37,7 @@ from gdviz.core.dataset import DataSet
 from gdviz.core.images import dot_product_image, image_shape, input_at, pixel_sum, size_text, weight_images
 from gdviz.core.moment import Moment
 from gdviz.core.numbers import DEFAULT_DIGITS, Digits, format_number
-from gdviz.ui import style
+from gdviz.ui import style, zoom
 from gdviz.ui.guard import answers_qt
 
 THE_ITERATIONS = -1
@@ -45,9 +45,21 @@ THE_ITERATIONS = -1
 THE_TARGETS = -1
 """The output chooser's first choice: the output of the example's class (its target's 1)."""
 BAR_WIDTH = 12
-TITLE_HEIGHT = 18  # a weight image's title, in pixels (for choosing how many images a row holds)
+TITLE_POINTS = 9  # the images' titles at 100 % (View → Zoom scales them)
+TITLE_HEIGHT = 14  # a weight image's title at 100 %, in pixels (measured: 14 at 9pt, 28 at 18pt)
+GAP, CELL_MARGIN, GRID_MARGIN = 2, 1, 8  # pixels between images, round each, over and under the grid
+BAR_ROOM = 50  # the colour bar's axis labels at 100 %, in pixels
+HOVER_LINE_ZOOM = 1.25  # past this zoom the hover line is left out (see _show_hover_line)
+CAPTION_TIP = ("Each output's pred is the dot product of the input image with its weight image: pixels where "
+               "the weights are blue add to it where there is ink, orange ones take away. Pixels that are 0 in "
+               "every example never move their weights.")
 PAPER, INK = QColor("#ffffff"), QColor("#111827")
 FRAME = "#9ca3af"
+
+
+def title_size() -> str:
+    """An image's title size at the window's zoom (View → Zoom)."""
+    return f"{zoom.scaled(TITLE_POINTS):g}pt"
 
 
 def diverging_map(pal=None) -> pg.ColorMap:
@@ -101,11 +113,17 @@ def scale_text(levels: tuple[float, float], beyond: int, count: int) -> str:
 
 
 def best_columns(count: int, shape: tuple[int, int], width: float, height: float) -> int:
-    """How many images a row holds so that ``count`` images of ``shape`` are drawn largest."""
+    """How many images a row holds so that ``count`` images of ``shape`` are drawn largest in
+    ``width`` × ``height`` pixels, with a title over each, :data:`GAP` between them and
+    :data:`CELL_MARGIN` round each (guessing 18 px a title and no gaps drew the digits 3 rows of 4
+    at 39 px on a 1024 × 640 screen, where 2 rows of 5 draw them at 47)."""
     best, best_scale = 1, -1.0
+    title = TITLE_HEIGHT * zoom.factor()
     for columns in range(1, count + 1):
         rows = math.ceil(count / columns)
-        scale = min(width / columns / shape[1], (height / rows - TITLE_HEIGHT) / shape[0])
+        across = (width - GAP * (columns - 1)) / columns - 2 * CELL_MARGIN
+        down = (height - GAP * (rows - 1)) / rows - 2 * CELL_MARGIN - title
+        scale = min(across / shape[1], down / shape[0])
         if scale > best_scale + 1e-9:
             best, best_scale = columns, scale
     return best
@@ -116,9 +134,13 @@ class _Picture:
 
     def __init__(self, title: str, colour_map: pg.ColorMap):
         self.cell = pg.GraphicsLayout()
-        self.cell.setContentsMargins(1, 1, 1, 1)
+        self.cell.setContentsMargins(CELL_MARGIN, CELL_MARGIN, CELL_MARGIN, CELL_MARGIN)
         self.cell.setSpacing(0)
-        self.title = self.cell.addLabel(title, row=0, col=0, size="9pt")
+        self.title = self.cell.addLabel(title, row=0, col=0, size=title_size())
+        # the text's own height: Qt's 4 px document margin round a title made each row of images
+        # 8 px shorter (the rows, not the columns, limit them on a 1024 × 640 screen)
+        self.title.item.document().setDocumentMargin(0)
+        self.title.setText(title)
         self.box = self.cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True,
                                         enableMenu=False)
         self.cell.layout.setRowStretchFactor(1, 1)  # the room to the image, not to its title
@@ -174,12 +196,11 @@ class WeightImagesView(QWidget):
 
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.caption.setToolTip("Each output's pred is the dot product of the input image with its weight image: "
-                                "pixels where the weights are blue add to it where there is ink, orange ones take "
-                                "away. Pixels that are 0 in every example never move their weights.")
+        self.caption.setToolTip(CAPTION_TIP)
         self.grid = pg.GraphicsLayoutWidget()
-        self.grid.ci.setContentsMargins(2, 8, 2, 8)  # room for the colour bar's end labels, half outside it
-        self.grid.ci.setSpacing(2)
+        # room for the colour bar's end labels, half outside it
+        self.grid.ci.setContentsMargins(2, GRID_MARGIN, 2, GRID_MARGIN)
+        self.grid.ci.setSpacing(GAP)
         self._parts: tuple | None = None  # the pictures and colour bars: made when first shown
 
         self.example_box = QSpinBox()
@@ -201,8 +222,7 @@ class WeightImagesView(QWidget):
         self.sum_label = QLabel()
         self.sum_label.setWordWrap(True)
         self.sum_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hover_label = QLabel("Hover a pixel for its name and numbers; click a weight image to see its "
-                                  "dot product.")
+        self.hover_label = QLabel("Hover a pixel for its numbers; click a weight image for its dot product.")
         self.hover_label.setWordWrap(True)
 
         choosers = QFormLayout()
@@ -211,22 +231,28 @@ class WeightImagesView(QWidget):
         choosers.addRow("Output", self.output_box)
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
-        left.addWidget(self.caption)
         left.addWidget(self.grid, 1)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.addLayout(choosers)
         right.addWidget(self.pair, 1)
         right.addWidget(self.sum_label)
-        pictures = QHBoxLayout()
-        pictures.setContentsMargins(0, 0, 0, 0)
-        pictures.addLayout(left, 2)  # the weights first: the pair is two images
-        pictures.addLayout(right, 1)
+        self.pictures_layout = QHBoxLayout()
+        self.pictures_layout.setContentsMargins(0, 0, 0, 0)
+        self.pictures_layout.setSpacing(4)
+        self.pictures_layout.addLayout(left, 2)  # the weights first: the pair is two images
+        self.pictures_layout.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(pictures, 1)
+        # the caption across the top, over the choosers too: over the weights alone it wrapped
+        # onto four lines at 200 % and took their room (~25 px images on a 1366 × 768 screen)
+        layout.addWidget(self.caption)
+        layout.addLayout(self.pictures_layout, 1)
         layout.addWidget(self.hover_label)
+        self._show_hover_line()
+        self.grid.installEventFilter(self)
+        self.pair.installEventFilter(self)
         self.grid.scene().sigMouseMoved.connect(self._hover_weights)
         self.grid.scene().sigMouseClicked.connect(self._click_weights)
         self.pair.scene().sigMouseMoved.connect(self._hover_pair)
@@ -281,10 +307,14 @@ class WeightImagesView(QWidget):
         dot product side by side, or one over the other where the room is narrow (at 1024 × 640 the
         two titles side by side were wider than the room)."""
         size = self.grid.size()
-        self._place(best_columns(len(self.output_names), self.shape, max(size.width() - BAR_WIDTH - 50, 1),
-                                 max(size.height(), 1)))
-        pair = self.pair.size()
-        self._arrange_pair(pair.width() < 200 or pair.width() < pair.height())
+        self._place(best_columns(len(self.output_names), self.shape,
+                                 max(size.width() - 4 - GAP - BAR_WIDTH - BAR_ROOM * zoom.factor(), 1),
+                                 max(size.height() - 2 * GRID_MARGIN, 1)))
+        pair, title = self.pair.size(), TITLE_HEIGHT * zoom.factor()
+        # the larger images: the dot product's title is two lines, and beside, its colour bar under it
+        beside = min(pair.width() / 2, pair.height() - 2 * title - 2.5 * title)
+        stacked = min(pair.width(), (pair.height() - 3 * title) / 2)
+        self._arrange_pair(pair.width() < 260 * zoom.factor() or stacked >= beside)
 
     def _arrange_pair(self, stacked: bool) -> None:
         if stacked == self._stacked:
@@ -299,6 +329,8 @@ class WeightImagesView(QWidget):
         if not stacked:  # under the dot product; one over the other, the room is the images' (its scale in its title)
             layout.addItem(terms_bar, 1, 1)
         terms_bar.setVisible(not stacked)
+        # one over the other, the pair needs one image's width: the rest goes to the weights
+        self.pictures_layout.setStretch(0, 3 if stacked else 2)
         for k in (0, 1):  # the two images the same size, whatever their titles
             layout.layout.setColumnStretchFactor(k, 1 if k == 0 or not stacked else 0)
             layout.layout.setRowStretchFactor(k, 1 if k == 0 or stacked else 0)
@@ -311,11 +343,29 @@ class WeightImagesView(QWidget):
         if self._parts is not None:
             self._fit()
 
+    @answers_qt(lambda *_: False)
+    def eventFilter(self, watched, event):  # noqa: N802
+        # the grid's and the pair's own sizes: they change without the view's (the pair stacked
+        # gives the weights a larger share; the choosers wrap)
+        if watched in (self.grid, self.pair) and event.type() == QEvent.Type.Resize and self._parts is not None:
+            self._fit()
+        return False
+
     @answers_qt()
     def changeEvent(self, event):  # noqa: N802
-        if event.type() == QEvent.Type.PaletteChange and self._parts is not None:
-            self._restyle()
+        if event.type() == QEvent.Type.FontChange:  # View → Zoom changes the application's font
+            self._show_hover_line()
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and self._parts is not None:
+            self._restyle()  # (the titles follow the zoom)
+            if event.type() == QEvent.Type.FontChange:
+                self._columns = 0  # the titles' height changed: the columns are chosen again
+                self._fit()
         super().changeEvent(event)
+
+    def _show_hover_line(self) -> None:
+        """The hover line under the images up to 125 %: past it, its two lines were the weight
+        images' room, and the tooltip at the cursor says the same."""
+        self.hover_label.setVisible(zoom.factor() <= HOVER_LINE_ZOOM)
 
     def _restyle(self) -> None:
         palette = self.palette()
@@ -324,7 +374,7 @@ class WeightImagesView(QWidget):
         for widget in (self.grid, self.pair):
             widget.setBackground(palette.window().color())
         for picture in (*self.pictures, self.input_picture, self.terms_picture):
-            picture.title.setText(picture.title.text, color=text.name())
+            picture.title.setText(picture.title.text, color=text.name(), size=title_size())
         for picture in (*self.pictures, self.terms_picture):
             picture.image.setColorMap(colour_map)
         for bar in (self.colour_bar, self.terms_bar):
@@ -380,8 +430,11 @@ class WeightImagesView(QWidget):
             f"The weights' colours, shared by every image: {self.scale_text}. The scale reaches the "
             f"{ROBUST_PERCENTILE:g}th percentile of the weights' sizes, so that a few large weights of rarely "
             "inked pixels do not make every pattern pale; hover a pixel for its exact weight.")
-        self.caption.setText(f"Each output's weights after iteration {moment.iteration:,} ({size_text(shape)}): "
-                             f"blue +, orange −, colours to {self.scale_text}")
+        far = f" ({100 * beyond / weights.size:.2g}% beyond ±{format_number(levels[1], 2)}: full colour)" \
+            if beyond else ""
+        self.caption.setText(f"Weights after iteration {moment.iteration:,} ({size_text(shape)}): blue +, "
+                             f"orange −{far}")
+        self.caption.setToolTip(f"{CAPTION_TIP} Colours: {self.scale_text}.")
         self._draw_example(moment, data, shape)
 
     def _draw_example(self, moment: Moment, data: DataSet, shape: tuple[int, int]) -> None:
@@ -394,7 +447,7 @@ class WeightImagesView(QWidget):
             example, inputs, self._targets = logged, moment.inputs, moment.targets
             weights, iteration = moment.record.weights[0], moment.iteration + (moment.row is None)
             said = f"iteration {iteration:,}" + (", the next" if moment.row is None else "")
-            whose = f" before iteration {iteration:,}"  # the grid draws the weights after it
+            whose = f"<br>before iteration {iteration:,}"  # the grid draws the weights after it
             told = (f"The pred of iteration {iteration:,} for its example, worked out with the weights before "
                     "it: the number the diagram and the arithmetic show, to the last digit.")
         else:  # an example chosen, or batch mode (every example at once): the weights shown
@@ -420,8 +473,7 @@ class WeightImagesView(QWidget):
         text = self.palette().windowText().color().name()
         self.input_picture.title.setText(f"example {example:,}", color=text)
         scale = f" (±{format_number(terms_levels[1], 2)})" if self._stacked else ""
-        self.terms_picture.title.setText(f"× weights of {self.output_names[output]}{whose}{scale}",
-                                        color=text)
+        self.terms_picture.title.setText(f"× weights of {self.output_names[output]}{scale}{whose}", color=text)
         total = pixel_sum(terms)
         self.sum_label.setText(f"Sum of the pixels = pred of {self.output_names[output]} = "
                                f"{format_number(total, self.digits)} ({said})")
