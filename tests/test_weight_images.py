@@ -192,7 +192,7 @@ def test_the_weight_images_show_the_weights_of_the_iteration_shown(qtbot, make_w
     for o, picture in enumerate(view.pictures):
         assert same_bits(picture.image.image, oracle.weights[o].reshape(8, 8))
     low, high = view.pictures[0].image.levels
-    assert low == -high and high == np.percentile(np.abs(oracle.weights), 99.0)  # one scale, centred at 0
+    assert low == -high and high == np.percentile(np.abs(oracle.weights), 98.0)  # one scale, centred at 0
     assert all(tuple(picture.image.levels) == (low, high) for picture in view.pictures)
     assert tuple(view.colour_bar.levels()) == (low, high)
     win.controller.show_iteration(120)
@@ -420,11 +420,11 @@ def test_in_batch_mode_the_example_is_drawn_with_the_weights_shown(qtbot, make_w
 
 
 def test_a_few_huge_weights_do_not_make_every_pattern_pale(qtbot, make_window):
-    """Review, point 1: the shared scale reaches the 99th percentile of |w|, not the largest, so
+    """Review, point 1: the shared scale reaches the 98th percentile of |w|, not the largest, so
     three huge weights (50, as rarely inked edge pixels grow after long training) leave the other
     pixels' colours strong; the three are drawn at full colour, the caption and the colour bar say
     how many lie beyond, and hovering still gives the exact weight. Checked against a broken build
-    (the scale to the 100th percentile, ±max|w| as before): the levels were ±50, not ±0.093."""
+    (the scale to the 100th percentile, ±max|w| as before): the levels were ±50, not under 1."""
     win = make_window("digits")
     run(qtbot, win, 300)
     for output, input_ in ((1, 39), (4, 0), (7, 7)):
@@ -434,11 +434,11 @@ def test_a_few_huge_weights_do_not_make_every_pattern_pale(qtbot, make_window):
     qtbot.waitUntil(lambda: view.moment.weights[1, 39] == 50.0)
     weights = view.moment.weights
     low, high = view.colour_bar.levels()
-    assert -low == high == np.percentile(np.abs(weights), 99.0) < 1.0
+    assert -low == high == np.percentile(np.abs(weights), 98.0) < 1.0
     moved = np.abs(weights[weights != 0])
     assert np.median(np.minimum(moved / high, 1.0)) > 0.2  # most pixels coloured, not pale
     beyond = int(np.count_nonzero(np.abs(weights) > high))
-    assert 3 <= beyond <= 7
+    assert 3 <= beyond <= 14  # 2% of 640 and the three
     assert f"({100 * beyond / 640:.2g}% beyond ±{format_number(high, 2)}: full colour)" in view.caption.text()
     assert f"{beyond} of 640 weights" in view.colour_bar.toolTip() and "drawn full" in view.colour_bar.toolTip()
     picture = view.pictures[1]
