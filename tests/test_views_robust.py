@@ -376,11 +376,16 @@ def test_cycle_mode_opens_with_the_mean_per_cycle_over_a_light_band(make_window,
 
     assert raw.color().alphaF() == 1.0 and distance(raw.color(), base) <= 0.31 * distance(text, base)
     assert mean.color().alphaF() == 1.0 and distance(mean.color(), base) > 0.5 * distance(text, base)
+    # zoomed out, each output's faded curve is its mean per pixel column, the total still a band
+    # (checked: fails with every curve left at "peak")
+    assert {item.opts["downsampleMethod"] for curve in plot.curves for item in curve.items} == {"mean"}
+    assert plot.total_curve.items[0].opts["downsampleMethod"] == "peak"
     assert plot.mean_curve.items[0].zValue() > plot.total_curve.items[0].zValue()  # drawn over it
     assert "mean per cycle" in plot.legend.text()
     # the learner can turn it off, and a mode without cycles draws the raw curve solid
     plot.cycle_mean.setChecked(False)
     assert not plot.mean_curve.visible and plot.total_curve.items[0].opts["pen"].color() == text
+    assert plot.curves[0].items[0].opts["downsampleMethod"] == "peak"
     window.controller.set_mode("batch")
     sync(qtbot, window)
     assert not plot.mean_curve.visible and not plot.cycle_mean.isEnabled()

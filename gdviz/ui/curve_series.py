@@ -20,12 +20,14 @@ class Series:
 
     def __init__(self, plot_item: pg.PlotItem, name: str, pen, z: float):
         self.plot_item, self.pen, self.z, self.name = plot_item, pen, z, name
+        self.downsampling = "peak"  # pyqtgraph's method when a pixel holds many points
         self.items = [self._new_item()]
         self.points = 0
         self.visible = True
 
     def _new_item(self) -> pg.PlotDataItem:
         item = self.plot_item.plot(pen=self.pen)
+        item.setDownsampling(auto=True, method=self.downsampling)
         item.setZValue(self.z)
         item.setVisible(getattr(self, "visible", True))
         return item
@@ -72,6 +74,13 @@ class Series:
         self.visible = visible
         for item in self.items:
             item.setVisible(visible)
+
+    def set_downsampling(self, method: str) -> None:
+        """``peak`` draws each pixel column's lowest and highest point (a band where the curve
+        zigzags), ``mean`` their mean (a line: much cheaper to paint)."""
+        self.downsampling = method
+        for item in self.items:
+            item.setDownsampling(auto=True, method=method)
 
     def set_pen(self, pen) -> None:
         self.pen = pen
