@@ -95,7 +95,7 @@ def test_each_preset_carries_its_own_listings_data():
     """The multi-output listing has wlrec = [0.65, 1.0, 1.0, 0.9]; every other listing [0.65, 0.8, 0.8, 0.9]."""
     from gdviz.core.presets import PRESETS
 
-    for name in PRESETS:
+    for name in [name for name, preset in PRESETS.items() if preset.source is None]:  # the book's (not digits)
         training = preset_training(name)
         assert training.data.n_examples == 4 and training.example == 0 and training.mode == "example"
         if "wlrec" in training.data.input_names:
