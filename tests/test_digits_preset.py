@@ -184,6 +184,8 @@ def test_the_window_opens_the_digits_in_cycle_mode_naming_rows_examples(qtbot, w
     assert controls.data_model.rowCount() == 1797
     assert controls.data_group.title() == "Data: one example per row"
     assert controls.example_label.text() == "Train on example"
+    # every weight 0: the colour matrix's key says so, not "−0 … 0 … +0" (checked: fails without texts())
+    assert window.tables.legend.texts() == ("", "every one 0", "")
     # the Shape fields show 64 (not their own largest, 32) and leave the columns to the data table
     assert (controls.inputs_field.value(), controls.outputs_field.value()) == (64, 10)
     assert not controls.inputs_field.isEnabled()

@@ -237,12 +237,20 @@ class TintLegend(QWidget):
             self.largest, self.matrix = largest, matrix
             self.update()
 
+    def texts(self) -> tuple[str, str, str]:
+        """The words at the bar's left end, middle and right end: ``−0.23``, ``0``, ``+0.23``; with
+        every number 0 (the digits' weights at the start) ``every one 0`` alone, not ``−0 0 +0``."""
+        if self.largest == 0:
+            return "", "every one 0", ""
+        size = format_number(self.largest, self.digits)
+        return "−" + size, "0", "+" + size
+
     @answers_qt()
     def paintEvent(self, event):  # noqa: N802
         painter = QPainter(self)
         metrics = self.fontMetrics()
         text = self.palette().windowText().color()
-        low, high = ("−" + format_number(self.largest, self.digits), "+" + format_number(self.largest, self.digits))
+        low, middle, high = self.texts()
         left_w, right_w = metrics.horizontalAdvance(low) + 6, metrics.horizontalAdvance(high) + 6
         bar = QRectF(left_w, 3, max(20.0, self.width() - left_w - right_w), self.height() - 6)
         gradient = QLinearGradient(QPointF(bar.left(), 0), QPointF(bar.right(), 0))
@@ -257,7 +265,7 @@ class TintLegend(QWidget):
                          | Qt.AlignmentFlag.AlignVCenter, low)
         painter.drawText(QRectF(bar.right() + 3, 0, right_w, self.height()), Qt.AlignmentFlag.AlignLeft
                          | Qt.AlignmentFlag.AlignVCenter, high)
-        painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, "0")
+        painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, middle)
 
 
 class TablesPanel(QSplitter):
