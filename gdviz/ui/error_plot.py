@@ -207,10 +207,7 @@ class ErrorPlot(QWidget):
         base = self.palette().base().color()
 
         def shade(colour: QColor) -> QColor:
-            if faded:
-                colour.setAlphaF(0.3)
-                return style.blend(colour, base)
-            return colour
+            return style.mix(colour, base, 0.3) if faded else colour
 
         for o, curve in enumerate(self.curves):
             curve.set_pen(pg.mkPen(shade(style.curve_colour(o, count, self.palette())), width=1))

@@ -498,11 +498,7 @@ class NetworkView(QWidget):
         background = palette.window().color()
         colours = {}
         for positive in (True, False):
-            colour = style.sign_colour(1.0 if positive else -1.0, palette)
-            colours[positive] = QColor.fromRgbF(
-                *(opacity * c + (1 - opacity) * b for c, b in zip(
-                    (colour.redF(), colour.greenF(), colour.blueF()),
-                    (background.redF(), background.greenF(), background.blueF()))))
+            colours[positive] = style.mix(style.sign_colour(1.0 if positive else -1.0, palette), background, opacity)
         every = self._edge_lines(inputs, outputs)
         # a pen for each (width rounded to half a pixel, sign, frozen), drawn thinnest first and,
         # at one width, in the order the groups first come among the edges thinnest first
@@ -523,7 +519,7 @@ class NetworkView(QWidget):
         full = self.thickest_width()
         for (width, positive, frozen), lines in sorted(groups.items(), key=lambda item: item[0][0]):
             strength = 0.3 + 0.7 * min(max((width - MIN_BATCHED_WIDTH) / max(full - MIN_BATCHED_WIDTH, 0.5), 0.0), 1.0)
-            pen = QPen(style.blend(_with_alpha(colours[positive], strength), background), width)
+            pen = QPen(style.mix(colours[positive], background, strength), width)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             if frozen:
                 pen.setStyle(Qt.PenStyle.DashLine)
@@ -553,10 +549,7 @@ class NetworkView(QWidget):
         share = float(np.mean(self.weights[finite] >= 0)) if finite.any() else 0.5
         full = self.thickest_width()
         strength = 0.15 + 0.85 * min(max(float(np.mean(widths - HAIRLINE)) / (full - HAIRLINE), 0.0), 1.0)
-        plus, minus = colours[True], colours[False]
-        mixed = QColor.fromRgbF(*(share * p + (1 - share) * m for p, m in zip(
-            (plus.redF(), plus.greenF(), plus.blueF()), (minus.redF(), minus.greenF(), minus.blueF()))))
-        return style.blend(_with_alpha(mixed, strength), background)
+        return style.mix(style.mix(colours[True], colours[False], share), background, strength)
 
     @staticmethod
     def _offset(start: QPointF, end: QPointF, distance: float) -> tuple[QPointF, QPointF]:
@@ -627,9 +620,3 @@ class NetworkView(QWidget):
             which = ", ".join(f"every {ordinal(k)} {side}" for k, side in ((every_in, "input"), (every_out, "output"))
                               if k > 1)
         return f"labels {which}; hover for all"
-
-
-def _with_alpha(colour: QColor, alpha: float) -> QColor:
-    copy = QColor(colour)
-    copy.setAlphaF(alpha)
-    return copy

@@ -92,11 +92,15 @@ def contrast(a: QColor, b: QColor) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def mix(over: QColor, under: QColor, share: float) -> QColor:
+    """The opaque colour ``share`` of the way from ``under`` to ``over``."""
+    return QColor.fromRgbF(*(share * getattr(over, c)() + (1 - share) * getattr(under, c)()
+                             for c in ("redF", "greenF", "blueF")))
+
+
 def blend(over: QColor, under: QColor) -> QColor:
     """``over`` (with its alpha) painted on ``under``: the colour a user sees."""
-    alpha = over.alphaF()
-    return QColor.fromRgbF(*(alpha * getattr(over, c)() + (1 - alpha) * getattr(under, c)()
-                             for c in ("redF", "greenF", "blueF")))
+    return mix(over, under, over.alphaF())
 
 
 def _palette(roles: dict[QPalette.ColorRole, str], disabled_text: str) -> QPalette:
