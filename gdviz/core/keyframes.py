@@ -186,7 +186,9 @@ class KeyframedLog:
         """Bytes held: the record blocks and the keyframes' weights (settings are shared with the history)."""
         arrays: list[np.ndarray] = [*self._errors, *self._totals, *self._examples]
         blocks = sum(a.nbytes for a in arrays)
-        return blocks + sum(k.weights.nbytes for k in self._keys)
+        # every keyframe holds the log's one shape of weights: no walk over thousands of them (the
+        # status bar asks every frame)
+        return blocks + (len(self._keys) * self._keys[0].weights.nbytes if self._keys else 0)
 
     @staticmethod
     def bytes_per_record(n_inputs: int, n_outputs: int) -> int:
