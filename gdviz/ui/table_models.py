@@ -54,18 +54,33 @@ class WeightTableModel(QAbstractTableModel):
 
     def __init__(self, input_names, output_names, what: str = "weight", parent=None):
         super().__init__(parent)
-        self.input_names, self.output_names, self.what = list(input_names), list(output_names), what
-        self.matrix = np.zeros((len(output_names), len(input_names)))
-        self.frozen = np.zeros(self.matrix.shape, dtype=bool)
+        self.what = what
+        self._name(input_names, output_names)
         self.editable = False
         self.checkable = False  # the weights table: a tick freezes the weight
         self.digits: Digits = saved_digits()
         self.numbers_shown = True
         self._cells: dict[tuple[int, int], tuple[float, str, QColor]] = {}
         self._largest = 0.0  # the matrix's largest magnitude, for the tints
-        self._signs = {True: style.sign_colour(1.0), False: style.sign_colour(-1.0)}
+        self._signs = self._sign_colours()
         # a colour matrix's headers name every k-th input (columns) and output (rows): see set_named_every
         self.named_every = {Qt.Orientation.Horizontal: 1, Qt.Orientation.Vertical: 1}
+
+    def _name(self, input_names, output_names) -> None:
+        self.input_names, self.output_names = list(input_names), list(output_names)
+        self.matrix = np.zeros((len(output_names), len(input_names)))
+        self.frozen = np.zeros(self.matrix.shape, dtype=bool)
+        self._cells = {}
+        self._largest = 0.0
+
+    def set_names(self, input_names, output_names) -> None:
+        """Another network's names: every number 0 until :meth:`set_matrix` (one model for every
+        network: a table given a new model took ~5 ms of an import's take-in, and the old ones
+        were never freed)."""
+        self.beginResetModel()
+        self._name(input_names, output_names)
+        self.named_every = {Qt.Orientation.Horizontal: 1, Qt.Orientation.Vertical: 1}
+        self.endResetModel()
 
     def set_named_every(self, orientation: Qt.Orientation, every: int) -> None:
         """Name every ``every``-th section of the headers of ``orientation`` (the others blank,
@@ -77,9 +92,13 @@ class WeightTableModel(QAbstractTableModel):
             self.headerDataChanged.emit(orientation, 0, count - 1)
 
     def set_matrix(self, matrix: np.ndarray, frozen: np.ndarray | None = None) -> None:
-        self.matrix = np.array(matrix, dtype=float)
-        if frozen is not None:
-            self.frozen = np.array(frozen, dtype=bool)
+        matrix = np.array(matrix, dtype=float)
+        frozen = self.frozen if frozen is None else np.array(frozen, dtype=bool)
+        if matrix.shape == self.matrix.shape and matrix.tobytes() == self.matrix.tobytes() and \
+                np.array_equal(frozen, self.frozen) and self._sign_colours() == self._signs:
+            return  # the same numbers, bit for bit (a redraw for another view): no repaint of every
+            # cell (a 784 × 10 colour matrix: 20-50 ms), e.g. when a background answer comes in
+        self.matrix, self.frozen = matrix, frozen
         finite = np.abs(self.matrix[np.isfinite(self.matrix)])
         self._largest = float(finite.max(initial=0.0))
         self._changed()
@@ -94,9 +113,13 @@ class WeightTableModel(QAbstractTableModel):
             self.numbers_shown = shown
             self._changed()
 
+    @staticmethod
+    def _sign_colours() -> dict[bool, QColor]:
+        return {True: style.sign_colour(1.0), False: style.sign_colour(-1.0)}
+
     def _changed(self) -> None:
         self._cells.clear()
-        self._signs = {True: style.sign_colour(1.0), False: style.sign_colour(-1.0)}
+        self._signs = self._sign_colours()
         self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def text(self, value: float) -> str:
@@ -119,6 +142,10 @@ class WeightTableModel(QAbstractTableModel):
             colour.setAlphaF(low + (high - low) * strength)
             cell = self._cells[row, column] = (value, self.text(value) if self.numbers_shown else "", colour)
         return cell
+
+    def tint(self, row: int, column: int) -> QColor:
+        """A cell's tint (its background): the sign's colour, as strong as the number is large."""
+        return self._cell(row, column)[2]
 
     def edge(self, row: int, column: int) -> str:
         return edge_name(self.input_names[column], self.output_names[row], screen=True)
@@ -150,7 +177,7 @@ class WeightTableModel(QAbstractTableModel):
         if role == EDIT:
             return repr(self._cell(row, column)[0])
         if role == BACKGROUND:
-            return self._cell(row, column)[2]
+            return self.tint(row, column)
         if role == TOOLTIP:
             frozen = " (frozen)" if self.frozen[row, column] else ""
             value = self._cell(row, column)[0]
