@@ -130,6 +130,9 @@ def test_a_784_input_data_set_is_taken_in_without_asking_every_cell(window, qtbo
     window.views.tabs.setCurrentWidget(surface)
     shown(qtbot)
     assert surface._parts is not None and surface.plot.isVisible()
+    # a big network's views follow quick moves once they pause (main_window.SETTLE): the tab
+    # picked just after the take-in's redraw is filled in then
+    qtbot.waitUntil(lambda: len(surface.path_points()[0]) > 0)
     x, y = surface.path_points()
     assert x.tolist() == [0.0] and y.tolist() == [0.0]  # the weights shown: all 0, nothing trained yet
 

@@ -149,7 +149,7 @@ class ExamplesModel(QAbstractListModel):
             self.data_set = data
             self._shape = images.image_shape(data) if data is not None else None
             if data is not None and data.inputs.size:
-                low, high = float(np.min(data.inputs)), float(np.max(data.inputs))
+                low, high = data.input_range  # worked out once per data set (by the import, on its thread)
                 self._scale = (low, high if high > low else low + 1.0)
         self.examples = np.asarray(examples, dtype=np.int64)
         self.endResetModel()

@@ -70,6 +70,11 @@ class Series:
         self.items[0].setData([], [])
         self.points = 0
 
+    def set_z(self, z: float) -> None:
+        self.z = z
+        for item in self.items:
+            item.setZValue(z)
+
     def set_visible(self, visible: bool) -> None:
         self.visible = visible
         for item in self.items:

@@ -57,9 +57,11 @@ class ErrorPlot(QWidget):
     iteration_chosen = Signal(int)  # a click on the plot, or the cursor dragged
     cursor: pg.InfiniteLine  # the iteration line (hides QWidget.cursor(), the mouse cursor, which gdviz never asks for)
 
-    def __init__(self, output_names, capacity: int = 1024, parent=None):
+    def __init__(self, output_names=(), capacity: int = 1024, parent=None):
         super().__init__(parent)
-        self.output_names = list(output_names)
+        self.output_names: list[str] = []
+        self.curves: list[Series] = []  # one per output: the first of _made
+        self._made: list[Series] = []
         self.plot = TimedPlotWidget()
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "iteration")
@@ -69,14 +71,9 @@ class ErrorPlot(QWidget):
         item.showGrid(x=False, y=False)
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        count = len(self.output_names)
-        self.curves = [Series(item, f"error {name}", pg.mkPen(style.curve_colour(o, count), width=1), 10 + o * 0.01)
-                       for o, name in enumerate(self.output_names)]
         self.total_curve = Series(item, "total", pg.mkPen("k", width=2), TOTAL_Z)
         self.mean_curve = Series(item, "total, mean per cycle", pg.mkPen("k", width=2), MEAN_Z)
         self.mean_curve.set_visible(False)
-        for o, curve in enumerate(self.curves):
-            curve.set_visible(o < SHOWN_AT_FIRST)
         self.cursor = pg.InfiniteLine(angle=90, movable=True)
         self.cursor.setZValue(100)
         self.cursor.setVisible(False)
@@ -108,7 +105,6 @@ class ErrorPlot(QWidget):
         self.outputs_menu = QMenu(self)
         self.outputs_button.setMenu(self.outputs_menu)
         self._output_actions: list[QAction] = []
-        self._build_outputs_menu()
         self.pin_button = QPushButton("Pin run")
         self.pin_button.setToolTip("Keep this run's total error as a faded ghost, to compare after "
                                    "Reset with another alpha, mode or frozen weights (P; up to 5)")
@@ -156,11 +152,10 @@ class ErrorPlot(QWidget):
         self._left_out = False  # an error was inf or NaN: not drawn
         self._smallest_positive = math.inf  # for the log scale
         self._x = np.zeros(0)
-        self._columns = np.zeros((count + 1, 0))
+        self._columns = np.zeros((1, 0))
         self._filled = 0  # rows of the log copied into _columns (the visible outputs' and the total's)
         self._log_id = 0
         self._log: KeyframedLog | None = None
-        self._allocate(capacity)
         self._cycle_length = 0
         self._training = False
         self._cycle_x = np.zeros(0)
@@ -168,6 +163,31 @@ class ErrorPlot(QWidget):
         self.shown = 0  # how many iterations the curves hold
         self._refreshed_at = 0.0
         self._refresh_seconds = 0.0
+        self.set_outputs(output_names, capacity)
+
+    def set_outputs(self, output_names, capacity: int = 1024) -> None:
+        """Curves for another network's outputs, empty until :meth:`refresh` gets its log. The plot,
+        its options (log scale, follow, legend) and the pinned runs are kept: made anew, the plot
+        and its curves took ~25 ms of the GUI thread at each new network (an import's take-in)."""
+        item = self.plot.getPlotItem()
+        names = list(output_names)
+        count = len(names)
+        # the curves made so far are kept, the ones not needed hidden and empty: a curve takes ~1.4 ms
+        # to make, and the ten the digits want are made with the window (SHOWN_AT_FIRST), not at an import
+        while len(self._made) < max(count, SHOWN_AT_FIRST):
+            self._made.append(Series(item, "", pg.mkPen(style.curve_colour(0, 1), width=1), 10))
+        for o, curve in enumerate(self._made):
+            curve.clear()
+            curve.name = f"error {names[o]}" if o < count else ""
+            curve.set_z(10 + o * 0.01)
+            curve.set_visible(o < min(count, SHOWN_AT_FIRST))
+        self.output_names, self.curves = names, self._made[:count]
+        self._build_outputs_menu()
+        self._log_id, self._log = 0, None  # the next refresh starts the curves again (_reset_for)
+        self._filled = self._bounds_rows = 0
+        self._columns, self._x = np.zeros((count + 1, 0)), np.zeros(0)
+        self._allocate(capacity)
+        self.shown = 0
         self._restyle()
 
     # -- look --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import traceback
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QToolTip
 
@@ -127,22 +127,23 @@ class MainWindow(QMainWindow):
         self.controls.cell_refused.connect(self.show_refusal)
         self.phases.changed.connect(self._on_phase)
         self.views.timeline.iteration_chosen.connect(controller.show_iteration)
+        plot = self.views.error_plot  # one for every network (its curves made anew for each)
+        plot.iteration_chosen.connect(controller.show_iteration)
+        plot.pin_button.clicked.connect(controller.pin_run)
+        plot.log_scale.toggled.connect(self.actions.log_scale.setChecked)
+        plot.set_legend_visible(self.actions.legend.isChecked())
         self.views.tabs.currentChanged.connect(lambda _i: self._show_now())
         self.views.network_view.freeze_requested.connect(controller.set_frozen)
         self.views.network_view.edge_selected.connect(self._select_edge)
         self.tables.weight_view.freeze_requested.connect(controller.set_frozen)
         self.tables.arithmetic.output_box.currentIndexChanged.connect(self._on_arithmetic_output)
         self.controls.data_editor.image_requested.connect(self.show_example_image)
+        self._connect_tables()
 
     def _connect_network_views(self) -> None:
         """Wire the views made for a new network."""
-        views, controller = self.views, self.controller
-        plot = views.error_plot
-        assert plot is not None and views.bowls is not None and views.surface is not None  # just made by rebuild
-        plot.iteration_chosen.connect(controller.show_iteration)
-        plot.pin_button.clicked.connect(controller.pin_run)
-        plot.log_scale.toggled.connect(self.actions.log_scale.setChecked)
-        plot.set_legend_visible(self.actions.legend.isChecked())
+        views = self.views
+        assert views.bowls is not None and views.surface is not None  # just made by rebuild
         views.bowls.output_chosen.connect(lambda _o: self._show_now())
         views.surface.weights_chosen.connect(self._show_now)
         self.controls.data_editor.actions["show_image"].setVisible(views.weight_images is not None)
@@ -155,8 +156,7 @@ class MainWindow(QMainWindow):
 
     def _connect_tables(self) -> None:
         controller = self.controller
-        model = self.tables.weight_model
-        assert model is not None  # just made by rebuild
+        model = self.tables.weight_model  # one for every network
         model.edit_requested.connect(controller.set_weight)
         model.edit_refused.connect(self.show_refusal)
         model.freeze_requested.connect(controller.set_frozen)
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
     # -- rendering ---------------------------------------------------------------------------------
     def _on_state(self) -> None:
         state, plot, model = self.controller.state, self.views.error_plot, self.tables.weight_model
-        assert state is not None and plot is not None and model is not None  # made on log_replaced, which comes first
+        assert state is not None  # installed with the log
         self.controls.render()  # (each of these only touches what changed: ~120 states a second at max)
         plot.set_training(state.playing)
         plot.set_cycle_length(state.data.n_examples if state.mode == "cycle" else None)
@@ -303,7 +303,6 @@ class MainWindow(QMainWindow):
             self._connect_network_views()
             self._on_pins()
         if self.tables.rebuild(state.data):
-            self._connect_tables()
             self._restore_panes(names)
         self.phases.end()
         if state.preset:
@@ -345,6 +344,10 @@ class MainWindow(QMainWindow):
         finally:
             if not self.updatesEnabled():  # held since a new session came in (_on_log_replaced)
                 self.setUpdatesEnabled(True)
+                # a paint request handled while updates were held is dropped with the window left
+                # marked dirty, and Qt asks for no paint of a region already dirty: asked again here
+                # (without it, a take-in with no other change on screen left the window unpainted)
+                QApplication.postEvent(self, QEvent(QEvent.Type.UpdateRequest))
 
     @Slot()
     def _on_frame(self, force: bool = False) -> None:

@@ -71,13 +71,14 @@ class ViewsPanel(QSplitter):
         self.tabs = ViewTabs()
         self.curves_page = QWidget()
         self.timeline = Timeline()
-        self.error_plot: ErrorPlot | None = None
+        self.error_plot = ErrorPlot()  # one for every network: rebuild gives it the outputs
         self.bowls: BowlsView | None = None
         self.surface: SurfaceView | None = None
         self.weight_images: WeightImagesView | None = None  # inputs that form an image only
         self.confusion: ConfusionView | None = None  # shown for data with classes (gdviz.ui.accuracy_view)
         self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot's place
         self._curves_layout.setContentsMargins(0, 0, 0, 0)
+        self._curves_layout.addWidget(self.error_plot, 1)
         lower = QWidget()  # the tabs over the timeline: under whichever tab is shown
         lower.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)  # as a tab widget's
         lower_layout = QVBoxLayout(lower)
@@ -122,15 +123,7 @@ class ViewsPanel(QSplitter):
             self.tabs.removeTab(self.tabs.indexOf(old))
             if old is not self.curves_page:
                 old.deleteLater()
-        legend_visible = self.error_plot.legend.isVisible() if self.error_plot is not None else True
-        log_scale = self.error_plot.log_scale.isChecked() if self.error_plot is not None else False
-        if self.error_plot is not None:
-            self.error_plot.setParent(None)
-            self.error_plot.deleteLater()
-        self.error_plot = ErrorPlot(data.output_names, capacity=capacity)
-        self.error_plot.legend.setVisible(legend_visible)
-        self.error_plot.log_scale.setChecked(log_scale)
-        self._curves_layout.insertWidget(0, self.error_plot, 1)
+        self.error_plot.set_outputs(data.output_names, capacity)
         self.bowls = BowlsView(*names)
         self.surface = SurfaceView(*names)
         self.tabs.clear_names()
