@@ -322,3 +322,31 @@ def test_every_line_the_panel_writes_is_true_as_written(qapp, session):
             assert len(lines) >= 3 * training.data.n_outputs
             for line in lines:
                 check_line(line, digits)
+
+
+@settings(max_examples=60, deadline=None)
+@given(session=sessions(), per_part=st.integers(1, 7), digits=st.sampled_from(DIGIT_SETTINGS))
+def test_the_lines_written_in_parts_are_the_lines_written_at_once(session, per_part, digits):
+    """A big network's arithmetic is written a part at a time, the window's event loop running
+    between parts: joined, the parts are the very lines written in one go, and between parts the
+    caller's decimal context is back (each part is worked out in the exact one). Checked by
+    breaking it: with the exact context entered once around all the parts, the caller's context
+    between parts had 60 digits."""
+    from gdviz.core.arithmetic import iteration_lines, iteration_lines_in_parts
+
+    training, steps = session
+    with np.errstate(all="ignore"):
+        training.run(steps)
+    assume(training.log.count > 0)
+    data, log = training.data, training.log
+    for row in range(log.count):
+        whole = iteration_lines(log, row, data.input_names, data.output_names, training.frozen, digits)
+        joined = []
+        with localcontext() as own:
+            own.prec = 17
+            for part in iteration_lines_in_parts(log, row, data.input_names, data.output_names, training.frozen,
+                                                 digits, lines_per_part=per_part):
+                assert 1 <= len(part) <= per_part
+                assert Decimal(1) / Decimal(3) == Decimal("0.33333333333333333")  # the caller's 17 digits
+                joined += part
+        assert joined == whole

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
+from itertools import islice
 
 import numpy as np
 from numpy.typing import NDArray
@@ -170,11 +171,26 @@ def iteration_lines(log: IterationLog, row: int, input_names: Sequence[str], out
     numbers written with ``digits``. ``frozen``: the weights frozen now, a hint where the row
     cannot tell (see :func:`frozen_at`)."""
     with localcontext(EXACT):
-        return _lines(log, row, input_names, output_names, frozen, digits, outputs)
+        return list(_each_line(log, row, input_names, output_names, frozen, digits, outputs))
 
 
-def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names: Sequence[str],
-           frozen: np.ndarray | None, digits: Digits, outputs: Sequence[int] | None) -> list[Line]:
+def iteration_lines_in_parts(log: IterationLog, row: int, input_names: Sequence[str], output_names: Sequence[str],
+                             frozen: np.ndarray | None = None, digits: Digits = DEFAULT_DIGITS,
+                             outputs: Sequence[int] | None = None, lines_per_part: int = 64) -> Iterator[list[Line]]:
+    """The lines of :func:`iteration_lines`, ``lines_per_part`` at a time, each part worked out
+    when it is asked for (a window writes a 784-input output's 1,571 lines over several turns of
+    its event loop, never stalling it): joined, the same lines."""
+    each = _each_line(log, row, input_names, output_names, frozen, digits, outputs)
+    while True:
+        with localcontext(EXACT):  # around each part: between parts the caller's own context is back
+            part = list(islice(each, lines_per_part))
+        if not part:
+            return
+        yield part
+
+
+def _each_line(log: IterationLog, row: int, input_names: Sequence[str], output_names: Sequence[str],
+               frozen: np.ndarray | None, digits: Digits, outputs: Sequence[int] | None) -> Iterator[Line]:
     x, t = log.inputs[row].tolist(), log.targets[row].tolist()
     pred, delta, error = log.pred[row].tolist(), log.delta[row].tolist(), log.error[row].tolist()
     weights, weight_deltas, alpha = log.weights[row].tolist(), log.weight_deltas[row].tolist(), float(log.alpha[row])
@@ -202,9 +218,8 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
             return None, None
         return expression([dec(v) for v in values]), expression([shown(v) for v in values])
 
-    lines: list[Line] = []
     if batch:
-        lines.append(Line("batch: each number is the mean over every example", -1))
+        yield Line("batch: each number is the mean over every example", -1)
     for o, out in enumerate(output_names):
         if outputs is not None and o not in outputs:
             continue
@@ -212,24 +227,24 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
         w_o = weights[o]
         terms = " + ".join(f"{opd(x[i], i == 0)}×{opd(w_o[i])}" for i in range(n))
         total = both(sum_of_products, *(v for i in range(n) for v in (x[i], w_o[i])))
-        lines.append(Line(f"pred{tag} = {terms} {result(pred[o], *total, digits)}", o))
+        yield Line(f"pred{tag} = {terms} {result(pred[o], *total, digits)}", o)
         difference = both(minus, pred[o], t[o])
-        lines.append(Line(f"delta{tag} = {opd(pred[o], True)} {MINUS} {opd(t[o])} "
-                          f"{result(delta[o], *difference, digits)}", o, phase="compare"))
+        yield Line(f"delta{tag} = {opd(pred[o], True)} {MINUS} {opd(t[o])} "
+                          f"{result(delta[o], *difference, digits)}", o, phase="compare")
         if batch:
-            lines.append(Line(f"error{tag} = mean of (pred {MINUS} target)² = {num(error[o])}", o,
-                              phase="compare"))
+            yield Line(f"error{tag} = mean of (pred {MINUS} target)² = {num(error[o])}", o,
+                              phase="compare")
         else:
             square = both(squared, delta[o])
-            lines.append(Line(f"error{tag} = {opd(delta[o])}² {result(error[o], *square, digits)}", o,
-                              phase="compare"))
+            yield Line(f"error{tag} = {opd(delta[o])}² {result(error[o], *square, digits)}", o,
+                              phase="compare")
         for i, name in enumerate(input_names):
             edge = name if single else edge_name(name, out, screen=True)
             w, wd = w_o[i], weight_deltas[o][i]
             after = w - wd * alpha
             if frozen[o, i]:
-                lines.append(Line(f"weight_delta[{edge}] = 0 (frozen)", o, i, "learn"))
-                lines.append(Line(f"w[{edge}] = {num(w)} (frozen)", o, i, "learn"))
+                yield Line(f"weight_delta[{edge}] = 0 (frozen)", o, i, "learn")
+                yield Line(f"w[{edge}] = {num(w)} (frozen)", o, i, "learn")
                 continue
             note = ""
             if printed:  # weight_deltas[o][i] = input[o] × delta[i]
@@ -243,8 +258,7 @@ def _lines(log: IterationLog, row: int, input_names: Sequence[str], output_names
                 how = f"{opd(delta[o], True)} × {opd(x[i])}"
                 product = both(times, delta[o], x[i])
             right = f"= {num(wd)}" if batch else result(wd, *product, digits)
-            lines.append(Line(f"weight_delta[{edge}] = {how} {right}{note}", o, i, "learn"))
+            yield Line(f"weight_delta[{edge}] = {how} {right}{note}", o, i, "learn")
             moved = both(update, w, alpha, wd)
-            lines.append(Line(f"w[{edge}] = {opd(w, True)} {MINUS} {opd(alpha)} × {opd(wd)} "
-                              f"{result(after, *moved, digits)}", o, i, "learn"))
-    return lines
+            yield Line(f"w[{edge}] = {opd(w, True)} {MINUS} {opd(alpha)} × {opd(wd)} "
+                              f"{result(after, *moved, digits)}", o, i, "learn")

@@ -97,6 +97,11 @@ class IterationLog:
     def field(self, name: str) -> np.ndarray:
         return self._arrays[name][: self.count]
 
+    def row_bytes(self, row: int) -> bytes:
+        """Every field of record ``row`` as bytes: records with the same bytes are the same record
+        (a key for what is worked out from one, such as its arithmetic's lines)."""
+        return b"".join(self._arrays[name][row].tobytes() for name in _FIELDS)
+
     @property
     def example(self) -> NDArray[np.int32]:
         return self.field("example")

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextEdit, QVBoxLayout, QWidget
 
-from gdviz.core.arithmetic import Line, iteration_lines
+from gdviz.core.arithmetic import Line, iteration_lines, iteration_lines_in_parts
 from gdviz.core.log import IterationLog
 from gdviz.core.numbers import DEFAULT_DIGITS, Digits
 from gdviz.ui import style
 from gdviz.ui.guard import answers_qt
 
 DEFERRED_FROM = 256
-"""More weights' lines than this (a 784-input data set's output: 1,568 lines, ~60 ms to write) are
-written in a turn of the event loop of their own, after the window has drawn the rest."""
+"""More weights' lines than this (a 784-input data set's output: 1,571 lines, 35-75 ms to write,
+each number checked in decimal) are written a part at a time, :data:`SLICE_SECONDS` of each turn
+of the event loop (a thread would hold Python's lock: the window's own Python calls waited on it),
+and shown when all are written: in one go they were one of the stalls of taking a 784-input data
+set in, and came again at every iteration shown."""
+SLICE_SECONDS = 0.008
 
 
 class ArithmeticView(QWidget):
@@ -58,10 +65,13 @@ class ArithmeticView(QWidget):
         self.digits: Digits = DEFAULT_DIGITS  # View → Digits
         self._shown: tuple[IterationLog, int, Any] | None = None  # the log, row and frozen weights shown
         self._waiting: str | None = None  # the row's numbers are being worked out (see show_row)
-        self._later = QTimer(self)  # many lines: worked out once the window is drawn (see DEFERRED_FROM)
-        self._later.setSingleShot(True)
-        self._later.setInterval(style.FRAME_MS)  # after the paint the rest made (a 0 ms timer came before input)
-        self._later.timeout.connect(self._work_out)
+        # many lines: written a part at a time (see DEFERRED_FROM); the row's key, its parts, its lines so far
+        self._writing: tuple[tuple, Iterator[list[Line]], list[Line]] | None = None
+        self._written: tuple[tuple, list[Line]] | None = None  # the lines last written in parts, and their key
+        self._write_more = QTimer(self)
+        self._write_more.setSingleShot(True)
+        self._write_more.setInterval(0)
+        self._write_more.timeout.connect(self._write_part)
         self.set_names(input_names, output_names)
 
     def set_names(self, input_names, output_names) -> None:
@@ -76,6 +86,8 @@ class ArithmeticView(QWidget):
         self.output_box.setVisible(len(output_names) > 1)
         self.output_box.blockSignals(False)
         self.lines, self.selected, self.phase, self._shown, self._waiting = [], None, None, None, None
+        self._writing, self._written = None, None
+        self._write_more.stop()
         self._render()
 
     def set_digits(self, digits: Digits) -> None:
@@ -100,31 +112,64 @@ class ArithmeticView(QWidget):
         if upcoming and number is not None:
             title = f"Next Step: iteration {number:,}"
         self.title.setText(title)
-        output = self.output_box.currentData()
-        weights = len(self.input_names) * (len(self.output_names) if output in (None, -1) else 1)
-        if weights > DEFERRED_FROM and row is not None:
-            self._later.start()
-        else:
-            self._later.stop()
-            self._work_out()
+        self._work_out()
 
     def _work_out(self) -> None:
         """The lines of the row shown, for the output chosen only: all 32 × 32 weights' lines
-        take ~25 ms to write (each checked in decimal), one output's under 1 ms."""
-        self._later.stop()
+        take ~25 ms to write (each checked in decimal), one output's under 1 ms. Past
+        :data:`DEFERRED_FROM` weights they are written a part at a time and shown when all are
+        in; until then the lines shown stay."""
+        self._writing = None
+        self._write_more.stop()
         output = self.output_box.currentData()
         if self._shown is None:
             self.lines = []
         else:
             log, row, frozen = self._shown
-            outputs = None if output is None or output == -1 else [output]
-            try:
-                self.lines = iteration_lines(log, row, self.input_names, self.output_names, frozen,
-                                             self.digits, outputs)
-            except Exception:  # noqa: BLE001 - a view says it cannot write a row; it never stops the window
-                sys.excepthook(*sys.exc_info())
-                self.lines = [Line("(this iteration's arithmetic cannot be written: see the terminal)", -1)]
+            outputs = None if output is None or output == -1 else (output,)
+            weights = len(self.input_names) * (len(self.output_names) if outputs is None else 1)
+            if weights <= DEFERRED_FROM:
+                try:
+                    self.lines = iteration_lines(log, row, self.input_names, self.output_names, frozen,
+                                                 self.digits, outputs)
+                except Exception:  # noqa: BLE001 - a view says it cannot write a row; it never stops the window
+                    self.lines = self._cannot_write()
+            else:
+                frozen_bytes = None if frozen is None else np.asarray(frozen, bool).tobytes()
+                key = (log.row_bytes(row), tuple(self.input_names), tuple(self.output_names), frozen_bytes,
+                       self.digits, outputs)
+                if self._written is not None and self._written[0] == key:  # the same row again (a redraw
+                    self.lines = self._written[1]  # for another view): written already
+                else:
+                    parts = iteration_lines_in_parts(log, row, self.input_names, self.output_names, frozen,
+                                                     self.digits, outputs)
+                    self._writing = (key, parts, [])
+                    self._write_part()
+                    return
         self._render()
+
+    def _write_part(self) -> None:
+        """Write parts of the lines for :data:`SLICE_SECONDS`, then let the event loop run; show
+        them when all are written."""
+        if self._writing is None:
+            return
+        key, parts, lines = self._writing
+        until = time.perf_counter() + SLICE_SECONDS
+        try:
+            for part in parts:
+                lines.extend(part)
+                if time.perf_counter() >= until:
+                    self._write_more.start()
+                    return
+        except Exception:  # noqa: BLE001 - a view says it cannot write a row; it never stops the window
+            lines = self._cannot_write()
+        self._writing, self._written, self.lines = None, (key, lines), lines
+        self._render()
+
+    @staticmethod
+    def _cannot_write() -> list[Line]:
+        sys.excepthook(*sys.exc_info())
+        return [Line("(this iteration's arithmetic cannot be written: see the terminal)", -1)]
 
     def select_edge(self, edge: tuple[int, int] | None) -> None:
         self.selected = edge
