@@ -167,11 +167,17 @@ def sync(qtbot, win, timeout=20000):
 
 
 def shown(qtbot):
-    """Until the window has drawn what it was told (it redraws once control is back in the event
-    loop, after everything a change announces)."""
+    """Until the windows have drawn what they were told (a window redraws once control is back in
+    the event loop, after everything a change announces; a new network in two turns)."""
+    import shiboken6
     from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from gdviz.ui.main_window import MainWindow
 
     QCoreApplication.processEvents()
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(w) and w.redraw_pending for w in windows))
 
 
 def wait_for_iterations(qtbot, win, count, timeout=30000):

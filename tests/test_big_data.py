@@ -293,6 +293,51 @@ def test_the_window_draws_a_data_set_taken_in_once(window, qtbot):
     assert diagram.input_names == list(data.input_names) and window.updatesEnabled()
 
 
+def test_a_784_input_data_set_is_taken_in_over_several_turns_of_the_event_loop(window, qtbot, monkeypatch):
+    """Taking a 784 × 10 data set in was one stall of the GUI thread (1.0 s, then 80-150 ms). Now
+    the call takes in the diagram, the curves, the tables and the controls; the other tabs' views
+    are made in a turn of their own, the panes holding their paint until the redraw after them
+    (asking for one of those views makes them at once); and the arithmetic's 1,571 lines are
+    written a part at a time, a turn of the event loop each (here one part a turn), shown when all
+    are in: the lines written in one go. Checked by breaking it: with the other tabs made in
+    ``rebuild``, nothing is pending after the call; with the lines written in one go, one turn
+    wrote them all."""
+    from conftest import shown, sync
+
+    from gdviz.core.arithmetic import iteration_lines
+    from gdviz.ui import arithmetic_view
+
+    monkeypatch.setattr(arithmetic_view, "SLICE_SECONDS", 0.0)
+    turns = []
+    real_write = arithmetic_view.ArithmeticView._write_part
+
+    def counting(self):
+        turns.append(None if self._writing is None else len(self._writing[2]))
+        real_write(self)
+
+    monkeypatch.setattr(arithmetic_view.ArithmeticView, "_write_part", counting)
+    rng = np.random.default_rng(31)
+    data = DataSet(tuple(f"p{k}" for k in range(784)), tuple(str(d) for d in range(10)),
+                   rng.integers(0, 256, (200, 784)) / 255, np.eye(10)[rng.integers(0, 10, 200)])
+    views, arithmetic = window.views, window.tables.arithmetic
+    shown(qtbot)
+    old_bowls = views._bowls
+    window.controller.load_data(data, "wide.csv", alpha=1e-5)
+    assert views.pending and views._bowls is old_bowls and not window.splitter.updatesEnabled()
+    assert views.network_view.input_names == list(data.input_names)  # the diagram: taken in by the call
+    sync(qtbot, window)
+    assert not views.pending and views._bowls is not old_bowls and window.splitter.updatesEnabled()
+    qtbot.waitUntil(lambda: arithmetic.text.toPlainText().startswith("pred[0] = "))
+    assert len(turns) >= 1571 // 64 and turns[0] == 0 and turns[-1] >= 1571 - 64  # a part a turn
+    moment = window.controller.moment()
+    assert arithmetic.lines == iteration_lines(moment.record, 0, data.input_names, data.output_names,
+                                               moment.settings.frozen, arithmetic.digits, (0,))
+    window.controller.undo_stack.undo()  # back to the book's network: its other tabs again pending
+    assert views.pending
+    assert views.confusion is not None and not views.pending  # asked for: made at once
+    sync(qtbot, window)
+
+
 def test_which_stability_bounds_a_window_works_out_on_a_thread():
     """A bound that reads a big data set whole goes to a thread (the window says it is working it
     out); one that is quick, or known already, is shown at once. Checked by breaking it: with

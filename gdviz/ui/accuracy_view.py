@@ -166,6 +166,7 @@ class AccuracyWatch(QObject):
         controller.state_changed.connect(self._on_state)
         controller.shown_changed.connect(self._at_once)
         controller.log_replaced.connect(self._renew)
+        views.built.connect(self._render)  # a new network's Confusion tab, made a turn after the rest
 
     # -- when ----------------------------------------------------------------------------------------
     @Slot()
@@ -290,7 +291,8 @@ class AccuracyWatch(QObject):
             self.curve.set_visible(self.classes)
             if self.classes:
                 self.curve.show(self.samples)
-        confusion = getattr(views, "confusion", None)
+        # (while a new network's other tabs are still to be made, they are left to be: built renders again)
+        confusion = None if views.pending else views.confusion
         if confusion is not None:
             if self._wired is not confusion:
                 self._wired = confusion
@@ -300,8 +302,10 @@ class AccuracyWatch(QObject):
             if tabs.isTabVisible(index) != self.classes:
                 tabs.setTabVisible(index, self.classes)
                 tabs.fit_names()  # one tab more or fewer: the long names may fit, or no longer
-            if self.classes:
-                confusion.show_accuracy(self.accuracy, self.data, self.iteration, self.pending)
+            if self.classes:  # a value of another network's classes (replaced since: a new one is coming) is not shown
+                fits = self.data is not None and list(self.data.output_names) == confusion.names
+                confusion.show_accuracy(self.accuracy if fits else None, self.data if fits else None, self.iteration,
+                                        self.pending or not fits)
         self.changed.emit()
 
     def shutdown(self) -> None:

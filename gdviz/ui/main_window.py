@@ -12,7 +12,7 @@ import traceback
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QToolTip
 
@@ -139,6 +139,11 @@ class MainWindow(QMainWindow):
         self.tables.arithmetic.output_box.currentIndexChanged.connect(self._on_arithmetic_output)
         self.controls.data_editor.image_requested.connect(self.show_example_image)
         self._connect_tables()
+        self.views.built.connect(self._on_views_built)
+
+    def _on_views_built(self) -> None:
+        self._connect_network_views()
+        self._show_now()
 
     def _connect_network_views(self) -> None:
         """Wire the views made for a new network."""
@@ -291,16 +296,17 @@ class MainWindow(QMainWindow):
         # the window drawn once, after the redraw that fills the new views in (see _redraw_now), not
         # first with the old numbers and again at once: a 784 × 10 diagram is ~60 ms a paint, and
         # both paints came straight after taking the data set in, before any input was seen
-        if self.isVisible() and self.updatesEnabled():
-            self.setUpdatesEnabled(False)
+        # (the panes, not the window: held and let through, the window had each of its widgets
+        # painted twice, the 784 -> 10 diagram among them)
+        if self.isVisible() and self.splitter.updatesEnabled():
+            self.splitter.setUpdatesEnabled(False)
             self._show_now()
         names = (state.data.input_names, state.data.output_names)
         if self._panes_names not in (None, names) and self.isVisible():  # leaving a network: its panes kept
             self._panes[self._panes_names] = [splitter.sizes() for splitter in self._pane_splitters()]
         self._panes_names = names
         self.controls.render()  # the data table for the new network, before the views ask for it
-        if self.views.rebuild(state.data, CURVE_ROWS):
-            self._connect_network_views()
+        if self.views.rebuild(state.data, CURVE_ROWS):  # its other tabs a turn later (views.built)
             self._on_pins()
         if self.tables.rebuild(state.data):
             self._restore_panes(names)
@@ -338,22 +344,34 @@ class MainWindow(QMainWindow):
         if not self._redraw.isActive():
             self._redraw.start()
 
+    @property
+    def redraw_pending(self) -> bool:
+        """A redraw was asked for and has not happened yet (it runs once control is back in the
+        event loop; a new network's takes two turns)."""
+        return self._redraw.isActive() or self.views.pending
+
     def _redraw_now(self) -> None:
+        if self._taking_in():
+            return
         try:
             self._on_frame(force=True)
         finally:
-            if not self.updatesEnabled():  # held since a new session came in (_on_log_replaced)
-                self.setUpdatesEnabled(True)
-                # a paint request handled while updates were held is dropped with the window left
-                # marked dirty, and Qt asks for no paint of a region already dirty: asked again here
-                # (without it, a take-in with no other change on screen left the window unpainted)
-                QApplication.postEvent(self, QEvent(QEvent.Type.UpdateRequest))
+            if not self.splitter.updatesEnabled():  # held since a new session came in (_on_log_replaced)
+                self.splitter.setUpdatesEnabled(True)
+                # (held on the window itself, a paint request handled meanwhile was dropped with the
+                # window left marked dirty, and Qt asked for no more paints: a take-in with no other
+                # change on screen left the window unpainted)
+
+    def _taking_in(self) -> bool:
+        """A new network is being taken in: its other tabs are made in a turn of their own (with
+        the rest they were one long stall), and then it asks for the redraw (_on_views_built)."""
+        return self.views.pending and not self.splitter.updatesEnabled()
 
     @Slot()
     def _on_frame(self, force: bool = False) -> None:
         controller = self.controller
         plot = self.views.error_plot
-        if controller.state is None or plot is None:
+        if controller.state is None or self._taking_in():
             return
         if self._dirty:
             self._dirty = False
@@ -371,6 +389,7 @@ class MainWindow(QMainWindow):
         controller, views, tables = self.controller, self.views, self.tables
         state, log = controller.state, controller.log
         assert state is not None  # _on_frame's check
+        views.finish()  # a new network's other tabs, if not made yet: the tab in front may be one
         now = time.perf_counter()
         readable = force or not state.playing or now - self._text_refreshed_at >= 1 / style.READABLE_HZ
         if not state.playing and state.weights.size > BATCHED_EDGES:

@@ -4,12 +4,13 @@ iteration the diagram and each tab show)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from gdviz.core.accuracy import target_classes
 from gdviz.core.dataset import DataSet
 from gdviz.core.images import image_shape
+from gdviz.ui import style
 from gdviz.ui.bowls_view import BowlsView
 from gdviz.ui.confusion_view import ConfusionView
 from gdviz.ui.error_plot import ErrorPlot
@@ -64,6 +65,8 @@ class ViewTabs(QTabWidget):
 class ViewsPanel(QSplitter):
     """Built for one network; :meth:`rebuild` for another shape or names."""
 
+    built = Signal()  # a new network's tabs are all made (see finish): the window wires them
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.setChildrenCollapsible(False)
@@ -72,10 +75,17 @@ class ViewsPanel(QSplitter):
         self.curves_page = QWidget()
         self.timeline = Timeline()
         self.error_plot = ErrorPlot()  # one for every network: rebuild gives it the outputs
-        self.bowls: BowlsView | None = None
-        self.surface: SurfaceView | None = None
-        self.weight_images: WeightImagesView | None = None  # inputs that form an image only
-        self.confusion: ConfusionView | None = None  # shown for data with classes (gdviz.ui.accuracy_view)
+        # the other tabs' views, made a turn after the rest (see finish): read through the properties
+        self._bowls: BowlsView | None = None
+        self._surface: SurfaceView | None = None
+        self._weight_images: WeightImagesView | None = None  # inputs that form an image only
+        self._confusion: ConfusionView | None = None  # shown for data with classes (gdviz.ui.accuracy_view)
+        self._pending: DataSet | None = None  # a network whose other tabs are still to be made
+        self._finish_timer = QTimer(self)
+        self._finish_timer.setSingleShot(True)
+        # a frame after the rest, not at once: a 0 ms timer ran straight after it, one stall again
+        self._finish_timer.setInterval(style.FRAME_MS)
+        self._finish_timer.timeout.connect(self.finish)
         self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot's place
         self._curves_layout.setContentsMargins(0, 0, 0, 0)
         self._curves_layout.addWidget(self.error_plot, 1)
@@ -106,13 +116,59 @@ class ViewsPanel(QSplitter):
             if total > 0:
                 self.setSizes([total * 4 // 9, total - total * 4 // 9])
 
+    @property
+    def bowls(self) -> BowlsView | None:
+        self.finish()
+        return self._bowls
+
+    @property
+    def surface(self) -> SurfaceView | None:
+        self.finish()
+        return self._surface
+
+    @property
+    def weight_images(self) -> WeightImagesView | None:
+        self.finish()
+        return self._weight_images
+
+    @property
+    def confusion(self) -> ConfusionView | None:
+        self.finish()
+        return self._confusion
+
+    @property
+    def pending(self) -> bool:
+        """A new network's other tabs are still to be made (:meth:`finish`)."""
+        return self._pending is not None
+
     def rebuild(self, data: DataSet, capacity: int) -> bool:
-        """New views for ``data``'s names (True), or nothing when the names are the same (False)."""
+        """New views for ``data``'s names (True), or nothing when the names are the same (False).
+
+        The diagram and the curves are the same widgets, given the new names; the other tabs'
+        views are made anew by :meth:`finish`, in a turn of the event loop of their own (or when
+        first asked for): made with the rest, taking a 784-input data set in was one ~90 ms stall.
+        The window holds its paint until both are done. :attr:`built` says when they are."""
         names = (data.input_names, data.output_names)
         if names == self._names:
             return False
         self._names = names
         self.network_view.set_names(*names)
+        self.error_plot.set_outputs(data.output_names, capacity)
+        self._pending = data  # the old tabs stay till then (a tab picked by its number meanwhile stays picked)
+        if not self.isVisible() or self.tabs.count() == 0:  # nothing on the screen to keep going (the first
+            self.finish()  # network, before the window shows): all made now, every tab there at once
+        else:  # a frame counted from the end of this turn (started now, it was due before the turn ended)
+            QTimer.singleShot(0, self._finish_timer.start)
+        return True
+
+    def finish(self) -> None:
+        """Make the other tabs' views for the network :meth:`rebuild` took in, if not made yet."""
+        data = self._pending
+        if data is None:
+            return
+        self._pending = None
+        self._finish_timer.stop()
+        names = (data.input_names, data.output_names)
         current = max(self.tabs.currentIndex(), 0)
         self.tabs.blockSignals(True)  # no views to show until they are all built
         # the tab in front goes last: removing it while others were left showed the next one, and
@@ -123,25 +179,24 @@ class ViewsPanel(QSplitter):
             self.tabs.removeTab(self.tabs.indexOf(old))
             if old is not self.curves_page:
                 old.deleteLater()
-        self.error_plot.set_outputs(data.output_names, capacity)
-        self.bowls = BowlsView(*names)
-        self.surface = SurfaceView(*names)
         self.tabs.clear_names()
         self.tabs.add(self.curves_page, "Error curves", "Curves", "each output's error and the total, against "
                       "iteration; click or drag to pick the iteration every view shows")
-        self.tabs.add(self.bowls, "Error bowls", "Bowls",
+        self._bowls = BowlsView(*names)
+        self._surface = SurfaceView(*names)
+        self.tabs.add(self._bowls, "Error bowls", "Bowls",
                       "the error as each weight alone moves: the dot slides to the bottom as it learns")
-        self.tabs.add(self.surface, "Error surface", "Surface",
+        self.tabs.add(self._surface, "Error surface", "Surface",
                       "the error over two weights, with the path training took (one weight: the error against it)")
-        self.weight_images = WeightImagesView(data) if image_shape(data) is not None else None
-        if self.weight_images is not None:
-            self.tabs.add(self.weight_images, "Weight images", "Images", "each output's weights drawn as an "
+        self._weight_images = WeightImagesView(data) if image_shape(data) is not None else None
+        if self._weight_images is not None:
+            self.tabs.add(self._weight_images, "Weight images", "Images", "each output's weights drawn as an "
                           "image, and an example's pred as the dot product of its image with them")
-        self.confusion = ConfusionView(data.output_names)
-        confusion = self.tabs.add(self.confusion, "Confusion", "Confusion", "data with classes: which class the "
+        self._confusion = ConfusionView(data.output_names)
+        confusion = self.tabs.add(self._confusion, "Confusion", "Confusion", "data with classes: which class the "
                                   "largest pred names for each class's examples; click a cell to see them")
         self.tabs.setTabVisible(confusion, target_classes(data) is not None)  # an edit may change it: accuracy_view
         self.tabs.fit_names()
-        self.tabs.setCurrentIndex(current)
+        self.tabs.setCurrentIndex(min(current, self.tabs.count() - 1))
         self.tabs.blockSignals(False)
-        return True
+        self.built.emit()
