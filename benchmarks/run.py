@@ -684,7 +684,7 @@ def bench_import(quick: bool) -> dict:
     (the GIL the import holds is what could stall the window)."""
     import threading
 
-    from gdviz.core.data_import import load_data, read_text
+    from gdviz.core.data_import import load_data, read_pieces
     from gdviz.core.presets import data_training, default_alpha
 
     rows = 6_000 if quick else 60_000
@@ -697,7 +697,7 @@ def bench_import(quick: bool) -> dict:
 
         def work() -> None:
             started = time.perf_counter()
-            imported = load_data(read_text(path, lambda _: True), inputs, one_hot="label", progress=lambda _: True)
+            imported = load_data(read_pieces(path, lambda _: True), inputs, one_hot="label", progress=lambda _: True)
             done["import_s"] = time.perf_counter() - started
             done["alpha"] = default_alpha(data_training(imported.data))
             done["with_alpha_s"] = time.perf_counter() - started

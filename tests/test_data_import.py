@@ -8,6 +8,8 @@ import io
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from gdviz.core.csv_log import header, read_csv, write_csv
 from gdviz.core.data_import import (
@@ -358,3 +360,49 @@ def test_export_writes_the_class_column_back_while_the_targets_are_one_hot():
     edited = imported.with_value("target", 0, 1, 0.5)  # no longer one-hot: the outputs are written
     assert edited.one_hot == "kind"
     assert data_csv(edited) == "a,x,y\n1.0,1.0,0.5\n2.0,0.0,1.0\n3.0,1.0,0.0\n"
+
+
+@settings(max_examples=80, deadline=None)
+@example(cuts=[13], ending="\r\n", kind="plain")  # at the header's line end,
+@example(cuts=[14], ending="\r\n", kind="plain")  # between its "\r" and "\n",
+@example(cuts=[1, 15, 40], ending="\n", kind="plain")  # in the header, after it, in a line
+@given(cuts=st.lists(st.integers(0, 10_000), max_size=6),
+       ending=st.sampled_from(["\n", "\r\n", "", "\n\n", "\r\n \r\n"]),
+       kind=st.sampled_from(["plain", "blank inside", "quoted", "ragged"]))
+def test_a_text_in_pieces_reads_as_the_whole_text(cuts, ending, kind):
+    """The window's import reads a big file as the pieces it was decoded in (joining them held the
+    GIL ~60-75 ms for 110 MB): cut anywhere, in a line, between "\\r" and "\\n", after the header,
+    the pieces give the data set the whole text gives, bit for bit, or the same refusal; the fast
+    way is taken for them as for the text. Checked by breaking it: with a line running over two
+    pieces read as two lines, the cuts inside a line were refused as ragged rows."""
+    import gdviz.core.data_import as data_import
+
+    rng = np.random.default_rng(len(cuts) + 7 * len(ending))
+    rows = [[f"{rng.integers(-999, 999) / 100}" for _ in range(3)] + [str(rng.choice(["a", "b"]))] for _ in range(400)]
+    lines = [",".join(row) for row in rows]
+    if kind == "blank inside":
+        lines.insert(200, "")
+    elif kind == "quoted":
+        lines[100] = '"1.5",2,3,a'
+    elif kind == "ragged":
+        lines[300] += ",9"
+    text = "x1,x2,x3,kind\r\n".replace("\r\n", "\n" if "\r" not in ending else "\r\n") + (
+        "\r\n" if "\r" in ending else "\n").join(lines) + ending
+    places = sorted({min(cut, len(text)) for cut in cuts})
+    pieces = [text[a:b] for a, b in zip([0, *places], [*places, len(text)])]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(data_import, "FAST_FROM", 0)
+        fast_ways = []
+        real = data_import._plain_numbers
+        patch.setattr(data_import, "_plain_numbers", lambda *a: fast_ways.append(1) or real(*a))
+        outcomes = []
+        for given in (text, pieces):
+            try:
+                data = load_data(given, ["x1", "x2", "x3"], one_hot="kind").data
+                outcomes.append((data.inputs.tobytes(), data.targets.tobytes(), data.output_names))
+            except DataImportError as exc:
+                outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+    assert len(fast_ways) in (0, 2)  # the same way both times
+    if kind == "plain" and " " not in ending:  # (a last line of a space is left to the cell-by-cell reading)
+        assert len(fast_ways) == 2 and not isinstance(outcomes[0], str)

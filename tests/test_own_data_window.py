@@ -120,14 +120,13 @@ def test_cancel_while_reading_changes_nothing(window, qtbot, monkeypatch, tmp_pa
     reading starts)."""
     path = tmp_path / "fruit.csv"
     path.write_text(FRUIT)
-    real = data_files.read_text
+    real = data_files.read_pieces
 
     def read_and_cancel(chosen, progress=None, limit=None):
-        if progress is not None:
-            window.files.jobs.job.cancel()
+        window.files.jobs.job.cancel()
         return real(chosen, progress, limit)
 
-    monkeypatch.setattr(data_files, "read_text", read_and_cancel)
+    monkeypatch.setattr(data_files, "read_pieces", read_and_cancel)
     before = fingerprint(window.controller.state)
     ok, message = import_file(qtbot, window, monkeypatch, path)
     assert not ok and message == "Import cancelled; the current session is unchanged."

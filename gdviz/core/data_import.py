@@ -20,7 +20,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +35,7 @@ MAX_EXAMPLES = 100_000
 PREVIEW_ROWS = 20
 FAST_FROM = 1 << 20
 """Files of more characters than this are first read the fast way (:func:`_plain_numbers`)."""
+SNIFFED = 200_000  # characters after the header that sniff reads for a decimal comma
 
 Progress = Callable[[int], bool]
 """Called with a percentage (0-100); returns False to cancel (the import then raises Cancelled)."""
@@ -81,12 +82,19 @@ class Imported:
 def read_text(path: str | os.PathLike[str], progress: Progress | None = None, limit: int | None = None) -> str:
     """The file's text (UTF-8, with or without a byte-order mark), or DataImportError if it is not
     text. ``progress`` hears 0 to 20 (%) as it is read; ``limit``: read only the first bytes (for
-    a preview; a row cut in two at the end is dropped). Nothing holds the GIL for long (the window
-    keeps drawing): the file is read a block at a time into a buffer that is not zero-filled first
+    a preview; a row cut in two at the end is dropped). The text joined from :func:`read_pieces`:
+    the join holds the GIL (~60-75 ms for 110 MB, nearly all of it the kernel handing over fresh
+    pages), so the window's import reads the pieces."""
+    return "".join(read_pieces(path, progress, limit))
+
+
+def read_pieces(path: str | os.PathLike[str], progress: Progress | None = None,
+                limit: int | None = None) -> list[str]:
+    """:func:`read_text`'s text in pieces (of :data:`DECODE_BLOCK` bytes each), which
+    :func:`load_data` takes as they are. Nothing holds the GIL for long (the window keeps
+    drawing): the file is read a block at a time into a buffer that is not zero-filled first
     (``bytearray(size)`` zero-filled 110 MB in 58 ms), and decoded a block at a time
-    (:func:`decode_blocks`; the whole at once held it 61 ms). What is left is the text itself:
-    one new str of the file's size, made under the GIL (the join, ~60 ms for 110 MB, nearly all
-    of it the kernel handing over fresh pages); only reading the data from the bytes would avoid it."""
+    (:func:`decode_blocks`; the whole at once held it 61 ms)."""
     size = os.path.getsize(path)
     want = size if limit is None else min(size, limit)
     buffer = np.empty(want, np.uint8)
@@ -116,11 +124,11 @@ def _after_last_line_end(raw: NDArray[np.uint8]) -> int:
     return raw.size
 
 
-def decode_blocks(raw: NDArray[np.uint8]) -> str:
-    """:func:`decode` of ``raw`` a block at a time (the GIL is let go between blocks); the same
-    text, and the same refusals (a file that is refused is handed to :func:`decode` whole)."""
+def decode_blocks(raw: NDArray[np.uint8]) -> list[str]:
+    """:func:`decode` of ``raw`` a block at a time (the GIL is let go between blocks): the same
+    text in pieces, and the same refusals (a file that is refused is handed to :func:`decode` whole)."""
     if raw.size <= DECODE_BLOCK:
-        return decode(raw.tobytes())  # (also: a file of a cut byte-order mark is refused, as decode does)
+        return [decode(raw.tobytes())]  # (also: a file of a cut byte-order mark is refused, as decode does)
     blocks = range(0, raw.size, DECODE_BLOCK)
     if any(np.count_nonzero(raw[start:start + DECODE_BLOCK] == 0) for start in blocks):
         decode(raw.tobytes())  # raises, naming the row of the first zero byte
@@ -134,7 +142,7 @@ def decode_blocks(raw: NDArray[np.uint8]) -> str:
     except UnicodeDecodeError:
         decode(raw.tobytes())  # raises, naming the row of the first byte that is not UTF-8
         raise
-    return "".join(pieces)
+    return [piece for piece in pieces if piece]
 
 
 def decode(raw: bytes | bytearray) -> str:
@@ -160,7 +168,7 @@ def sniff(text: str) -> Dialect:
     outside = re.sub(r'"[^"]*"', "", header)
     counts = {sep: outside.count(sep) for sep in ("\t", ";", ",")}
     separator = max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
-    body = text[len(header):len(header) + 200_000]
+    body = text[len(header):len(header) + SNIFFED]
     decimal_comma = separator != "," and re.search(r"(^|[\t;])\s*[-+]?\d*,\d+\s*(?=[\t;\r\n]|$)",
                                                    body, re.MULTILINE) is not None
     return Dialect(separator, decimal_comma)
@@ -248,18 +256,26 @@ def _number(cell: str, dialect: Dialect) -> float | None:
         return None
 
 
-def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one_hot: str | None = None,
-              progress: Progress | None = None, image: tuple[int, int] | None = None) -> Imported:
-    """The data set of ``text`` (a CSV or TSV file's text) with these input and target columns,
-    or these inputs and one output per class of the ``one_hot`` column; ``image``: the inputs are
-    the pixels, row by row, of an image of (rows, columns).
+def load_data(text: str | Sequence[str], inputs: Sequence[str], targets: Sequence[str] = (),
+              one_hot: str | None = None, progress: Progress | None = None,
+              image: tuple[int, int] | None = None) -> Imported:
+    """The data set of ``text`` (a CSV or TSV file's text, or its pieces as :func:`read_pieces`
+    gives them: a big plain file is read from them as they are) with these input and target
+    columns, or these inputs and one output per class of the ``one_hot`` column; ``image``: the
+    inputs are the pixels, row by row, of an image of (rows, columns).
 
     Raises DataImportError naming the row and column of the first thing that does not fit,
     ImportCancelled when ``progress`` returns False."""
-    dialect = sniff(text)
-    header_records = _records(_first_record(text), dialect)[0]
+    pieces = [text] if isinstance(text, str) else [piece for piece in text if piece]
+    head = _head(pieces)
+    dialect = sniff(head)
+    first = _first_record(head)
+    header_records = _records(first, dialect)[0]
     names = check_header(header_records)
-    lines = _plain_lines(text, dialect, len(names)) if len(text) > FAST_FROM else None
+    while len(pieces) > 1 and len(pieces[0]) < len(first) + 2:  # the header and its line end in the first piece
+        pieces[0:2] = [pieces[0] + pieces[1]]
+    big = bool(pieces) and sum(map(len, pieces)) > FAST_FROM
+    lines = _plain_lines(pieces, len(first), dialect, len(names)) if big else None
     fast = _plain_numbers(lines, dialect, len(names), progress, 20, 80) if lines is not None else None
     numeric = [names.index(name) for name in (*inputs, *targets) if name in names]
     table = None
@@ -269,7 +285,7 @@ def load_data(text: str, inputs: Sequence[str], targets: Sequence[str] = (), one
     if lines is not None and table is not None:
         records = [(k + 2, []) for k in range(len(lines))]
     else:
-        header, records = _records(text, dialect, progress)
+        header, records = _records("".join(pieces), dialect, progress)
         table = None
     _report(progress, 50)
     inputs, targets = tuple(inputs), tuple(targets)
@@ -361,31 +377,62 @@ FAST_LINES = 2000  # lines parsed at a time by _plain_numbers (a few MB of tempo
 MAX_PLAIN = 40  # the longest cell the fast way reads
 
 
-def _plain_lines(text: str, dialect: Dialect, width: int) -> list[str] | None:
-    """The data lines, if every one is plain (no quote, no blank line, ``width`` cells); else None.
-    Found a line at a time: no copy of the whole text holds the GIL."""
-    end, size = len(_first_record(text)), len(text)
-    if text.find('"', end) >= 0:
+def _head(pieces: Sequence[str]) -> str:
+    """The text's start, the header and at least :data:`SNIFFED` characters after it where the
+    text has them (what :func:`sniff` reads): the first piece, with the next ones while it is short."""
+    head, count = "", 0
+    while count < len(pieces) and len(head) < len(_first_record(head)) + SNIFFED + 1:
+        head += pieces[count]
+        count += 1
+    return head
+
+
+def _plain_lines(pieces: Sequence[str], header: int, dialect: Dialect, width: int) -> list[str] | None:
+    """The data lines (after the ``header`` characters of the header row), if every one is plain
+    (no quote, no blank line but at the end, ``width`` cells); else None. Found a line at a time
+    in each piece: no copy of the whole text holds the GIL."""
+    if pieces[0].find('"', header) >= 0 or any('"' in piece for piece in pieces[1:]):
         return None
     separators, separator = width - 1, dialect.separator
+    start = header + (2 if pieces[0].startswith("\r\n", header) else 1)
     lines: list[str] = []
-    if text.startswith("\r\n", end):
-        end += 1
-    position = end + 1
-    while position < size:
-        end = text.find("\n", position)
-        if end < 0:
-            end = size
-        line = text[position:end]
+    ended = False  # a blank line came: only blank ones may follow
+    for line in _lines_of(pieces, start):
         if line.endswith("\r"):
             line = line[:-1]
+        if ended or not line:
+            ended = True
+            if line.strip():
+                return None
+            continue
         if line.count(separator) != separators:
-            if not line and not text[end:].strip():
-                break  # blank lines at the end
             return None
         lines.append(line)
-        position = end + 1
     return lines or None
+
+
+def _lines_of(pieces: Sequence[str], start: int) -> Iterator[str]:
+    """Each line of the pieces' text from ``start`` (in the first piece), without its line end;
+    a line may run over from one piece into the next. The last is what follows the last line end
+    ("" when the text ends with one)."""
+    carry = ""
+    for k, piece in enumerate(pieces):
+        position = start if k == 0 else 0
+        if carry:
+            end = piece.find("\n", position)
+            if end < 0:
+                carry += piece[position:]
+                continue
+            yield carry + piece[position:end]
+            carry, position = "", end + 1
+        while True:
+            end = piece.find("\n", position)
+            if end < 0:
+                carry = piece[position:]
+                break
+            yield piece[position:end]
+            position = end + 1
+    yield carry
 
 
 def _plain_numbers(lines: list[str], dialect: Dialect, width: int, progress: Progress | None, start: int,
@@ -541,7 +588,7 @@ def import_file(path: str | os.PathLike[str], inputs: str, targets: str | None, 
     """:func:`load_data` on a file with the columns as the command line names them;
     DataImportError if it cannot be read."""
     try:
-        text = read_text(path, progress)
+        text = read_pieces(path, progress)
     except OSError as exc:
         raise DataImportError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from None
     return load_data(text, column_list(inputs), column_list(targets) if targets else (), one_hot, progress, image)

@@ -29,7 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gdviz.core.data_import import DataImportError, Imported, Preview, data_csv, load_data, preview, read_text
+from gdviz.core.data_import import (
+    DataImportError,
+    Imported,
+    Preview,
+    data_csv,
+    load_data,
+    preview,
+    read_pieces,
+    read_text,
+)
 from gdviz.core.files import atomic_write, describe_error
 from gdviz.core.images import parse_image_size, size_text
 from gdviz.core.keyframes import keyframe_interval
@@ -210,7 +219,7 @@ class DataFiles(QObject):
             def percent(done: int) -> bool:
                 return bool(progress(done, 100))
 
-            imported = load_data(read_text(chosen, percent), inputs, targets, classes, percent, image)
+            imported = load_data(read_pieces(chosen, percent), inputs, targets, classes, percent, image)
             # the stability bound of a big data set takes a while: worked out here, not on the GUI thread;
             # so is the log's keyframe interval for the shape (measured once per shape: 20-35 ms at 784 × 10)
             keyframe_interval(imported.data.n_inputs, imported.data.n_outputs)
