@@ -7,6 +7,7 @@ setting of its own (see :mod:`gdviz.ui.controller`).
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from functools import partial
@@ -50,6 +51,10 @@ class MainWindow(QMainWindow):
         # paint, deadlocking on Qt's connection lock).
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.collector = GuiThreadCollector(self)  # cycles of Qt objects are freed on this thread only
+        # the window's threads (an import, answers, the trainer) run Python too, and each call from Qt
+        # into Python (every event passes the key filter) waits for the lock until they give it up:
+        # at Python's 5 ms, showing the import's progress dialog while a file was parsed took 0.3 s
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
         self.settings = QSettings()
         self.setWindowIcon(QIcon(str(resource_path("gdviz.svg"))))
         self.controller = SessionController(self)
@@ -595,4 +600,5 @@ pixels, so it is left unread."""
 CURVE_ROWS = 1 << 16
 """Rows the curves make room for at first; they double as the log grows (the log itself never copies)."""
 
+GIL_SWITCH_SECONDS = 0.0005  # how long a thread that wants Python's lock waits before it is handed over
 WARM_UP_MS = 1500  # when the compiled loops start loading, on their own thread (after start-up, not during it)
