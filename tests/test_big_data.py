@@ -119,9 +119,9 @@ def test_a_784_input_data_set_is_taken_in_without_asking_every_cell(window, qtbo
     assert model.headerData(793, Qt.Orientation.Horizontal) == "→ 9"
     assert view.indexWidget(model.index(0, 0)) is None
     assert old_bowls.plots == {}
-    arithmetic = tables.arithmetic  # 1,571 lines: written once the window has drawn the rest
-    assert arithmetic.title.text() == "Next Step: iteration 1"
+    arithmetic = tables.arithmetic  # 1,571 lines: written a part at a time, shown with their title
     qtbot.waitUntil(lambda: arithmetic.text.toPlainText().startswith("pred[0] = "))
+    assert arithmetic.title.text() == "Next Step: iteration 1"
     lines = arithmetic.text.toPlainText().splitlines()
     assert lines[0].count("×") == 784 and len(lines) == 3 + 2 * 784 and lines[-1].startswith("w[p783→0] = 0 − ")
     surface = window.views.surface
@@ -299,9 +299,10 @@ def test_a_784_input_data_set_is_taken_in_over_several_turns_of_the_event_loop(w
     are made in a turn of their own, the panes holding their paint until the redraw after them
     (asking for one of those views makes them at once); and the arithmetic's 1,571 lines are
     written a part at a time, a turn of the event loop each (here one part a turn), shown when all
-    are in: the lines written in one go. Checked by breaking it: with the other tabs made in
-    ``rebuild``, nothing is pending after the call; with the lines written in one go, one turn
-    wrote them all."""
+    are in: the lines written in one go. A tab picked meanwhile is the new network's. Checked by
+    breaking it: with the other tabs made in ``rebuild``, nothing is pending after the call; with
+    the lines written in one go, one turn wrote them all; without ``picking`` connected, the old
+    bowls were shown (and built) by the pick."""
     from conftest import shown, sync
 
     from gdviz.core.arithmetic import iteration_lines
@@ -335,6 +336,13 @@ def test_a_784_input_data_set_is_taken_in_over_several_turns_of_the_event_loop(w
     window.controller.undo_stack.undo()  # back to the book's network: its other tabs again pending
     assert views.pending
     assert views.confusion is not None and not views.pending  # asked for: made at once
+    sync(qtbot, window)
+    window.controller.undo_stack.redo()  # the wide network again, and a tab picked (Ctrl+2) at once
+    leaving = views._bowls
+    assert views.pending
+    window.actions.tabs[1].trigger()
+    assert not views.pending and views.tabs.currentWidget() is views._bowls is not leaving
+    assert leaving.plots == {}  # the old bowls were never built just to be deleted
     sync(qtbot, window)
 
 

@@ -86,6 +86,7 @@ class ArithmeticView(QWidget):
         self.output_box.setVisible(len(output_names) > 1)
         self.output_box.blockSignals(False)
         self.lines, self.selected, self.phase, self._shown, self._waiting = [], None, None, None, None
+        self._asked: tuple[str, str | None] = ("The arithmetic", None)  # the title and phase of the row asked for
         self._writing, self._written = None, None
         self._write_more.stop()
         self._render()
@@ -105,47 +106,52 @@ class ArithmeticView(QWidget):
         if waiting is not None:
             row = None
         self._shown = None if row is None else (log, row, frozen)
-        self.phase = phase
         number = iteration if iteration is not None else (log.first_iteration + row if row is not None else None)
         what = {"predict": ": predict", "compare": ": compare"}.get(phase or "", ", step by step")
         title = "The arithmetic" if number is None else f"Iteration {number:,}{what}"
         if upcoming and number is not None:
             title = f"Next Step: iteration {number:,}"
-        self.title.setText(title)
+        self._asked = (title, phase)  # shown with its lines (a big network's are written a part at a time)
         self._work_out()
 
     def _work_out(self) -> None:
         """The lines of the row shown, for the output chosen only: all 32 × 32 weights' lines
         take ~25 ms to write (each checked in decimal), one output's under 1 ms. Past
         :data:`DEFERRED_FROM` weights they are written a part at a time and shown when all are
-        in; until then the lines shown stay."""
-        self._writing = None
-        self._write_more.stop()
+        in; until then the lines shown stay, with their title. A row asked for while another is
+        being written waits for it to be done (a new row at every frame while playing would
+        otherwise restart the writing for ever), then the newest row asked for is written."""
         output = self.output_box.currentData()
-        if self._shown is None:
-            self.lines = []
-        else:
+        lines: list[Line] = []
+        if self._shown is not None:
             log, row, frozen = self._shown
             outputs = None if output is None or output == -1 else (output,)
             weights = len(self.input_names) * (len(self.output_names) if outputs is None else 1)
             if weights <= DEFERRED_FROM:
                 try:
-                    self.lines = iteration_lines(log, row, self.input_names, self.output_names, frozen,
-                                                 self.digits, outputs)
+                    lines = iteration_lines(log, row, self.input_names, self.output_names, frozen,
+                                            self.digits, outputs)
                 except Exception:  # noqa: BLE001 - a view says it cannot write a row; it never stops the window
-                    self.lines = self._cannot_write()
+                    lines = self._cannot_write()
             else:
                 frozen_bytes = None if frozen is None else np.asarray(frozen, bool).tobytes()
                 key = (log.row_bytes(row), tuple(self.input_names), tuple(self.output_names), frozen_bytes,
                        self.digits, outputs)
                 if self._written is not None and self._written[0] == key:  # the same row again (a redraw
-                    self.lines = self._written[1]  # for another view): written already
+                    lines = self._written[1]  # for another view): written already
+                elif self._writing is not None:  # this one, or the newest asked for once it is done
+                    return
                 else:
                     parts = iteration_lines_in_parts(log, row, self.input_names, self.output_names, frozen,
                                                      self.digits, outputs)
                     self._writing = (key, parts, [])
                     self._write_part()
                     return
+        self._writing = None
+        self._write_more.stop()
+        self.lines = lines
+        self.title.setText(self._asked[0])
+        self.phase = self._asked[1]
         self._render()
 
     def _write_part(self) -> None:
@@ -163,8 +169,8 @@ class ArithmeticView(QWidget):
                     return
         except Exception:  # noqa: BLE001 - a view says it cannot write a row; it never stops the window
             lines = self._cannot_write()
-        self._writing, self._written, self.lines = None, (key, lines), lines
-        self._render()
+        self._writing, self._written = None, (key, lines)
+        self._work_out()  # shows them, or (another row asked for meanwhile) writes the newest
 
     @staticmethod
     def _cannot_write() -> list[Line]:
