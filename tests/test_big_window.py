@@ -395,9 +395,11 @@ def test_the_colour_matrix_is_painted_as_the_item_delegate_paints_it(make_window
     run(qtbot, window, 40)
     view = window.tables.weight_view
     assert view.matrix_mode() and view.model()._largest > 0
+    view.setFocus()  # the current cell's focus frame drawn
     view.setCurrentIndex(view.model().index(3, 5))
     view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum() // 2)
     shown(qtbot)
+    assert view.hasFocus()
     ours = view.grab().toImage()
     view.paints_matrix = False
     qts = view.grab().toImage()

@@ -190,7 +190,7 @@ class WeightsTable(QTableView):
                 continue
             metrics = header.fontMetrics()
             if orientation == Qt.Orientation.Horizontal:
-                key = (id(model), tuple(names[:1]), len(names), metrics.height())
+                key = (tuple(names), metrics.height())  # (one model serves every network: its names, not its id)
                 if getattr(self, "_widest_name", (None, 0))[0] != key:  # 784 names measured once, not 3 times a second
                     self._widest_name = (key, max(metrics.horizontalAdvance(name) for name in names) + 8)
                 needed = self._widest_name[1]
@@ -213,15 +213,15 @@ class WeightsTable(QTableView):
 
     @answers_qt()
     def paintEvent(self, event):  # noqa: N802
-        if self.matrix_mode() and self.paints_matrix:
+        if self.matrix_mode() and self.paints_matrix and not self.model().checkable:  # (ticks: the delegate's)
             self._paint_matrix(event.rect())
         else:
             super().paintEvent(event)
 
     def _paint_matrix(self, area: QRect) -> None:
         """A colour matrix painted directly: each cell its tint, the selected cell the highlight,
-        the grid, and the current cell outlined while the table has the focus, as the item
-        delegate draws them. The delegate took ~16 ms for the 640 cells of the digits' matrix
+        the grid, and the current cell through the item delegate (its focus frame is the style's),
+        as Qt's table draws them. The delegate took ~16 ms for the 640 cells of the digits' matrix
         (each cell's roles asked one at a time, each cell styled), the longest part of a repaint
         while training and of an import's first paint; filled here, ~2 ms."""
         model = self.model()
@@ -256,11 +256,17 @@ class WeightsTable(QTableView):
                     y = vertical.sectionViewportPosition(row) + vertical.sectionSize(row) - 1
                     painter.drawLine(area.left(), y, right, y)
             current = self.currentIndex()
-            if current.isValid() and self.hasFocus():
-                box = self.visualRect(current)
-                painter.setPen(QPen(palette.text().color(), 1, Qt.PenStyle.DotLine))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(box.adjusted(0, 0, -1 - line, -1 - line))
+            if current.isValid() and current.row() in rows and current.column() in columns:
+                # the current cell as Qt's table draws it (its focus frame is the style's): through the delegate
+                cell = QStyleOptionViewItem()
+                self.initViewItemOption(cell)
+                cell.rect = self.visualRect(current)
+                if (current.row(), current.column()) in selected:
+                    cell.state |= QStyle.StateFlag.State_Selected
+                if self.hasFocus() or self.viewport().hasFocus():
+                    cell.state |= QStyle.StateFlag.State_HasFocus
+                self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, cell, painter, self)
+                self.itemDelegate().paint(painter, cell, current)
         finally:
             painter.end()
 
