@@ -272,8 +272,8 @@ def load_data(text: str | Sequence[str], inputs: Sequence[str], targets: Sequenc
     first = _first_record(head)
     header_records = _records(first, dialect)[0]
     names = check_header(header_records)
-    while len(pieces) > 1 and len(pieces[0]) < len(first) + 2:  # the header and its line end in the first piece
-        pieces[0:2] = [pieces[0] + pieces[1]]
+    if len(pieces) > 1 and len(pieces[0]) < len(first) + 2:  # the header and its line end in one piece
+        pieces = [head]  # (_head joined them all)
     big = bool(pieces) and sum(map(len, pieces)) > FAST_FROM
     lines = _plain_lines(pieces, len(first), dialect, len(names)) if big else None
     fast = _plain_numbers(lines, dialect, len(names), progress, 20, 80) if lines is not None else None
@@ -380,8 +380,13 @@ MAX_PLAIN = 40  # the longest cell the fast way reads
 def _head(pieces: Sequence[str]) -> str:
     """The text's start, the header and at least :data:`SNIFFED` characters after it where the
     text has them (what :func:`sniff` reads): the first piece, with the next ones while it is short."""
-    head, count = "", 0
-    while count < len(pieces) and len(head) < len(_first_record(head)) + SNIFFED + 1:
+    if not pieces:
+        return ""
+    header = len(_first_record(pieces[0]))
+    if header + 2 > len(pieces[0]):  # the header (and its line end) runs past the first piece, or a
+        return "".join(pieces)  # stray quote never closes: the whole text, joined once, as it is read
+    head, count = pieces[0], 1
+    while count < len(pieces) and len(head) < header + SNIFFED + 1:
         head += pieces[count]
         count += 1
     return head
