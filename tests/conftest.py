@@ -178,6 +178,7 @@ def shown(qtbot):
     QCoreApplication.processEvents()
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
     qtbot.waitUntil(lambda: not any(shiboken6.isValid(w) and w.redraw_pending for w in windows))
+    QCoreApplication.processEvents()  # what the redraw asked for in turn (a new layout: a view's new size)
 
 
 def wait_for_iterations(qtbot, win, count, timeout=30000):

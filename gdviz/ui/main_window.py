@@ -352,8 +352,9 @@ class MainWindow(QMainWindow):
     @property
     def redraw_pending(self) -> bool:
         """A redraw was asked for and has not happened yet (it runs once control is back in the
-        event loop; a new network's takes two turns)."""
-        return self._redraw.isActive() or self.views.pending
+        event loop; a new network's takes two turns; a big network's tables and text once quick
+        moves pause, see SETTLE)."""
+        return self._redraw.isActive() or self.views.pending or self._catch_up.isActive()
 
     def _redraw_now(self) -> None:
         if self._taking_in():

@@ -26,9 +26,20 @@ class ViewTabs(QTabWidget):
     short ones ("Curves") when not: with the digits' five tabs at 1024 × 640 the long names
     overflowed, and Qt scrolled the first tab out of sight. The long name is in each tooltip."""
 
+    picking = Signal()  # a tab is about to be picked (before Qt shows it): see ViewsPanel.finish
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.names: dict[QWidget, tuple[str, str]] = {}
+        self.tabBar().tabBarClicked.connect(self.picking)
+
+    def setCurrentIndex(self, index: int) -> None:  # noqa: N802 (Qt's name; the window's own picks come here)
+        self.picking.emit()
+        super().setCurrentIndex(index)
+
+    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802
+        self.picking.emit()
+        super().setCurrentWidget(widget)
 
     def add(self, page: QWidget, name: str, short: str, tip: str) -> int:
         self.names[page] = (name, short)
@@ -86,6 +97,9 @@ class ViewsPanel(QSplitter):
         # a frame after the rest, not at once: a 0 ms timer ran straight after it, one stall again
         self._finish_timer.setInterval(style.FRAME_MS)
         self._finish_timer.timeout.connect(self.finish)
+        # a tab picked while a new network's are still to be made: made first (else the old bowls
+        # shown would build their page, 0.3-0.6 s, just to be deleted)
+        self.tabs.picking.connect(self.finish)
         self._curves_layout = QVBoxLayout(self.curves_page)  # the error plot's place
         self._curves_layout.setContentsMargins(0, 0, 0, 0)
         self._curves_layout.addWidget(self.error_plot, 1)
@@ -171,32 +185,34 @@ class ViewsPanel(QSplitter):
         names = (data.input_names, data.output_names)
         current = max(self.tabs.currentIndex(), 0)
         self.tabs.blockSignals(True)  # no views to show until they are all built
-        # the tab in front goes last: removing it while others were left showed the next one, and
-        # the bowls (built when first shown: 0.2-0.3 s) were built just to be deleted
-        olds = [widget for index in range(self.tabs.count()) if (widget := self.tabs.widget(index)) is not None]
-        front = self.tabs.currentWidget()
-        for old in sorted(olds, key=lambda widget: widget is front):
-            self.tabs.removeTab(self.tabs.indexOf(old))
-            if old is not self.curves_page:
-                old.deleteLater()
-        self.tabs.clear_names()
-        self.tabs.add(self.curves_page, "Error curves", "Curves", "each output's error and the total, against "
-                      "iteration; click or drag to pick the iteration every view shows")
-        self._bowls = BowlsView(*names)
-        self._surface = SurfaceView(*names)
-        self.tabs.add(self._bowls, "Error bowls", "Bowls",
-                      "the error as each weight alone moves: the dot slides to the bottom as it learns")
-        self.tabs.add(self._surface, "Error surface", "Surface",
-                      "the error over two weights, with the path training took (one weight: the error against it)")
-        self._weight_images = WeightImagesView(data) if image_shape(data) is not None else None
-        if self._weight_images is not None:
-            self.tabs.add(self._weight_images, "Weight images", "Images", "each output's weights drawn as an "
-                          "image, and an example's pred as the dot product of its image with them")
-        self._confusion = ConfusionView(data.output_names)
-        confusion = self.tabs.add(self._confusion, "Confusion", "Confusion", "data with classes: which class the "
-                                  "largest pred names for each class's examples; click a cell to see them")
-        self.tabs.setTabVisible(confusion, target_classes(data) is not None)  # an edit may change it: accuracy_view
-        self.tabs.fit_names()
-        self.tabs.setCurrentIndex(min(current, self.tabs.count() - 1))
-        self.tabs.blockSignals(False)
+        try:
+            # the tab in front goes last: removing it while others were left showed the next one, and
+            # the bowls (built when first shown: 0.2-0.3 s) were built just to be deleted
+            olds = [widget for index in range(self.tabs.count()) if (widget := self.tabs.widget(index)) is not None]
+            front = self.tabs.currentWidget()
+            for old in sorted(olds, key=lambda widget: widget is front):
+                self.tabs.removeTab(self.tabs.indexOf(old))
+                if old is not self.curves_page:
+                    old.deleteLater()
+            self.tabs.clear_names()
+            self.tabs.add(self.curves_page, "Error curves", "Curves", "each output's error and the total, against "
+                          "iteration; click or drag to pick the iteration every view shows")
+            self._bowls = BowlsView(*names)
+            self._surface = SurfaceView(*names)
+            self.tabs.add(self._bowls, "Error bowls", "Bowls",
+                          "the error as each weight alone moves: the dot slides to the bottom as it learns")
+            self.tabs.add(self._surface, "Error surface", "Surface",
+                          "the error over two weights, with the path training took (one weight: the error against it)")
+            self._weight_images = WeightImagesView(data) if image_shape(data) is not None else None
+            if self._weight_images is not None:
+                self.tabs.add(self._weight_images, "Weight images", "Images", "each output's weights drawn as an "
+                              "image, and an example's pred as the dot product of its image with them")
+            self._confusion = ConfusionView(data.output_names)
+            confusion = self.tabs.add(self._confusion, "Confusion", "Confusion", "data with classes: which class the "
+                                      "largest pred names for each class's examples; click a cell to see them")
+            self.tabs.setTabVisible(confusion, target_classes(data) is not None)  # an edit may change it: accuracy_view
+            self.tabs.fit_names()
+            self.tabs.setCurrentIndex(min(current, self.tabs.count() - 1))
+        finally:  # (a view that failed to be made leaves the tabs answering)
+            self.tabs.blockSignals(False)
         self.built.emit()
