@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from conftest import shown
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QPoint, QSize
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QDialog, QFileDialog
 
@@ -74,8 +74,14 @@ def test_export_picture_from_the_file_menu(window, qtbot, tmp_path, monkeypatch)
 
 
 def test_copy_picture_puts_the_focused_view_on_the_clipboard(window, qtbot):
+    """(The mouse away from every view: the view under it would be copied first; an earlier test
+    left it over the curves, and this copied them.)"""
+    from PySide6.QtGui import QCursor
+
     window.views.network_view.setFocus()
     shown(qtbot)
+    QCursor.setPos(window.mapToGlobal(window.rect().bottomRight()) + QPoint(40, 40))
+    assert pictures.view_under_mouse(window) == "diagram"
     window.actions.copy_picture.trigger()
     image = QGuiApplication.clipboard().image()
     assert image.size() == 2 * window.views.network_view.size()
