@@ -7,24 +7,18 @@ The training is the same every time, so the picture is too.
 """
 
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 import conftest  # noqa: E402, F401  (offscreen, a 1400 × 900 screen, before Qt is imported)
+from make_teaching_gif import settle  # noqa: E402  (this folder: the same wait for the window)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from gdviz.ui.main_window import MainWindow  # noqa: E402
 
 ITERATIONS = 1797
 OUT = ROOT / "docs" / "digits-weights.png"
-
-
-def settle(app: QApplication, seconds: float, until=lambda: False) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end and not until():
-        app.processEvents()
 
 
 def main() -> None:
