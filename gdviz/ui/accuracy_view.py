@@ -277,20 +277,19 @@ class AccuracyWatch(QObject):
     def _render(self) -> None:
         views = self.views
         plot = views.error_plot
-        if plot is not None:
-            plot.accuracy_label.setText(self.text())
-            plot.accuracy_label.setToolTip("The share of examples whose largest pred is their target's class, "
-                                           "with the weights of the iteration shown (the Confusion tab says "
-                                           "which classes it takes for which). The green points on the right "
-                                           "axis: the accuracy where it was worked out, sampled (a few times a "
-                                           "second while training, each Step, each iteration moved to), not "
-                                           "joined: between two points it is not known")
-            plot.accuracy_label.setVisible(self.classes)
-            if self.curve is None or self.curve.plot is not plot:
-                self.curve = AccuracyCurve(plot)
-            self.curve.set_visible(self.classes)
-            if self.classes:
-                self.curve.show(self.samples)
+        plot.accuracy_label.setText(self.text())
+        plot.accuracy_label.setToolTip("The share of examples whose largest pred is their target's class, "
+                                       "with the weights of the iteration shown (the Confusion tab says "
+                                       "which classes it takes for which). The green points on the right "
+                                       "axis: the accuracy where it was worked out, sampled (a few times a "
+                                       "second while training, each Step, each iteration moved to), not "
+                                       "joined: between two points it is not known")
+        plot.accuracy_label.setVisible(self.classes)
+        if self.curve is None or self.curve.plot is not plot:
+            self.curve = AccuracyCurve(plot)
+        self.curve.set_visible(self.classes)
+        if self.classes:
+            self.curve.show(self.samples)
         # (while a new network's other tabs are still to be made, they are left to be: built renders again)
         confusion = None if views.pending else views.confusion
         if confusion is not None:

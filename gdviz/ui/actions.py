@@ -215,12 +215,10 @@ class Actions:
                                             "of them, 16 or more, or a size named when the data was imported).")
 
     def _set_log_scale(self, on: bool) -> None:
-        assert self.window.views.error_plot is not None  # made when the window started
         self.window.views.error_plot.log_scale.setChecked(on)
 
     def _set_legend(self, on: bool) -> None:
         self.window.settings.setValue("view/legend", "true" if on else "false")
-        assert self.window.views.error_plot is not None
         self.window.views.error_plot.set_legend_visible(on)
 
     def show_shortcuts(self) -> None:

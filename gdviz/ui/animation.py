@@ -301,7 +301,7 @@ def renderer_for(window: MainWindow, spec: AnimationSpec) -> FrameRenderer:
     spec.check(log)
     plot = window.views.error_plot
     return FrameRenderer(log, controller.state, spec, digits=window.views.network_view.digits,
-                         log_scale=plot is not None and plot.log_scale.isChecked())
+                         log_scale=plot.log_scale.isChecked())
 
 
 def animation_bytes(window: MainWindow, spec: AnimationSpec) -> bytes:

@@ -130,9 +130,7 @@ def set_up_step(window: MainWindow, step: Step) -> None:
     if preset.name in ("single", "multi-in-out") or "as_printed" in setup:  # square: the box is offered
         controller.set_as_printed(bool(setup.get("as_printed", False)))
     window.views.tabs.setCurrentIndex(TABS.index(setup.get("tab", "curves")))
-    plot = window.views.error_plot
-    if plot is not None:
-        plot.log_scale.setChecked(bool(setup.get("log_scale", False)))
+    window.views.error_plot.log_scale.setChecked(bool(setup.get("log_scale", False)))
     highlight = setup.get("highlight")
     window._select_edge(edge(highlight, preset.inputs, preset.outputs) if highlight else None)
 

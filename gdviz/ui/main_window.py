@@ -325,7 +325,6 @@ class MainWindow(QMainWindow):
 
     def _on_pins(self) -> None:
         plot = self.views.error_plot
-        assert plot is not None  # pins_changed follows log_replaced, which made it
         plot.set_pins(self.controller.pins)
         menu = plot.pinned_menu
         menu.clear()
@@ -448,7 +447,6 @@ class MainWindow(QMainWindow):
         if readable and isinstance(current, WeightImagesView):  # views.weight_images
             current.refresh(moment)
         plot = views.error_plot
-        assert plot is not None  # _on_frame's check
         if plot.due(log) or (not state.playing and plot.shown != log.count):
             plot.refresh(log)  # paced while playing; a Step's point is shown at once
         plot.set_cursor(moment.iteration if log.count else None)

@@ -24,10 +24,9 @@ def capture(window: MainWindow) -> dict[str, Any]:
     plot = window.views.error_plot
     view: dict[str, Any] = {"tab": max(window.views.tabs.currentIndex(), 0),
                             "run_count": int(window.controls.run_field.value()), "zoom": zoom.factor()}
-    if plot is not None:
-        view.update(log_scale=plot.log_scale.isChecked(), legend=window.actions.legend.isChecked(),
-                    follow=plot.follow.isChecked(), cycle_mean=plot.cycle_mean.isChecked(),
-                    curves=[curve.visible for curve in plot.curves])
+    view.update(log_scale=plot.log_scale.isChecked(), legend=window.actions.legend.isChecked(),
+                follow=plot.follow.isChecked(), cycle_mean=plot.cycle_mean.isChecked(),
+                curves=[curve.visible for curve in plot.curves])
     view["pins"] = [_pin_document(pin) for pin in window.controller.pins]
     return view
 
@@ -56,15 +55,14 @@ def restore(window: MainWindow, view: dict[str, Any] | None) -> None:
         window.controls.run_field.setValue(view["run_count"])
     if "legend" in view and window.actions.legend.isChecked() != view["legend"]:
         window.actions.legend.trigger()  # View → Legend, as the learner would: remembered too
-    if plot is not None:
-        if "log_scale" in view:
-            plot.log_scale.setChecked(view["log_scale"])
-        if "curves" in view:
-            plot.show_outputs([o for o, on in enumerate(view["curves"]) if on])
-        if "cycle_mean" in view and plot.cycle_mean.isEnabled():
-            plot.cycle_mean.setChecked(view["cycle_mean"])
-        if "follow" in view:
-            plot.follow.setChecked(view["follow"])
+    if "log_scale" in view:
+        plot.log_scale.setChecked(view["log_scale"])
+    if "curves" in view:
+        plot.show_outputs([o for o, on in enumerate(view["curves"]) if on])
+    if "cycle_mean" in view and plot.cycle_mean.isEnabled():
+        plot.cycle_mean.setChecked(view["cycle_mean"])
+    if "follow" in view:
+        plot.follow.setChecked(view["follow"])
     if "pins" in view:
         window.controller.restore_pins(tuple(
             Pin(pin["label"], np.array(pin["iterations"], dtype=np.float64), np.array(pin["totals"]))
