@@ -267,13 +267,10 @@ def load_data(text: str | Sequence[str], inputs: Sequence[str], targets: Sequenc
     Raises DataImportError naming the row and column of the first thing that does not fit,
     ImportCancelled when ``progress`` returns False."""
     pieces = [text] if isinstance(text, str) else [piece for piece in text if piece]
-    head = _head(pieces)
+    pieces, head, first = _head(pieces)
     dialect = sniff(head)
-    first = _first_record(head)
     header_records = _records(first, dialect)[0]
     names = check_header(header_records)
-    if len(pieces) > 1 and len(pieces[0]) < len(first) + 2:  # the header and its line end in one piece
-        pieces = [head]  # (_head joined them all)
     big = bool(pieces) and sum(map(len, pieces)) > FAST_FROM
     lines = _plain_lines(pieces, len(first), dialect, len(names)) if big else None
     fast = _plain_numbers(lines, dialect, len(names), progress, 20, 80) if lines is not None else None
@@ -377,19 +374,23 @@ FAST_LINES = 2000  # lines parsed at a time by _plain_numbers (a few MB of tempo
 MAX_PLAIN = 40  # the longest cell the fast way reads
 
 
-def _head(pieces: Sequence[str]) -> str:
-    """The text's start, the header and at least :data:`SNIFFED` characters after it where the
-    text has them (what :func:`sniff` reads): the first piece, with the next ones while it is short."""
+def _head(pieces: list[str]) -> tuple[list[str], str, str]:
+    """``(pieces, head, header)``: the head is the text's start, the header row and at least
+    :data:`SNIFFED` characters after it where the text has them (what :func:`sniff` reads), the
+    first piece with the next ones while it is short. When the header's line end is not in the
+    first piece (a header longer than a piece, a stray quote that never closes), the pieces are
+    joined into one first, once."""
     if not pieces:
-        return ""
-    header = len(_first_record(pieces[0]))
-    if header + 2 > len(pieces[0]):  # the header (and its line end) runs past the first piece, or a
-        return "".join(pieces)  # stray quote never closes: the whole text, joined once, as it is read
+        return pieces, "", ""
+    header = _first_record(pieces[0])
+    if len(pieces) > 1 and len(header) + 2 > len(pieces[0]):
+        pieces = ["".join(pieces)]
+        header = _first_record(pieces[0])
     head, count = pieces[0], 1
-    while count < len(pieces) and len(head) < header + SNIFFED + 1:
+    while count < len(pieces) and len(head) < len(header) + SNIFFED + 1:
         head += pieces[count]
         count += 1
-    return head
+    return pieces, head, header
 
 
 def _plain_lines(pieces: Sequence[str], header: int, dialect: Dialect, width: int) -> list[str] | None:
